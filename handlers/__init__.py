@@ -1,0 +1,22 @@
+"""All routers in the order the dispatcher must try them.
+
+The first router whose filters match wins, so: errors first (it only sees errors),
+then the admin guard (refuses admin commands before any admin router could match),
+then feature routers, with deep links (`/start seminar_<id>`) before plain /start,
+and the fallback last, because it takes any command and any button.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import admin_guard, common, errors, fallback
+
+
+def get_routers() -> list[Router]:
+    return [
+        errors.router,
+        admin_guard.router,
+        common.router,
+        fallback.router,
+    ]

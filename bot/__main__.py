@@ -1,0 +1,49 @@
+"""`python -m bot` runs the bot; `python -m bot backup PATH` copies the live database."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.app import build_app, run_polling
+from bot.logging_setup import setup_logging
+from bot.settings import SettingsError, load_settings
+from storage.database import Database
+
+USAGE = "usage: python -m bot [backup PATH]"
+
+
+async def _backup(database: Path, target: Path) -> None:
+    db = Database(database)
+    await db.connect()
+    try:
+        await db.backup(target)
+    finally:
+        await db.close()
+
+
+def main(argv: list[str]) -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, [settings.bot_token.get_secret_value()])
+    if argv[:1] == ["backup"]:
+        if len(argv) != 2:
+            print(USAGE, file=sys.stderr)
+            return 2
+        asyncio.run(_backup(settings.database_path, Path(argv[1])))
+        print(f"backup written to {argv[1]}")
+        return 0
+    if argv:
+        print(USAGE, file=sys.stderr)
+        return 2
+    app = build_app(settings)
+    asyncio.run(run_polling(app))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,133 @@
+"""The app factory: builds bot, dispatcher, database, scheduler and services from settings.
+
+Tests build the same app with test settings; `run` is what `python -m bot` does.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock, utc_now
+from bot.commands import register_commands
+from bot.fsm_storage import SQLiteStorage
+from bot.i18n import Translator
+from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
+from bot.services.pacing import SendPacer
+from bot.services.registration import RegistrationService
+from bot.services.sender import Sender
+from bot.settings import Settings
+from handlers import get_routers
+from storage.database import Database
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    bot: Bot
+    dispatcher: Dispatcher
+    db: Database
+    scheduler: AsyncIOScheduler
+    translator: Translator
+    sender: Sender
+    registration: RegistrationService
+    clock: Clock = field(default=utc_now)
+
+
+def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
+    if session is None:
+        session = AiohttpSession()
+        if settings.telegram_api_url:
+            session.api = TelegramAPIServer.from_base(settings.telegram_api_url)
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_app(
+    settings: Settings, clock: Clock = utc_now, session: BaseSession | None = None
+) -> App:
+    db = Database(settings.database_path)
+    bot = build_bot(settings, session)
+    translator = Translator.load()
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    pacer = SendPacer(settings.broadcast_rate)
+
+    async def mark_unreachable(user_id: int) -> None:
+        await Repositories(db).users.mark_inactive(user_id)
+
+    sender = Sender(bot, pacer, on_unreachable=mark_unreachable)
+    registration = RegistrationService(db, clock)
+
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(db),
+        settings=settings,
+        translator=translator,
+        scheduler=scheduler,
+        sender=sender,
+        registration=registration,
+        clock=clock,
+        db=db,
+    )
+    dispatcher.update.outer_middleware(UpdateLogMiddleware())
+    dispatcher.update.outer_middleware(UserContextMiddleware(db, translator, settings, clock))
+    for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.middleware(HandlerTraceMiddleware())
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.include_routers(*get_routers())
+
+    app = App(
+        settings=settings,
+        bot=bot,
+        dispatcher=dispatcher,
+        db=db,
+        scheduler=scheduler,
+        translator=translator,
+        sender=sender,
+        registration=registration,
+        clock=clock,
+    )
+    dispatcher.startup.register(lambda: on_startup(app))
+    dispatcher.shutdown.register(lambda: on_shutdown(app))
+    return app
+
+
+async def on_startup(app: App) -> None:
+    await register_commands(app.bot, app.translator, app.settings.admin_ids)
+    app.scheduler.start()
+    log.info("bot started")
+
+
+async def on_shutdown(app: App) -> None:
+    if app.scheduler.running:
+        app.scheduler.shutdown(wait=False)
+    log.info("bot stopped")
+
+
+async def run_polling(app: App) -> None:
+    """Connect the database, poll until SIGTERM/SIGINT, then close everything."""
+    await app.db.connect()
+    try:
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await app.dispatcher.start_polling(
+            app.bot,
+            allowed_updates=app.dispatcher.resolve_used_update_types(),
+            handle_signals=True,
+            close_bot_session=True,
+        )
+    finally:
+        await app.db.close()

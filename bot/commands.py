@@ -1,0 +1,63 @@
+"""The command menus Telegram shows: participants' for everyone, the full set for admins."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+
+from bot.i18n import LANGUAGES, Translator
+
+log = logging.getLogger(__name__)
+
+PARTICIPANT_COMMANDS = (
+    "start",
+    "help",
+    "seminars",
+    "my",
+    "faq",
+    "ask",
+    "language",
+    "cancel",
+    "forget_me",
+)
+ADMIN_ONLY_COMMANDS = (
+    "new_seminar",
+    "edit_seminar",
+    "cancel_seminar",
+    "broadcast",
+    "export",
+    "questions",
+    "stats",
+)
+
+
+def _commands(translator: Translator, lang: str, names: tuple[str, ...]) -> list[BotCommand]:
+    return [
+        BotCommand(command=name, description=translator.text(lang, f"commands.{name}"))
+        for name in names
+    ]
+
+
+async def register_commands(bot: Bot, translator: Translator, admin_ids: frozenset[int]) -> None:
+    """Russian is the default list; `en` users get the English one."""
+    for lang in LANGUAGES:
+        language_code = None if lang == "ru" else lang
+        await bot.set_my_commands(
+            _commands(translator, lang, PARTICIPANT_COMMANDS),
+            scope=BotCommandScopeDefault(),
+            language_code=language_code,
+        )
+        admin_commands = _commands(translator, lang, PARTICIPANT_COMMANDS + ADMIN_ONLY_COMMANDS)
+        for admin_id in sorted(admin_ids):
+            try:
+                await bot.set_my_commands(
+                    admin_commands,
+                    scope=BotCommandScopeChat(chat_id=admin_id),
+                    language_code=language_code,
+                )
+            except TelegramAPIError as exc:
+                # An admin who never opened the bot has no chat yet; that must not stop it.
+                log.warning("could not set admin commands for %s: %s", admin_id, exc.message)

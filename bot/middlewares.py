@@ -1,0 +1,103 @@
+"""Middlewares: per-update log line, the current user and their language, handler tracing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.handler import HandlerObject
+from aiogram.types import TelegramObject, Update
+from aiogram.types import User as TelegramUser
+
+from bot.clock import Clock
+from bot.i18n import Translator, pick_language
+from bot.settings import Settings
+from storage.database import Database
+from storage.repositories import Repositories
+
+log = logging.getLogger("bot.updates")
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+@dataclass
+class UpdateTrace:
+    """Filled in while an update travels through the routers, read when it is logged."""
+
+    handler: str = "-"
+
+
+class UpdateLogMiddleware(BaseMiddleware):
+    """One line per update: id, user id, handler, milliseconds. Never names or text."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        trace = UpdateTrace()
+        data["trace"] = trace
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await handler(event, data)
+        except Exception:
+            outcome = "error"
+            raise
+        finally:
+            user = data.get("event_from_user")
+            log.info(
+                "update id=%s type=%s user=%s handler=%s ms=%.1f outcome=%s",
+                event.update_id if isinstance(event, Update) else "-",
+                event.event_type if isinstance(event, Update) else type(event).__name__,
+                user.id if user else "-",
+                trace.handler,
+                (time.perf_counter() - started) * 1000,
+                outcome,
+            )
+
+
+class HandlerTraceMiddleware(BaseMiddleware):
+    """Inner middleware: notes which handler took the update."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        trace = data.get("trace")
+        handler_object = data.get("handler")
+        if isinstance(trace, UpdateTrace) and isinstance(handler_object, HandlerObject):
+            callback = handler_object.callback
+            trace.handler = f"{callback.__module__}.{callback.__qualname__}"
+        return await handler(event, data)
+
+
+class UserContextMiddleware(BaseMiddleware):
+    """Records who wrote and hands handlers `user`, `repos`, `tr`, `is_admin`."""
+
+    def __init__(
+        self, db: Database, translator: Translator, settings: Settings, clock: Clock
+    ) -> None:
+        self._db = db
+        self._translator = translator
+        self._settings = settings
+        self._clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        repos = Repositories(self._db)
+        data["repos"] = repos
+        from_user: TelegramUser | None = data.get("event_from_user")
+        if from_user is None or from_user.is_bot:
+            data["user"] = None
+            data["is_admin"] = False
+            data["tr"] = self._translator.for_language(pick_language(None, None))
+            return await handler(event, data)
+        user = await repos.users.record_seen(
+            from_user.id,
+            from_user.first_name,
+            from_user.last_name,
+            from_user.username,
+            from_user.language_code,
+            self._clock(),
+        )
+        data["user"] = user
+        data["is_admin"] = self._settings.is_admin(user.id)
+        data["tr"] = self._translator.for_language(pick_language(user.language, user.language_code))
+        return await handler(event, data)

@@ -1,0 +1,185 @@
+"""Bot settings read from the environment or a `.env` file (see `.env.example`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
+
+_OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_offset(raw: str) -> timedelta:
+    """Parse one lead time such as `24h`, `90s`, `2d` or `15m`."""
+    match = _OFFSET_RE.match(raw)
+    if not match:
+        raise ValueError(f"'{raw.strip()}' is not a lead time like 24h, 90m, 30s or 2d")
+    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"'{raw.strip()}' must be longer than zero")
+    return timedelta(seconds=seconds)
+
+
+def format_offset(offset: timedelta) -> str:
+    """The inverse of `parse_offset`, in the largest exact unit (used in job ids)."""
+    seconds = int(offset.total_seconds())
+    for unit, size in _UNIT_SECONDS.items():
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"  # pragma: no cover - the seconds unit always divides
+
+
+class Settings(BaseSettings):
+    """Every setting of PRODUCT.md with its default."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr
+    telegram_api_url: str | None = None
+    database_path: Path = Path("data/bot.sqlite3")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    staff_chat_id: int | None = None
+    timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("Asia/Yekaterinburg")
+    reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = (
+        timedelta(hours=24),
+        timedelta(hours=1),
+    )
+    faq_path: Path = BUNDLED_FAQ_PATH
+    broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        if not token:
+            raise ValueError("is required but empty: put the token from @BotFather in .env")
+        if not re.fullmatch(r"\d+:[\w-]+", token):
+            raise ValueError("must look like 123456789:AA... (the token from @BotFather)")
+        return SecretStr(token)
+
+    @field_validator("telegram_api_url", "webhook_url", "staff_chat_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("faq_path", "database_path", mode="before")
+    @classmethod
+    def _empty_path_is_default(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name or ""].default
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        if isinstance(value, int):
+            return frozenset({value})
+        if isinstance(value, str):
+            ids: set[int] = set()
+            for part in value.replace(";", ",").split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if not re.fullmatch(r"-?\d+", part):
+                    raise ValueError(f"'{part}' is not a Telegram user id")
+                ids.add(int(part))
+            return frozenset(ids)
+        return value
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _parse_timezone(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return ZoneInfo(value.strip())
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"'{value}' is not an IANA time zone like Asia/Yekaterinburg"
+                ) from None
+        return value
+
+    @field_validator("reminder_offsets", mode="before")
+    @classmethod
+    def _parse_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.split(",") if p.strip()]
+            if not parts:
+                return ()
+            offsets = {parse_offset(p) for p in parts}
+            return tuple(sorted(offsets, reverse=True))
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+        return self
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+
+class SettingsError(Exception):
+    """A readable one-line description of what is wrong with the settings."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        location = [str(part) for part in error.get("loc", ()) if part != "__root__"]
+        name = location[0].upper() if location else ""
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        if error.get("type") == "missing":
+            message = "is required but not set"
+        text = f"{name} {message}" if name else message
+        raise SettingsError(f"Invalid setting: {text}") from None

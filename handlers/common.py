@@ -1,0 +1,82 @@
+"""/start, /help, /language and /cancel."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Tr, Translator
+from handlers.menu import MenuCb, main_menu
+from storage.models import User
+from storage.repositories import Repositories
+
+router = Router(name="common")
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    code: str
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="Русский", callback_data=LanguageCb(code="ru"))
+    builder.button(text="English", callback_data=LanguageCb(code="en"))
+    return builder.as_markup()
+
+
+@router.message(CommandStart())
+async def start(message: Message, tr: Tr, user: User, is_admin: bool, state: FSMContext) -> None:
+    await state.clear()
+    text: str = tr("start.greeting", name=user.first_name or user.display_name)
+    if is_admin:
+        text += tr("start.admin_hint")
+    await message.answer(text, reply_markup=main_menu(tr))
+
+
+@router.message(Command("help"))
+async def help_command(message: Message, tr: Tr, is_admin: bool) -> None:
+    text: str = tr("help.text")
+    if is_admin:
+        text += tr("help.admin")
+    await message.answer(text)
+
+
+@router.message(Command("language"))
+async def language_command(message: Message, tr: Tr) -> None:
+    await message.answer(tr("language.choose"), reply_markup=language_keyboard())
+
+
+@router.callback_query(MenuCb.filter(F.action == "language"))
+async def language_menu(query: CallbackQuery, tr: Tr) -> None:
+    if isinstance(query.message, Message):
+        await query.message.answer(tr("language.choose"), reply_markup=language_keyboard())
+
+
+@router.callback_query(LanguageCb.filter(F.code.in_({"ru", "en"})))
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    repos: Repositories,
+    user: User,
+    translator: Translator,
+) -> None:
+    await repos.users.set_language(user.id, callback_data.code)
+    tr = translator.for_language(callback_data.code)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(tr("language.changed"))
+        await query.message.answer(tr("help.text"), reply_markup=main_menu(tr))
+
+
+@router.message(Command("cancel"), StateFilter(None))
+async def cancel_nothing(message: Message, tr: Tr) -> None:
+    await message.answer(tr("cancel.nothing"), reply_markup=ReplyKeyboardRemove())
+
+
+@router.message(Command("cancel"))
+async def cancel_dialog(message: Message, tr: Tr, state: FSMContext) -> None:
+    await state.clear()
+    await message.answer(tr("cancel.done"), reply_markup=ReplyKeyboardRemove())

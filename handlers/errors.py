@@ -1,0 +1,33 @@
+"""The error handler: log with the update id, apologise in the user's language, carry on."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.types import ErrorEvent
+
+from bot.i18n import Tr
+
+router = Router(name="errors")
+log = logging.getLogger(__name__)
+
+
+@router.errors()
+async def on_error(event: ErrorEvent, tr: Tr | None = None) -> None:
+    update = event.update
+    log.error(
+        "update id=%s failed: %s",
+        update.update_id,
+        type(event.exception).__name__,
+        exc_info=event.exception,
+    )
+    if tr is None:
+        return
+    try:
+        if update.message is not None:
+            await update.message.answer(tr("errors.internal"))
+        elif update.callback_query is not None:
+            await update.callback_query.answer(tr("errors.internal"), show_alert=True)
+    except Exception:  # the apology itself must never take polling down
+        log.exception("could not tell the user about the error in update %s", update.update_id)

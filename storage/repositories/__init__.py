@@ -1,0 +1,17 @@
+"""The repository facade: one property per aggregate, over the database or a transaction."""
+
+from __future__ import annotations
+
+from storage.database import Executor
+from storage.repositories.profiles import ProfileRepository
+from storage.repositories.registrations import RegistrationRepository
+from storage.repositories.seminars import SeminarRepository
+from storage.repositories.users import UserRepository
+
+
+class Repositories:
+    def __init__(self, db: Executor) -> None:
+        self.users = UserRepository(db)
+        self.profiles = ProfileRepository(db)
+        self.seminars = SeminarRepository(db)
+        self.registrations = RegistrationRepository(db)
