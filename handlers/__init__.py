@@ -14,9 +14,10 @@ from handlers import admin_guard, common, errors, fallback
 
 
 def get_routers() -> list[Router]:
+    """Fresh routers each call, so tests can build several apps in one process."""
     return [
-        errors.router,
-        admin_guard.router,
-        common.router,
-        fallback.router,
+        errors.create_router(),
+        admin_guard.create_router(),
+        common.create_router(),
+        fallback.create_router(),
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Tr
 from handlers.filters import IsAdmin
@@ -22,16 +23,20 @@ ADMIN_COMMANDS = (
     "stats",
 )
 
-router = Router(name="admin_guard")
-router.message.filter(~IsAdmin())
-router.callback_query.filter(~IsAdmin())
 
-
-@router.message(Command(*ADMIN_COMMANDS))
 async def refuse_command(message: Message, tr: Tr) -> None:
     await message.answer(tr("errors.admin_only"))
 
 
-@router.callback_query(F.data.startswith("adm"))
-async def refuse_button(query: CallbackQuery, tr: Tr) -> None:
-    await query.answer(tr("errors.admin_only"), show_alert=True)
+async def refuse_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = tr("errors.admin_only")
+    callback_answer.show_alert = True
+
+
+def create_router() -> Router:
+    router = Router(name="admin_guard")
+    router.message.filter(~IsAdmin())
+    router.callback_query.filter(~IsAdmin())
+    router.message.register(refuse_command, Command(*ADMIN_COMMANDS))
+    router.callback_query.register(refuse_button, F.data.startswith("adm"))
+    return router

@@ -14,8 +14,6 @@ from handlers.menu import MenuCb, main_menu
 from storage.models import User
 from storage.repositories import Repositories
 
-router = Router(name="common")
-
 
 class LanguageCb(CallbackData, prefix="lang"):
     code: str
@@ -28,7 +26,6 @@ def language_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-@router.message(CommandStart())
 async def start(message: Message, tr: Tr, user: User, is_admin: bool, state: FSMContext) -> None:
     await state.clear()
     text: str = tr("start.greeting", name=user.first_name or user.display_name)
@@ -37,7 +34,6 @@ async def start(message: Message, tr: Tr, user: User, is_admin: bool, state: FSM
     await message.answer(text, reply_markup=main_menu(tr))
 
 
-@router.message(Command("help"))
 async def help_command(message: Message, tr: Tr, is_admin: bool) -> None:
     text: str = tr("help.text")
     if is_admin:
@@ -45,18 +41,15 @@ async def help_command(message: Message, tr: Tr, is_admin: bool) -> None:
     await message.answer(text)
 
 
-@router.message(Command("language"))
 async def language_command(message: Message, tr: Tr) -> None:
     await message.answer(tr("language.choose"), reply_markup=language_keyboard())
 
 
-@router.callback_query(MenuCb.filter(F.action == "language"))
 async def language_menu(query: CallbackQuery, tr: Tr) -> None:
     if isinstance(query.message, Message):
         await query.message.answer(tr("language.choose"), reply_markup=language_keyboard())
 
 
-@router.callback_query(LanguageCb.filter(F.code.in_({"ru", "en"})))
 async def language_chosen(
     query: CallbackQuery,
     callback_data: LanguageCb,
@@ -71,12 +64,22 @@ async def language_chosen(
         await query.message.answer(tr("help.text"), reply_markup=main_menu(tr))
 
 
-@router.message(Command("cancel"), StateFilter(None))
 async def cancel_nothing(message: Message, tr: Tr) -> None:
     await message.answer(tr("cancel.nothing"), reply_markup=ReplyKeyboardRemove())
 
 
-@router.message(Command("cancel"))
 async def cancel_dialog(message: Message, tr: Tr, state: FSMContext) -> None:
     await state.clear()
     await message.answer(tr("cancel.done"), reply_markup=ReplyKeyboardRemove())
+
+
+def create_router() -> Router:
+    router = Router(name="common")
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.message.register(language_command, Command("language"))
+    router.callback_query.register(language_menu, MenuCb.filter(F.action == "language"))
+    router.callback_query.register(language_chosen, LanguageCb.filter(F.code.in_({"ru", "en"})))
+    router.message.register(cancel_nothing, Command("cancel"), StateFilter(None))
+    router.message.register(cancel_dialog, Command("cancel"))
+    return router

@@ -9,11 +9,9 @@ from aiogram.types import ErrorEvent
 
 from bot.i18n import Tr
 
-router = Router(name="errors")
 log = logging.getLogger(__name__)
 
 
-@router.errors()
 async def on_error(event: ErrorEvent, tr: Tr | None = None) -> None:
     update = event.update
     log.error(
@@ -31,3 +29,9 @@ async def on_error(event: ErrorEvent, tr: Tr | None = None) -> None:
             await update.callback_query.answer(tr("errors.internal"), show_alert=True)
     except Exception:  # the apology itself must never take polling down
         log.exception("could not tell the user about the error in update %s", update.update_id)
+
+
+def create_router() -> Router:
+    router = Router(name="errors")
+    router.errors.register(on_error)
+    return router

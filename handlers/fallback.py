@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Tr
 
-router = Router(name="fallback")
 
-
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message, tr: Tr) -> None:
     await message.answer(tr("unknown_command"))
 
 
-@router.callback_query()
-async def stale_button(query: CallbackQuery, tr: Tr) -> None:
-    await query.answer(tr("errors.expired_button"), show_alert=True)
+async def stale_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = tr("errors.expired_button")
+    callback_answer.show_alert = True
+
+
+def create_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.callback_query.register(stale_button)
+    return router

@@ -1,0 +1,72 @@
+"""/start, /help, /language, /cancel, unknown commands and admin refusals."""
+
+from __future__ import annotations
+
+from aiogram.methods import AnswerCallbackQuery, SendMessage
+
+from bot.app import App
+from tests.handlers.conftest import ADMIN_ID
+from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+
+
+async def test_start_greets_in_russian_and_records_user(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await feed(app, updates.message(updates.tg_user(1), "/start"))
+    [reply] = session.of_type(SendMessage)
+    assert "Здравствуйте" in reply.text
+    assert reply.reply_markup is not None
+    user = await app.db.fetch_one("SELECT * FROM users WHERE id = 1")
+    assert user is not None and user["is_active"] == 1
+
+
+async def test_start_in_english_for_en_user(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await feed(app, updates.message(updates.tg_user(2, "en-GB"), "/start"))
+    assert "Hello" in session.texts(2)[0]
+
+
+async def test_language_switch_is_stored(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    user = updates.tg_user(3)
+    await feed(app, updates.callback(user, "lang:en"))
+    await feed(app, updates.message(user, "/help"))
+    assert "What this bot does" in session.texts(3)[-1]
+
+
+async def test_unknown_command_hints_help(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await feed(app, updates.message(updates.tg_user(4), "/nonsense"))
+    assert "/help" in session.texts(4)[-1]
+
+
+async def test_non_admin_gets_refusal_for_admin_command(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await feed(app, updates.message(updates.tg_user(5), "/stats"))
+    assert session.texts(5) == ["Эта команда доступна только организаторам."]
+
+
+async def test_forged_admin_button_is_refused(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await feed(app, updates.callback(updates.tg_user(6), "adm_sem:1:cancel"))
+    [answer] = session.of_type(AnswerCallbackQuery)
+    assert answer.text == "Эта команда доступна только организаторам."
+
+
+async def test_admin_sees_admin_help(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await feed(app, updates.message(updates.tg_user(ADMIN_ID), "/help"))
+    assert "/new_seminar" in session.texts(ADMIN_ID)[-1]
+
+
+async def test_cancel_outside_dialog(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await feed(app, updates.message(updates.tg_user(7), "/cancel"))
+    assert session.texts(7) == ["Сейчас нечего отменять."]
