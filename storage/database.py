@@ -90,7 +90,12 @@ class Database:
         ):
             await conn.execute(pragma)
         self._conn = conn
-        await self._migrate()
+        try:
+            await self._migrate()
+        except BaseException:
+            self._conn = None
+            await conn.close()
+            raise
 
     async def close(self) -> None:
         if self._conn is None:
