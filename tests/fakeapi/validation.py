@@ -15,7 +15,7 @@ from typing import Any
 
 from tests.fakeapi.entities import EntityParseError, ParsedText, parse_formatted
 from tests.fakeapi.errors import ApiError, bad_request, not_found
-from tests.fakeapi.schema import Schema, TypeSpec, load_schema
+from tests.fakeapi.schema import Field, MethodSpec, Schema, TypeSpec, load_schema
 
 TEXT_METHODS = frozenset({"sendMessage", "editMessageText"})
 MAX_TEXT = 4096
@@ -35,6 +35,15 @@ _INLINE_ACTIONS = (
     "callback_game",
     "pay",
 )
+# Parameters dropped from the documentation that Telegram still accepts (and aiogram
+# still sends when asked to): allowed wherever their replacement is documented.
+_DEPRECATED_PARAMS = {
+    "reply_parameters": (
+        Field("reply_to_message_id", ("Integer",), False),
+        Field("allow_sending_without_reply", ("Boolean",), False),
+    ),
+    "link_preview_options": (Field("disable_web_page_preview", ("Boolean",), False),),
+}
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _BUTTON_URL_RE = re.compile(r"(https?|tg)://\S+", re.IGNORECASE)
 _INT_RE = re.compile(r"[+-]?[0-9]+")
@@ -211,11 +220,11 @@ def validate_request(
         raise not_found()
     coercer = _Coercer(schema, files)
     params: dict[str, Any] = {}
-    known = {p.name for p in spec.params}
+    accepted = _accepted_params(spec)
     for key in raw:
-        if key not in known:
+        if key not in {p.name for p in accepted}:
             raise bad_request(f'unknown parameter "{key}" for method {spec.name}')
-    for param in spec.params:
+    for param in accepted:
         value = raw.get(param.name)
         if value is None or value == "":
             value = files.get(param.name)
@@ -236,6 +245,14 @@ def validate_request(
             raise bad_request(f'unknown parameter "{name}" (a file part nothing refers to)')
     check_content(spec.name, params)
     return ValidRequest(spec.name, params)
+
+
+def _accepted_params(spec: MethodSpec) -> list[Field]:
+    params = list(spec.params)
+    for modern, deprecated in _DEPRECATED_PARAMS.items():
+        if spec.param(modern) is not None:
+            params.extend(deprecated)
+    return params
 
 
 def parse_text(text: str, parse_mode: str | None, entities: Any = None) -> ParsedText:
