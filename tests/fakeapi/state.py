@@ -1,5 +1,9 @@
 """What the fake Bot API remembers: chats, the bot's messages (the transcript), files, updates."""
 
+# The waits take a timeout on purpose: on expiry they fail with the chat transcript,
+# which says far more than a bare TimeoutError from asyncio.timeout() around the call.
+# ruff: noqa: ASYNC109
+
 from __future__ import annotations
 
 import asyncio
@@ -220,7 +224,7 @@ class World:
         async with self.changed:
             self.changed.notify_all()
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float) -> T | None:  # noqa: ASYNC109
+    async def wait_for(self, predicate: Callable[[], T], timeout: float) -> T | None:
         """Wait until ``predicate()`` is truthy and return it; None on timeout."""
         async with self.changed:
             try:
@@ -248,10 +252,14 @@ class World:
     def new_callback_id(self) -> str:
         return f"{next(self._callback_ids):04d}{id(self) % 100_000:05d}"
 
-    def push_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-        update = {"update_id": next(self._update_ids), kind: payload}
+    def make_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """A new Update with the next update_id; not queued."""
+        return {"update_id": next(self._update_ids), kind: payload}
+
+    def enqueue(self, update: dict[str, Any]) -> None:
+        """Queue an update for getUpdates/webhook, unless allowed_updates excludes it."""
+        kind = next(key for key in update if key != "update_id")
         if kind in self.allowed_updates:
             self.updates.append(update)
         else:
             self.dropped_updates.append(update)
-        return update
