@@ -9,7 +9,7 @@ fails the tail of each bot's stderr is added to the report.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -41,7 +41,9 @@ RunBotOnce = Callable[..., Awaitable[tuple[int, str, str]]]
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> pytest.TestReport:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report: pytest.TestReport = yield
     if report.failed:
         for bot in item.stash.get(_BOTS, []):

@@ -165,7 +165,7 @@ def _open_tag(
 
 
 def parse_html(source: str) -> ParsedText:
-    out, stack = _Builder(), []
+    out, stack = _Builder(), list[_OpenTag]()
     index, text_start = 0, 0
     while index < len(source):
         char = source[index]

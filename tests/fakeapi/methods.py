@@ -245,7 +245,7 @@ class Methods:
         message_id = chat.next_message_id()
         stored = self._file(params[kind], chat, message_id)
         caption = params.get("caption")
-        parsed = parse_text(caption, params.get("parse_mode"), params.get("caption_entities"))
+        parsed = parse_text(caption or "", params.get("parse_mode"), params.get("caption_entities"))
         message = BotMessage(
             message_id=message_id,
             chat_id=chat.chat_id,
@@ -257,7 +257,8 @@ class Methods:
             reply_markup=params.get("reply_markup"),
             is_caption=True,
             reply_to_message_id=reply_to,
-            **{kind: stored},
+            document=stored if kind == "document" else None,
+            photo=stored if kind == "photo" else None,
         )
         return await self._post(chat, message)
 
