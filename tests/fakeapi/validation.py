@@ -247,6 +247,14 @@ def validate_request(
     return ValidRequest(spec.name, params)
 
 
+def validate_object(type_name: str, value: Any, schema: Schema | None = None) -> None:
+    """Check a Telegram object (e.g. one the fake returns) against its type in the schema."""
+    try:
+        _Coercer(load_schema() if schema is None else schema, {}).value(value, [type_name], "")
+    except _Mismatch as mismatch:
+        raise AssertionError(f"not a valid {type_name}: {mismatch.detail}") from None
+
+
 def _accepted_params(spec: MethodSpec) -> list[Field]:
     params = list(spec.params)
     for modern, deprecated in _DEPRECATED_PARAMS.items():
@@ -319,5 +327,6 @@ __all__ = [
     "ValidRequest",
     "check_content",
     "parse_text",
+    "validate_object",
     "validate_request",
 ]
