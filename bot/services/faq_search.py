@@ -1,9 +1,24 @@
 """Free-text search over FAQ entries: Russian/English stemming, typo tolerance, BM25.
 
 ``FaqIndex`` is built once from ``FaqEntry`` values and answers "which entries does this
-message ask about?" with a confidence score. Only matches at or above
+message ask about?" with a confidence in 0..1. Only matches at or above
 ``MATCH_THRESHOLD`` are returned, so that an off-topic message ("какая погода
 завтра?") gets no answer rather than a confident wrong one. Pure Python, no I/O.
+
+How a query is scored against an entry:
+
+* text → words: lower case, ё → е, punctuation dropped, stop words dropped; each word
+  is stemmed by the Snowball stemmer of its script (Russian or English);
+* each query word becomes a *slot*: the index terms it may stand for — its own stem,
+  stems that differ only in a derivational ending (подтверждать / подтверждение), or,
+  for an unknown word, the closest known word by rapidfuzz (a typo);
+* confidence = a weighted sum of
+  - coverage: the IDF-weighted share of the query's words that the entry contains
+    (question and aliases in full, the answer with a reduced credit); unknown words
+    weigh as much as the rarest known word, which is what keeps "продам гараж" out;
+  - phrase match: the best F-score between the query and one question or alias;
+  - string similarity: rapidfuzz token_set_ratio against the question and aliases;
+* entries are ranked by confidence; BM25F (title-weighted) breaks near-ties.
 """
 
 from __future__ import annotations
@@ -22,28 +37,46 @@ from bot.services.faq_file import FaqEntry
 
 __all__ = ["MATCH_THRESHOLD", "FaqIndex", "FaqMatch", "analyze"]
 
-# A match is returned only when its confidence (0..1) reaches this value. Chosen on
-# tests/faq_eval.yml (see benchmarks/faq_accuracy.py): real paraphrases of an entry
-# score mostly above 0.6, while off-topic text that happens to share one word with the
-# FAQ ("расписание поездов", "удалить сообщение") stays below 0.45.
-MATCH_THRESHOLD = 0.5
+# A match is returned only when its confidence reaches this value. Measured with
+# benchmarks/faq_accuracy.py on tests/faq_eval.yml: the highest off-topic message scores
+# 0.39 ("расписание поездов до Москвы" shares one rare word with the schedule entry),
+# and accuracy is flat for thresholds from 0.40 to 0.44; 0.42 sits in the middle of that
+# plateau, leaving a margin on both sides. Raising it loses correct answers to
+# paraphrases that use answer words only (≈0.35–0.45).
+MATCH_THRESHOLD = 0.42
 
-# How much a field counts in BM25F: people type something close to a question or an
+# Shares of the three signals in the confidence (they sum to 1). Coverage carries most
+# because it knows which words are rare; the phrase match prefers the entry whose one
+# question/alias the query rephrases; the string similarity rewards near-verbatim
+# wording and is robust to stemming mistakes.
+_COVERAGE_SHARE = 0.55
+_PHRASE_SHARE = 0.25
+_SIMILARITY_SHARE = 0.2
+
+# Coverage credit for a query word found only in an entry's answer, not in its
+# question or aliases: such a word says less about what the question is.
+_ANSWER_ONLY_CREDIT = 0.7
+# A query word the index does not know (even after typo correction) weighs this share
+# of the IDF of a word found in no entry: it is usually content the FAQ does not talk
+# about ("погода", "гараж"), so it must pull the confidence down hard.
+_UNKNOWN_WORD_WEIGHT = 1.0
+
+# F-beta of a phrase match: recall (how much of the query the phrase explains) counts
+# more than precision (how much of the phrase the query mentions).
+_PHRASE_BETA = 1.5
+# A phrase word that matches the query's only by stem, not by form, counts this much.
+_STEM_ONLY_FACTOR = 0.85
+# token_set_ratio gives 30–50 to unrelated strings of similar letters; only the part
+# above this floor is treated as evidence.
+_SIMILARITY_FLOOR = 50.0
+
+# BM25F, used to break near-ties: people type something close to a question or an
 # alias; the answer repeats many generic words, so it only helps a little.
 _TITLE_WEIGHT = 3.0
 _ANSWER_WEIGHT = 0.6
 _K1 = 1.2
 _B_TITLE = 0.5
 _B_ANSWER = 0.75
-
-# Coverage credit for a query word found only in an entry's answer, not in its
-# question or aliases: such a word says less about what the question is.
-_ANSWER_ONLY_CREDIT = 0.55
-# A query word that the index does not know (after typo correction) counts as this
-# share of the rarest word's IDF: it is usually content ("погода", "гараж") that the
-# FAQ does not talk about, so it should pull confidence down, but not quite as much as
-# a rare word that does match pulls it up.
-_UNKNOWN_WORD_WEIGHT = 0.8
 
 # Typo tolerance: only for words long enough that one wrong letter is not another word.
 _FUZZY_MIN_LENGTH = 4
@@ -52,22 +85,21 @@ _FUZZY_MIN_RATIO = 85.0
 # Stems sharing a long beginning (see _related) count as the same word, trusted less.
 _RELATED_MIN_PREFIX = 6
 _RELATED_TRUST = 0.8
+# Per-index memo of query words; bounded so that a flood of random text cannot grow it.
 _SLOT_CACHE_SIZE = 20_000
 
-# Final confidence = weighted mix of IDF-weighted coverage and the best whole-string
-# similarity to the question/an alias. Coverage carries most of the weight because it
-# knows which words are rare; the string similarity rewards near-verbatim phrasing.
-_COVERAGE_SHARE = 0.75
-_SIMILARITY_SHARE = 0.25
-# token_set_ratio gives 30–50 to unrelated strings of similar letters; only the part
-# above this floor is treated as evidence.
-_SIMILARITY_FLOOR = 50.0
 
-_RU_STOP_WORDS = frozenset(
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Function words, greetings and request fillers ("подскажите, пожалуйста"): they
+# carry no topic, and unknown words are penalised, so they must not count as unknown.
+_RU_STOP_WORDS = _word_set(
     """
     а без более бы был была были было быть в вам вас ведь весь во вот все всего всех
-    вы где да даже для до его ее ей если есть еще ж же за здесь и из или им их к как
-    какая какие каким какими каких какое какой ко когда кто куда ли либо мне меня мной
+    вы да даже для до его ее ей если есть еще ж же за здесь и из или им их к как
+    какая какие каким какими каких какое какой ко ли либо мне меня мной
     мы на нам нас наш наша наше наши не него нее ней нет ни них но ну о об однако он
     она они оно от очень по под при про раз с сам со так также такой там те тем то того
     тоже той только том ту тут ты у уже чем что чтоб чтобы чье чья эта эти это этого
@@ -75,21 +107,29 @@ _RU_STOP_WORDS = frozenset(
     здравствуйте здравствуй привет приветствую добрый доброе доброго день дня вечер утро
     пожалуйста подскажите подскажи скажите скажи расскажите расскажи спасибо благодарю
     хочу хотел хотела хотим хотелось хотелось бы можно нельзя нужно нужен нужна нужны
-    надо должен должна должны сколько почему зачем какую каком разве вообще просто
+    надо должен должна должны какую каком разве вообще просто
     вопрос вопросы ответ делать сделать знать узнать будет будут бывает есть ещё
-    такое такая такие таких объясните объясни поясните поясни означает значит дела
-    """.split()
+    который которая которое которые которых которым бывает бывают считается считаются
+    является являются может могут могу можем мочь чему такое такая такие таких
+    объясните объясни поясните поясни означает значит дела
+    """
 )
 
-_EN_STOP_WORDS = frozenset(
+_EN_STOP_WORDS = _word_set(
     """
     a about am an and any are as at be been being but by can could did do does doing
     for from get got had has have hello hey hi how i if in into is it its just me my
     need no not of on or our please should so tell than thank thanks that the their
-    them then there these they this to too us want was we were what when where which
-    who why will with would yes you your
-    """.split()
+    them then there these they this to too us want was we were what which
+    will with would yes you your something anything someone somebody anybody
+    """
 )
+
+# Question words tell what is asked about ("кто проводит" vs "как записаться") but
+# say nothing about the topic: they take part in ranking at a fraction of their weight,
+# and a query made only of them ("кто ты?") never matches.
+_QUESTION_WORDS = _word_set("кто кому когда где куда сколько зачем почему who when where why")
+_QUESTION_WORD_SHARE = 0.3
 
 # Snowball leaves some words of one family with different stems (запись → "зап",
 # записаться → "записа"), and people write compounds the FAQ spells out
@@ -108,20 +148,33 @@ _STEM_ALIASES: dict[str, tuple[str, ...]] = {
     "регистрирова": ("регистрац",),
     "удал": ("удален",),
     "удаля": ("удален",),
+    "помен": ("смен",),
     # Russian: "соц-" compounds and the NGO abbreviation.
     "соцпредприят": ("социальн", "предприят"),
     "соцпредпринимательств": ("социальн", "предпринимательств"),
     "соцпредпринимател": ("социальн", "предпринимател"),
     "соцбизнес": ("социальн", "бизнес"),
     "некоммерческ": ("нко",),
+    "учредител": ("учред",),
     "нкошк": ("нко",),
     "инвалидн": ("инвалид",),
     "организу": ("организатор",),
     "организова": ("организатор",),
     # English: spelling variants and the NGO abbreviation.
     "organiz": ("organis",),
+    "organ": ("organis",),
     "nonprofit": ("ngo",),
     "registr": ("regist",),
+}
+
+# Whole words that Snowball gets wrong for this FAQ: стать (become) and статья
+# (article) both stem to "стат"; "лет" is the plural of "год" (year); "кому" asks the
+# same as "кто".
+_WORD_STEMS: dict[str, str] = {
+    **{form: "статья" for form in ("статья", "статьи", "статье", "статью", "статьей", "статей")},
+    "лет": "год",
+    "кому": "кто",
+    "соц": "социальн",
 }
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
@@ -144,6 +197,8 @@ _EN_STEMMER = snowballstemmer.stemmer("english")
 @lru_cache(maxsize=50_000)
 def _stem(token: str) -> tuple[str, ...]:
     """Stem one normalised token with the stemmer of its script, then apply the lexicon."""
+    if token in _WORD_STEMS:
+        return (_WORD_STEMS[token],)
     if _CYRILLIC_RE.search(token):
         stem: str = _RU_STEMMER.stemWord(token)
     elif _LATIN_RE.search(token):
@@ -184,9 +239,12 @@ class _Doc:
 
 @dataclass(frozen=True)
 class _Scored:
+    """One entry's signals for one query (kept separate for the benchmark and tuning)."""
+
     entry_id: str
     confidence: float
     bm25: float
+    phrase: float
     coverage: float
     similarity: float
 
@@ -197,6 +255,7 @@ class _Slot:
 
     candidates: dict[str, float]
     weight: float  # its share of the query's information (IDF), matched or not
+    topical: bool = True  # False for question words
 
 
 def _related(a: str, b: str) -> bool:
@@ -217,12 +276,17 @@ def _related(a: str, b: str) -> bool:
 
 
 class _LanguageIndex:
-    """BM25F plus coverage scoring over the entries of one language."""
+    """The entries of one language, indexed for scoring."""
 
     def __init__(self, entries: Sequence[FaqEntry]) -> None:
         self.docs: list[_Doc] = []
         surfaces: set[str] = set()
-        self._phrases: list[str] = []
+        # Question and aliases one by one ("phrases"): a query usually rephrases one
+        # of them, so matching against each separately is sharper than against their
+        # union.
+        phrase_terms: list[set[str]] = []
+        self._phrase_words: list[frozenset[str]] = []
+        self._stem_phrases: list[str] = []
         self._surface_phrases: list[str] = []
         self._phrase_owner: list[int] = []
         for position, entry in enumerate(entries):
@@ -232,7 +296,9 @@ class _LanguageIndex:
                 terms = analyze(text)
                 title_terms.extend(terms)
                 if terms:
-                    self._phrases.append(" ".join(terms))
+                    phrase_terms.append(set(terms))
+                    self._phrase_words.append(frozenset(words(text)))
+                    self._stem_phrases.append(" ".join(terms))
                     self._surface_phrases.append(" ".join(words(text)))
                     self._phrase_owner.append(position)
             answer_terms = analyze(entry.answer)
@@ -260,6 +326,26 @@ class _LanguageIndex:
         # The IDF a word found in no entry would have; unknown query words are weighed
         # against it.
         self.max_idf = math.log(1.0 + (count + 0.5) / 0.5)
+
+        # Postings, so that a query only touches the entries that share its words.
+        self._doc_postings: dict[str, list[tuple[int, float]]] = {}
+        for position, doc in enumerate(self.docs):
+            title_norm = 1 - _B_TITLE + _B_TITLE * doc.title_len / self.avg_title
+            answer_norm = 1 - _B_ANSWER + _B_ANSWER * doc.answer_len / self.avg_answer
+            for term in set(doc.title_tf) | set(doc.answer_tf):
+                # BM25F: field-weighted, length-normalised term frequency.
+                tf = (
+                    _TITLE_WEIGHT * doc.title_tf.get(term, 0) / title_norm
+                    + _ANSWER_WEIGHT * doc.answer_tf.get(term, 0) / answer_norm
+                )
+                self._doc_postings.setdefault(term, []).append((position, tf))
+        self._phrase_postings: dict[str, list[int]] = {}
+        self._phrase_weight: list[float] = []
+        for number, phrase_set in enumerate(phrase_terms):
+            self._phrase_weight.append(sum(self.idf[term] for term in phrase_set))
+            for term in phrase_set:
+                self._phrase_postings.setdefault(term, []).append(number)
+
         # Typo tolerance compares a query word with the words the entries really use
         # (surface forms) and with their stems, because a typo may sit in the ending.
         self.surface_vocab: list[str] = sorted(surfaces)
@@ -292,7 +378,13 @@ class _LanguageIndex:
                 candidates[term] = _typo_trust(ratio)
         if not candidates:
             return _Slot({}, _UNKNOWN_WORD_WEIGHT * self.max_idf)
-        return _Slot(candidates, max(self.idf[term] for term in candidates))
+        # The word's own IDF when the index knows it; a related form must not make a
+        # common word look rare.
+        weight = self.idf[stem] if stem in self.idf else max(self.idf[t] for t in candidates)
+        if token in _QUESTION_WORDS:
+            share = _QUESTION_WORD_SHARE
+            return _Slot({t: v * share for t, v in candidates.items()}, weight * share, False)
+        return _Slot(candidates, weight)
 
     def _correct(self, token: str, stem: str) -> tuple[str, float] | None:
         """The index term closest to a misspelt word, if it is close enough."""
@@ -315,75 +407,114 @@ class _LanguageIndex:
         return best
 
     def search(self, text: str, limit: int) -> list[FaqMatch]:
-        scored = self.score(text)
         return [
             FaqMatch(entry_id=item.entry_id, score=round(item.confidence, 4))
-            for item in scored[:limit]
+            for item in self.score(text)[:limit]
             if item.confidence >= MATCH_THRESHOLD
         ]
 
     def score(self, text: str) -> list[_Scored]:
         """Every entry that shares a word with ``text``, best first, with its signals."""
         tokens = words(text)
-        slots = [slot for token in tokens for slot in self.slots(token)]
-        if not any(slot.candidates for slot in slots):
+        slots: list[_Slot] = []
+        slot_words: list[str] = []
+        for token in tokens:
+            for slot in self.slots(token):
+                slots.append(slot)
+                slot_words.append(token)
+        if not any(slot.candidates and slot.topical for slot in slots):
             return []
         query_weight = sum(slot.weight for slot in slots)
 
-        # Whole-string similarity to the question and aliases, on stems (word forms
-        # do not matter) and on surface words (they tell "записан" from "записаться").
-        similarity = [0.0] * len(self.docs)
-        stem_phrase = " ".join(
+        # Per entry: what each query word contributes (coverage, BM25) — the best of
+        # its candidate terms, never more than the word's own weight.
+        cover: dict[int, list[float]] = {}
+        bm25: dict[int, list[float]] = {}
+        # Per phrase: what each query word matches in it, and which phrase terms it hit.
+        phrase_recall: dict[int, list[float]] = {}
+        phrase_hits: dict[int, dict[str, float]] = {}
+        for number, slot in enumerate(slots):
+            for term, trust in slot.candidates.items():
+                value = min(self.idf[term] * trust, slot.weight)
+                for position, tf in self._doc_postings.get(term, ()):
+                    in_title = self.docs[position].title_tf.get(term, 0) > 0
+                    credit = value * (1.0 if in_title else _ANSWER_ONLY_CREDIT)
+                    row = cover.setdefault(position, [0.0] * len(slots))
+                    row[number] = max(row[number], credit)
+                    row = bm25.setdefault(position, [0.0] * len(slots))
+                    row[number] = max(row[number], value * tf * (_K1 + 1) / (tf + _K1))
+                for phrase in self._phrase_postings.get(term, ()):
+                    # The same word form counts a little more than a shared stem: it
+                    # tells "на какие семинары я записан" from "как записаться".
+                    if slot_words[number] not in self._phrase_words[phrase]:
+                        value_here = value * _STEM_ONLY_FACTOR
+                    else:
+                        value_here = value
+                    row = phrase_recall.setdefault(phrase, [0.0] * len(slots))
+                    row[number] = max(row[number], value_here)
+                    hits = phrase_hits.setdefault(phrase, {})
+                    hits[term] = max(hits.get(term, 0.0), self.idf[term] * trust)
+
+        best_phrase: dict[int, float] = {}
+        for phrase, row in phrase_recall.items():
+            recall = sum(row) / query_weight
+            precision = sum(phrase_hits[phrase].values()) / self._phrase_weight[phrase]
+            beta2 = _PHRASE_BETA**2
+            f_score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+            owner = self._phrase_owner[phrase]
+            best_phrase[owner] = max(best_phrase.get(owner, 0.0), f_score)
+
+        similarity = self._similarity(tokens, slots)
+        scored: list[_Scored] = []
+        for position, row in cover.items():
+            coverage = sum(row) / query_weight
+            phrase_score = best_phrase.get(position, 0.0)
+            sim = similarity.get(position, 0.0)
+            confidence = (
+                _PHRASE_SHARE * phrase_score + _COVERAGE_SHARE * coverage + _SIMILARITY_SHARE * sim
+            )
+            scored.append(
+                _Scored(
+                    self.docs[position].entry_id,
+                    confidence,
+                    sum(bm25[position]),
+                    phrase_score,
+                    coverage,
+                    sim,
+                )
+            )
+        # Confidence decides whether to answer; BM25 breaks near-ties because it also
+        # counts how strongly (not just whether) an entry uses the words.
+        scored.sort(key=lambda item: (round(item.confidence, 2), item.bm25), reverse=True)
+        return scored
+
+    def _similarity(self, tokens: list[str], slots: list[_Slot]) -> dict[int, float]:
+        """Best whole-string similarity (0..1) of the query to each entry's phrases.
+
+        Computed on stems (word forms do not matter) and on surface words (they tell
+        "записан" from "записаться"), and only the part above a floor counts:
+        token_set_ratio gives 30–50 to unrelated strings of similar letters.
+        """
+        stem_query = " ".join(
             max(slot.candidates, key=slot.candidates.__getitem__) if slot.candidates else "?"
             for slot in slots
         )
+        best: dict[int, float] = {}
         for query, phrases in (
-            (stem_phrase, self._phrases),
+            (stem_query, self._stem_phrases),
             (" ".join(tokens), self._surface_phrases),
         ):
-            for _, ratio, position in process.extract(
+            for _, ratio, phrase in process.extract(
                 query,
                 phrases,
                 scorer=fuzz.token_set_ratio,
                 limit=None,
                 score_cutoff=_SIMILARITY_FLOOR,
             ):
-                owner = self._phrase_owner[position]
-                similarity[owner] = max(similarity[owner], ratio)
-
-        scored: list[_Scored] = []
-        for position, doc in enumerate(self.docs):
-            covered = 0.0
-            bm25 = 0.0
-            for slot in slots:
-                best_cover = 0.0
-                best_bm25 = 0.0
-                for term, trust in slot.candidates.items():
-                    in_title = doc.title_tf.get(term, 0)
-                    in_answer = doc.answer_tf.get(term, 0)
-                    if not in_title and not in_answer:
-                        continue
-                    idf = self.idf[term] * trust
-                    best_cover = max(best_cover, idf * (1.0 if in_title else _ANSWER_ONLY_CREDIT))
-                    tf = _TITLE_WEIGHT * in_title / (
-                        1 - _B_TITLE + _B_TITLE * doc.title_len / self.avg_title
-                    ) + _ANSWER_WEIGHT * in_answer / (
-                        1 - _B_ANSWER + _B_ANSWER * doc.answer_len / self.avg_answer
-                    )
-                    best_bm25 = max(best_bm25, idf * tf * (_K1 + 1) / (tf + _K1))
-                covered += best_cover
-                bm25 += best_bm25
-            if covered == 0.0:
-                continue
-            coverage = covered / query_weight
-            sim = max(0.0, similarity[position] - _SIMILARITY_FLOOR) / (100.0 - _SIMILARITY_FLOOR)
-            confidence = _COVERAGE_SHARE * coverage + _SIMILARITY_SHARE * sim
-            scored.append(_Scored(doc.entry_id, confidence, bm25, coverage, sim))
-
-        # Confidence decides whether to answer; BM25 breaks near-ties because it also
-        # counts how strongly (not just whether) an entry uses the words.
-        scored.sort(key=lambda item: (round(item.confidence, 2), item.bm25), reverse=True)
-        return scored
+                owner = self._phrase_owner[phrase]
+                value = (ratio - _SIMILARITY_FLOOR) / (100.0 - _SIMILARITY_FLOOR)
+                best[owner] = max(best.get(owner, 0.0), value)
+        return best
 
 
 def _typo_trust(ratio: float) -> float:
