@@ -83,6 +83,13 @@ def main() -> int:
     print(f"\noff-topic false positives ({len(false_positives)} of {len(off_topic) * 2} searches):")
     for text, lang, got, score in false_positives:
         print(f"  [{lang}] {text!r} -> {got} ({score:.3f})")
+    known = evaluation.get("known_false_positives") or []
+    if known:
+        print(f"\nknown false positives ({len(known)}, see tests/faq_eval.yml):")
+        for case in known:
+            matches = timed_search(case["text"], case["lang"])
+            got = f"{matches[0].entry_id} ({matches[0].score:.3f})" if matches else "no match now"
+            print(f"  [{case['lang']}] {case['text']!r} -> {got}")
     print(
         f"\nsearch time: mean {statistics.fmean(timings):.3f} ms, "
         f"max {max(timings):.3f} ms over {len(timings)} searches"
