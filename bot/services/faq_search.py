@@ -1,0 +1,554 @@
+"""Free-text search over FAQ entries: Russian/English stemming, typo tolerance, BM25.
+
+``FaqIndex`` is built once from ``FaqEntry`` values and answers "which entries does this
+message ask about?" with a confidence in 0..1. Only matches at or above
+``MATCH_THRESHOLD`` are returned, so that an off-topic message ("какая погода
+завтра?") gets no answer rather than a confident wrong one. Pure Python, no I/O.
+
+How a query is scored against an entry:
+
+* text → words: lower case, ё → е, punctuation dropped, stop words dropped; each word
+  is stemmed by the Snowball stemmer of its script (Russian or English);
+* each query word becomes a *slot*: the index terms it may stand for — its own stem,
+  stems that differ only in a derivational ending (подтверждать / подтверждение), or,
+  for an unknown word, the closest known word by rapidfuzz (a typo);
+* confidence = a weighted sum of
+  - coverage: the IDF-weighted share of the query's words that the entry contains
+    (question and aliases in full, the answer with a reduced credit); unknown words
+    weigh as much as the rarest known word, which is what keeps "продам гараж" out;
+  - phrase match: the best F-score between the query and one question or alias;
+  - string similarity: rapidfuzz token_set_ratio against the question and aliases;
+* entries are ranked by confidence; BM25F (title-weighted) breaks near-ties.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from bot.services.faq_file import FaqEntry
+
+__all__ = ["MATCH_THRESHOLD", "FaqIndex", "FaqMatch", "analyze", "normalize", "words"]
+
+# A match is returned only when its confidence reaches this value. Two reasons for
+# 0.42, measured with benchmarks/faq_accuracy.py on tests/faq_eval.yml:
+# * a one-word query found only in some entry's answer scores 0.55 × 0.7 = 0.385, and
+#   such a match is noise (answers mention many things), so the threshold must be above
+#   it; the worst off-topic messages score 0.38–0.39 ("продам гараж", "расписание
+#   поездов до Москвы": one rare FAQ word plus unknown words);
+# * top-1 accuracy falls slowly above it (0.40: 92.9%, 0.42: 92.3%, 0.48: 89.9%), as
+#   paraphrases that share only answer words with their entry drop out.
+# 0.42 keeps a margin of 0.03 over the worst off-topic message seen.
+MATCH_THRESHOLD = 0.42
+
+# Shares of the three signals in the confidence (they sum to 1). Coverage carries most
+# because it knows which words are rare; the phrase match prefers the entry whose one
+# question/alias the query rephrases; the string similarity rewards near-verbatim
+# wording and is robust to stemming mistakes.
+_COVERAGE_SHARE = 0.55
+_PHRASE_SHARE = 0.25
+_SIMILARITY_SHARE = 0.2
+
+# Coverage credit for a query word found only in an entry's answer, not in its
+# question or aliases: such a word says less about what the question is.
+_ANSWER_ONLY_CREDIT = 0.7
+# A query word the index does not know (even after typo correction) weighs this share
+# of the IDF of a word found in no entry: it is usually content the FAQ does not talk
+# about ("погода", "гараж"), so it must pull the confidence down hard.
+_UNKNOWN_WORD_WEIGHT = 1.0
+
+# F-beta of a phrase match: recall (how much of the query the phrase explains) counts
+# more than precision (how much of the phrase the query mentions).
+_PHRASE_BETA = 1.5
+# A phrase word that matches the query's only by stem, not by form, counts this much.
+_STEM_ONLY_FACTOR = 0.85
+# token_set_ratio gives 30–50 to unrelated strings of similar letters; only the part
+# above this floor is treated as evidence.
+_SIMILARITY_FLOOR = 50.0
+
+# BM25F, used to break near-ties: people type something close to a question or an
+# alias; the answer repeats many generic words, so it only helps a little.
+_TITLE_WEIGHT = 3.0
+_ANSWER_WEIGHT = 0.6
+_K1 = 1.2
+_B_TITLE = 0.5
+_B_ANSWER = 0.75
+
+# Typo tolerance: only for words long enough that one wrong letter is not another word.
+_FUZZY_MIN_LENGTH = 4
+_FUZZY_MIN_STEM_LENGTH = 5
+_FUZZY_MIN_RATIO = 85.0
+# Stems sharing a long beginning (see _related) count as the same word, trusted less.
+_RELATED_MIN_PREFIX = 6
+_RELATED_TRUST = 0.8
+# Per-index memo of query words; bounded so that a flood of random text cannot grow it.
+_SLOT_CACHE_SIZE = 20_000
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Function words, greetings and request fillers ("подскажите, пожалуйста"): they
+# carry no topic, and unknown words are penalised, so they must not count as unknown.
+_RU_STOP_WORDS = _word_set(
+    """
+    а без более бы был была были было быть в вам вас ведь весь во вот все всего всех
+    вы да даже для до его ее ей если есть еще ж же за здесь и из или им их к как
+    какая какие каким какими каких какое какой ко ли либо мне меня мной
+    мы на нам нас наш наша наше наши не него нее ней нет ни них но ну о об однако он
+    она они оно от очень по под при про раз с сам со так также такой там те тем то того
+    тоже той только том ту тут ты у уже чем что чтоб чтобы чье чья эта эти это этого
+    этой этом этот эту я себя свой своя свое свои свою своего моя мое мои мой мою
+    здравствуйте здравствуй привет приветствую добрый доброе доброго день дня вечер утро
+    пожалуйста подскажите подскажи скажите скажи расскажите расскажи спасибо благодарю
+    хочу хотел хотела хотим хотелось хотелось бы можно нельзя нужно нужен нужна нужны
+    надо должен должна должны какую каком разве вообще просто
+    вопрос вопросы ответ делать сделать знать узнать будет будут бывает есть ещё
+    который которая которое которые которых которым бывает бывают считается считаются
+    является являются может могут могу можем мочь чему такое такая такие таких
+    объясните объясни поясните поясни означает значит дела простыми словами
+    """
+)
+
+_EN_STOP_WORDS = _word_set(
+    """
+    a about am an and any are as at be been being but by can could did do does doing
+    for from get got had has have hello hey hi how i if in into is it its just me my
+    need no not of on or our please should so tell than thank thanks that the their
+    them then there these they this to too us want was we were what which
+    will with would yes you your something anything someone somebody anybody
+    """
+)
+
+# Question words tell what is asked about ("кто проводит" vs "как записаться") but
+# say nothing about the topic: they take part in ranking at a fraction of their weight,
+# and a query made only of them ("кто ты?") never matches.
+_QUESTION_WORDS = _word_set("кто кому когда где куда сколько зачем почему who when where why")
+_QUESTION_WORD_SHARE = 0.3
+
+# Snowball leaves some words of one family with different stems (запись → "зап",
+# записаться → "записа"), and people write compounds the FAQ spells out
+# ("соцпредприятие"). This small lexicon joins them; it is applied to the entries and
+# to queries alike, so both sides meet on the same terms.
+_STEM_ALIASES: dict[str, tuple[str, ...]] = {
+    # Russian: verb/noun pairs that Snowball splits.
+    "зап": ("записа",),
+    "запис": ("записа",),
+    "отм": ("отмен",),
+    "отменя": ("отмен",),
+    "напомн": ("напоминан",),
+    "напомина": ("напоминан",),
+    "зарегистрирова": ("регистрац",),
+    "регистрир": ("регистрац",),
+    "регистрирова": ("регистрац",),
+    "удал": ("удален",),
+    "удаля": ("удален",),
+    "помен": ("смен",),
+    # Russian: "соц-" compounds and the NGO abbreviation.
+    "соцпредприят": ("социальн", "предприят"),
+    "соцпредпринимательств": ("социальн", "предпринимательств"),
+    "соцпредпринимател": ("социальн", "предпринимател"),
+    "соцбизнес": ("социальн", "бизнес"),
+    "некоммерческ": ("нко",),
+    "учредител": ("учред",),
+    "инвалидн": ("инвалид",),
+    "организу": ("организатор",),
+    "организова": ("организатор",),
+    # English: spelling variants and the NGO abbreviation.
+    "organiz": ("organis",),
+    "organ": ("organis",),
+    "nonprofit": ("ngo",),
+    "ngos": ("ngo",),
+    "registr": ("regist",),
+}
+
+# Whole words that Snowball gets wrong for this FAQ: стать (become) and статья
+# (article) both stem to "стат"; "лет" is the plural of "год" (year); "кому" asks the
+# same as "кто".
+_WORD_STEMS: dict[str, str] = {
+    **{form: "статья" for form in ("статья", "статьи", "статье", "статью", "статьей", "статей")},
+    "лет": "год",
+    "кому": "кто",
+    "соц": "социальн",
+}
+
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_CYRILLIC_RE = re.compile(r"[а-я]")
+_LATIN_RE = re.compile(r"[a-z]")
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    """An entry that answers the query, with a confidence in 0..1 (higher is better)."""
+
+    entry_id: str
+    score: float
+
+
+_RU_STEMMER = snowballstemmer.stemmer("russian")
+_EN_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def _stem(token: str) -> tuple[str, ...]:
+    """Stem one normalised token with the stemmer of its script, then apply the lexicon."""
+    if token in _WORD_STEMS:
+        return (_WORD_STEMS[token],)
+    if _CYRILLIC_RE.search(token):
+        stem: str = _RU_STEMMER.stemWord(token)
+    elif _LATIN_RE.search(token):
+        stem = _EN_STEMMER.stemWord(token)
+    else:
+        stem = token  # numbers such as 209, 245, 773 are kept as they are
+    return _STEM_ALIASES.get(stem, (stem,))
+
+
+def normalize(text: str) -> str:
+    """Lower-case, ё → е, punctuation to spaces."""
+    text = text.lower().replace("ё", "е")
+    return " ".join(_TOKEN_RE.findall(text))
+
+
+def words(text: str) -> list[str]:
+    """Normalised tokens without stop words (surface forms, before stemming)."""
+    return [
+        token
+        for token in normalize(text).split()
+        if token not in _RU_STOP_WORDS and token not in _EN_STOP_WORDS
+    ]
+
+
+def analyze(text: str) -> list[str]:
+    """The terms the index works with: normalised, stop words dropped, stemmed."""
+    return [stem for token in words(text) for stem in _stem(token)]
+
+
+@dataclass
+class _Doc:
+    entry_id: str
+    title_tf: Counter[str]
+    title_len: int
+    answer_tf: Counter[str]
+    answer_len: int
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """One entry's signals for one query (kept separate for the benchmark and tuning)."""
+
+    entry_id: str
+    confidence: float
+    bm25: float
+    phrase: float
+    coverage: float
+    similarity: float
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One query word: the index terms it may stand for, each with a trust factor."""
+
+    candidates: dict[str, float]
+    weight: float  # its share of the query's information (IDF), matched or not
+    topical: bool = True  # False for question words
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two stems look like forms of one word that Snowball did not join.
+
+    Russian derivation changes the end of a stem (подтверждать → "подтвержда",
+    подтверждение → "подтвержден"), so a long common beginning that covers nearly all
+    of both stems is taken as the same word. The length conditions keep short roots
+    apart (провести / проверить share only "прове").
+    """
+    common = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        common += 1
+    shorter, longer = sorted((len(a), len(b)))
+    return common >= _RELATED_MIN_PREFIX and common >= shorter - 2 and common >= longer - 4
+
+
+class _LanguageIndex:
+    """The entries of one language, indexed for scoring."""
+
+    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+        self.docs: list[_Doc] = []
+        surfaces: set[str] = set()
+        # Question and aliases one by one ("phrases"): a query usually rephrases one
+        # of them, so matching against each separately is sharper than against their
+        # union.
+        phrase_terms: list[set[str]] = []
+        self._phrase_words: list[frozenset[str]] = []
+        self._stem_phrases: list[str] = []
+        self._surface_phrases: list[str] = []
+        self._phrase_owner: list[int] = []
+        for position, entry in enumerate(entries):
+            title_texts = (entry.question, *entry.aliases)
+            title_terms: list[str] = []
+            for text in title_texts:
+                terms = analyze(text)
+                title_terms.extend(terms)
+                if terms:
+                    phrase_terms.append(set(terms))
+                    self._phrase_words.append(frozenset(words(text)))
+                    self._stem_phrases.append(" ".join(terms))
+                    self._surface_phrases.append(" ".join(words(text)))
+                    self._phrase_owner.append(position)
+            answer_terms = analyze(entry.answer)
+            for text in (*title_texts, entry.answer):
+                surfaces.update(words(text))
+            self.docs.append(
+                _Doc(
+                    entry_id=entry.id,
+                    title_tf=Counter(title_terms),
+                    title_len=len(title_terms),
+                    answer_tf=Counter(answer_terms),
+                    answer_len=len(answer_terms),
+                )
+            )
+
+        count = len(self.docs)
+        self.avg_title = sum(d.title_len for d in self.docs) / count or 1.0
+        self.avg_answer = sum(d.answer_len for d in self.docs) / count or 1.0
+        df: Counter[str] = Counter()
+        for doc in self.docs:
+            df.update(set(doc.title_tf) | set(doc.answer_tf))
+        self.idf: dict[str, float] = {
+            term: math.log(1.0 + (count - n + 0.5) / (n + 0.5)) for term, n in df.items()
+        }
+        # The IDF a word found in no entry would have; unknown query words are weighed
+        # against it.
+        self.max_idf = math.log(1.0 + (count + 0.5) / 0.5)
+
+        # Postings, so that a query only touches the entries that share its words.
+        self._doc_postings: dict[str, list[tuple[int, float]]] = {}
+        for position, doc in enumerate(self.docs):
+            title_norm = 1 - _B_TITLE + _B_TITLE * doc.title_len / self.avg_title
+            answer_norm = 1 - _B_ANSWER + _B_ANSWER * doc.answer_len / self.avg_answer
+            for term in set(doc.title_tf) | set(doc.answer_tf):
+                # BM25F: field-weighted, length-normalised term frequency.
+                tf = (
+                    _TITLE_WEIGHT * doc.title_tf.get(term, 0) / title_norm
+                    + _ANSWER_WEIGHT * doc.answer_tf.get(term, 0) / answer_norm
+                )
+                self._doc_postings.setdefault(term, []).append((position, tf))
+        self._phrase_postings: dict[str, list[int]] = {}
+        self._phrase_weight: list[float] = []
+        for number, phrase_set in enumerate(phrase_terms):
+            self._phrase_weight.append(sum(self.idf[term] for term in phrase_set))
+            for term in phrase_set:
+                self._phrase_postings.setdefault(term, []).append(number)
+
+        # Typo tolerance compares a query word with the words the entries really use
+        # (surface forms) and with their stems, because a typo may sit in the ending.
+        self.surface_vocab: list[str] = sorted(surfaces)
+        self.stem_vocab: list[str] = sorted(self.idf)
+        self._by_prefix: dict[str, list[str]] = {}
+        for term in self.stem_vocab:
+            self._by_prefix.setdefault(term[:_RELATED_MIN_PREFIX], []).append(term)
+        self._slots: dict[str, list[_Slot]] = {}
+
+    def slots(self, token: str) -> list[_Slot]:
+        """What one query word means to this index (cached: queries repeat words)."""
+        cached = self._slots.get(token)
+        if cached is None:
+            cached = [self._slot(stem, token) for stem in _stem(token)]
+            if len(self._slots) < _SLOT_CACHE_SIZE:
+                self._slots[token] = cached
+        return cached
+
+    def _slot(self, stem: str, token: str) -> _Slot:
+        candidates: dict[str, float] = {}
+        if stem in self.idf:
+            candidates[stem] = 1.0
+        for term in self._by_prefix.get(stem[:_RELATED_MIN_PREFIX], ()):
+            if term != stem and _related(stem, term):
+                candidates[term] = _RELATED_TRUST
+        if not candidates and len(token) >= _FUZZY_MIN_LENGTH:
+            corrected = self._correct(token, stem)
+            if corrected is not None:
+                term, ratio = corrected
+                candidates[term] = _typo_trust(ratio)
+        if not candidates:
+            return _Slot({}, _UNKNOWN_WORD_WEIGHT * self.max_idf)
+        # The word's own IDF when the index knows it; a related form must not make a
+        # common word look rare.
+        weight = self.idf[stem] if stem in self.idf else max(self.idf[t] for t in candidates)
+        if token in _QUESTION_WORDS:
+            share = _QUESTION_WORD_SHARE
+            return _Slot({t: v * share for t, v in candidates.items()}, weight * share, False)
+        return _Slot(candidates, weight)
+
+    def _correct(self, token: str, stem: str) -> tuple[str, float] | None:
+        """The index term closest to a misspelt word, if it is close enough."""
+        best: tuple[str, float] | None = None
+        found = process.extractOne(
+            token, self.surface_vocab, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_RATIO
+        )
+        if found is not None:
+            term = _stem(found[0])[0]
+            if term in self.idf:
+                best = (term, found[1])
+        # Stems only when long: two short stems one letter apart are usually different
+        # words (дел / дела), not a typo.
+        if len(stem) >= _FUZZY_MIN_STEM_LENGTH:
+            found = process.extractOne(
+                stem, self.stem_vocab, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_RATIO
+            )
+            if found is not None and (best is None or found[1] > best[1]):
+                best = (found[0], found[1])
+        return best
+
+    def search(self, text: str, limit: int) -> list[FaqMatch]:
+        return [
+            FaqMatch(entry_id=item.entry_id, score=round(item.confidence, 4))
+            for item in self.score(text)[:limit]
+            if item.confidence >= MATCH_THRESHOLD
+        ]
+
+    def score(self, text: str) -> list[_Scored]:
+        """Every entry that shares a word with ``text``, best first, with its signals."""
+        tokens = words(text)
+        slots: list[_Slot] = []
+        slot_words: list[str] = []
+        for token in tokens:
+            for slot in self.slots(token):
+                slots.append(slot)
+                slot_words.append(token)
+        if not any(slot.candidates and slot.topical for slot in slots):
+            return []
+        query_weight = sum(slot.weight for slot in slots)
+
+        # Per entry: what each query word contributes (coverage, BM25) — the best of
+        # its candidate terms, never more than the word's own weight.
+        cover: dict[int, list[float]] = {}
+        bm25: dict[int, list[float]] = {}
+        # Per phrase: what each query word matches in it, and which phrase terms it hit.
+        phrase_recall: dict[int, list[float]] = {}
+        phrase_hits: dict[int, dict[str, float]] = {}
+        for number, slot in enumerate(slots):
+            for term, trust in slot.candidates.items():
+                value = min(self.idf[term] * trust, slot.weight)
+                for position, tf in self._doc_postings.get(term, ()):
+                    in_title = self.docs[position].title_tf.get(term, 0) > 0
+                    credit = value * (1.0 if in_title else _ANSWER_ONLY_CREDIT)
+                    row = cover.setdefault(position, [0.0] * len(slots))
+                    row[number] = max(row[number], credit)
+                    row = bm25.setdefault(position, [0.0] * len(slots))
+                    row[number] = max(row[number], value * tf * (_K1 + 1) / (tf + _K1))
+                for phrase in self._phrase_postings.get(term, ()):
+                    # The same word form counts a little more than a shared stem: it
+                    # tells "на какие семинары я записан" from "как записаться".
+                    if slot_words[number] not in self._phrase_words[phrase]:
+                        value_here = value * _STEM_ONLY_FACTOR
+                    else:
+                        value_here = value
+                    row = phrase_recall.setdefault(phrase, [0.0] * len(slots))
+                    row[number] = max(row[number], value_here)
+                    hits = phrase_hits.setdefault(phrase, {})
+                    hits[term] = max(hits.get(term, 0.0), self.idf[term] * trust)
+
+        best_phrase: dict[int, float] = {}
+        for phrase, row in phrase_recall.items():
+            recall = sum(row) / query_weight
+            precision = sum(phrase_hits[phrase].values()) / self._phrase_weight[phrase]
+            beta2 = _PHRASE_BETA**2
+            f_score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+            owner = self._phrase_owner[phrase]
+            best_phrase[owner] = max(best_phrase.get(owner, 0.0), f_score)
+
+        similarity = self._similarity(tokens, slots)
+        scored: list[_Scored] = []
+        for position, row in cover.items():
+            coverage = sum(row) / query_weight
+            phrase_score = best_phrase.get(position, 0.0)
+            sim = similarity.get(position, 0.0)
+            confidence = (
+                _PHRASE_SHARE * phrase_score + _COVERAGE_SHARE * coverage + _SIMILARITY_SHARE * sim
+            )
+            scored.append(
+                _Scored(
+                    self.docs[position].entry_id,
+                    confidence,
+                    sum(bm25[position]),
+                    phrase_score,
+                    coverage,
+                    sim,
+                )
+            )
+        # Confidence decides whether to answer; BM25 breaks near-ties because it also
+        # counts how strongly (not just whether) an entry uses the words.
+        scored.sort(key=lambda item: (round(item.confidence, 2), item.bm25), reverse=True)
+        return scored
+
+    def _similarity(self, tokens: list[str], slots: list[_Slot]) -> dict[int, float]:
+        """Best whole-string similarity (0..1) of the query to each entry's phrases.
+
+        Computed on stems (word forms do not matter) and on surface words (they tell
+        "записан" from "записаться"), and only the part above a floor counts:
+        token_set_ratio gives 30–50 to unrelated strings of similar letters.
+        """
+        stem_query = " ".join(
+            max(slot.candidates, key=slot.candidates.__getitem__) if slot.candidates else "?"
+            for slot in slots
+        )
+        best: dict[int, float] = {}
+        for query, phrases in (
+            (stem_query, self._stem_phrases),
+            (" ".join(tokens), self._surface_phrases),
+        ):
+            for _, ratio, phrase in process.extract(
+                query,
+                phrases,
+                scorer=fuzz.token_set_ratio,
+                limit=None,
+                score_cutoff=_SIMILARITY_FLOOR,
+            ):
+                owner = self._phrase_owner[phrase]
+                value = (ratio - _SIMILARITY_FLOOR) / (100.0 - _SIMILARITY_FLOOR)
+                best[owner] = max(best.get(owner, 0.0), value)
+        return best
+
+
+def _typo_trust(ratio: float) -> float:
+    """Trust in a typo correction: 1.0 for identical, about 0.6 at the cut-off."""
+    return 0.6 + 0.4 * (ratio - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
+
+
+class FaqIndex:
+    """Search index over FAQ entries in several languages; build once, query often."""
+
+    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+        by_lang: dict[str, list[FaqEntry]] = {}
+        for entry in entries:
+            by_lang.setdefault(entry.lang, []).append(entry)
+        self._indexes = {lang: _LanguageIndex(items) for lang, items in by_lang.items()}
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(self._indexes)
+
+    def search(self, text: str, lang: str, limit: int = 4) -> list[FaqMatch]:
+        """Entries of ``lang`` that answer ``text``, best first, at most ``limit``.
+
+        Falls back to another language only when there are no entries in ``lang``
+        at all (e.g. an FAQ file without translations).
+        """
+        if limit <= 0:
+            return []
+        index = self._indexes.get(lang)
+        if index is None:
+            if not self._indexes:
+                return []
+            index = self._indexes.get("ru") or next(iter(self._indexes.values()))
+        return index.search(text, limit)
