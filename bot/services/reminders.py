@@ -16,7 +16,8 @@ at-least-once because a lost reminder is mitigated by the next offset's reminder
 while a doubled one is exactly the defect users complain about, and Telegram offers
 no idempotency key that would make a resend after an unknown outcome safe. Claims are
 taken one recipient at a time, right before that recipient's send, so a crash loses
-at most the one message in flight.
+at most the one message in flight. (A killed process keeps every commit; only a power
+loss can undo the last commits under `synchronous = NORMAL`.)
 """
 
 from __future__ import annotations
