@@ -109,8 +109,16 @@ def build_app(
         reminders=reminders,
         clock=clock,
     )
-    dispatcher.startup.register(lambda: on_startup(app))
-    dispatcher.shutdown.register(lambda: on_shutdown(app))
+
+    # Coroutine functions, not lambdas: aiogram awaits a hook only when it is one.
+    async def startup() -> None:
+        await on_startup(app)
+
+    async def shutdown() -> None:
+        await on_shutdown(app)
+
+    dispatcher.startup.register(startup)
+    dispatcher.shutdown.register(shutdown)
     return app
 
 

@@ -182,6 +182,9 @@ class ReminderService:
         recipients = await repos.reminders.due_recipients(
             seminar.id, offset_seconds, seminar.starts_at - offset
         )
+        if any(recipient.is_active for recipient in recipients):
+            # Before the reminders, so a crash in the middle of a long list cannot lose it.
+            await self._send_summary(seminar)
         sent = 0
         for recipient in recipients:
             if await self._deliver_one(repos, seminar, offset_seconds, recipient):
@@ -190,7 +193,6 @@ class ReminderService:
             log.info(
                 "seminar %s: %d reminders sent for offset %ss", seminar.id, sent, offset_seconds
             )
-            await self._send_summary(seminar)
         return sent
 
     async def _deliver_one(
@@ -228,7 +230,7 @@ class ReminderService:
         return delivery is Delivery.SENT
 
     async def _send_summary(self, seminar: Seminar) -> None:
-        """Organisers hear once per seminar, with its first reminder that reached someone."""
+        """Organisers hear once per seminar, with the first reminder that has someone to reach."""
         repos = Repositories(self._db)
         if not await repos.reminders.claim_summary(seminar.id, self._clock()):
             return
