@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
 
-from aiogram.methods import SendMessage
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.app import App
 from bot.services.reminders import SWEEP_JOB_ID, job_id
@@ -306,3 +310,35 @@ async def test_restore_and_sweep_cover_every_upcoming_seminar(app: App, clock: F
     assert run_date(app, f"reminder:{created_elsewhere.id}:1h") == (
         created_elsewhere.starts_at - HOUR
     )
+
+
+async def test_user_who_blocked_the_bot_is_marked_inactive_and_not_retried(
+    app: App, clock: FakeClock, session: RecordingSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seminar = await make_seminar(app, clock, timedelta(days=2))
+    await register(app, clock, seminar, 1)
+    record = session.make_request
+
+    async def blocked_by_user_1(
+        bot: Bot,
+        method: TelegramMethod[Any],
+        timeout: int | None = None,  # noqa: ASYNC109
+    ) -> Any:
+        if isinstance(method, SendMessage) and method.chat_id == 1:
+            session.calls.append(method)
+            raise TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
+        return await record(bot, method, timeout)
+
+    monkeypatch.setattr(session, "make_request", blocked_by_user_1)
+    clock.now = seminar.starts_at - DAY
+    await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    clock.now = seminar.starts_at - HOUR
+    await app.reminders.sweep()
+    repos = Repositories(app.db)
+    assert await repos.reminders.status(seminar.id, 1, int(DAY.total_seconds())) is (
+        DeliveryStatus.SKIPPED
+    )
+    assert await repos.reminders.status(seminar.id, 1, 3600) is DeliveryStatus.SKIPPED
+    user = await repos.users.get(1)
+    assert user is not None and not user.is_active
+    assert len([c for c in session.of_type(SendMessage) if c.chat_id == 1]) == 1
