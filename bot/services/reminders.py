@@ -172,7 +172,10 @@ class ReminderService:
                 due_at = seminar.starts_at - offset
                 if due_at <= now:
                     await self.deliver(seminar, offset)
-                else:
+                    continue
+                job = self._scheduler.get_job(job_id(seminar.id, offset))
+                # Only a missing or stale job is replaced: APScheduler logs every add.
+                if job is None or job.trigger.run_date != due_at:
                     self._add_job(seminar.id, offset, due_at)
 
     async def deliver(self, seminar: Seminar, offset: timedelta) -> int:

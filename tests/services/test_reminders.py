@@ -342,3 +342,13 @@ async def test_user_who_blocked_the_bot_is_marked_inactive_and_not_retried(
     user = await repos.users.get(1)
     assert user is not None and not user.is_active
     assert len([c for c in session.of_type(SendMessage) if c.chat_id == 1]) == 1
+
+
+async def test_sweep_repairs_a_stale_job(app: App, clock: FakeClock) -> None:
+    seminar = await make_seminar(app, clock, timedelta(days=2))
+    await app.reminders.schedule_seminar(seminar)
+    new_start = seminar.starts_at + HOUR
+    await Repositories(app.db).seminars.update(seminar.id, clock(), starts_at=new_start)
+    await app.reminders.sweep()
+    assert run_date(app, f"reminder:{seminar.id}:1d") == new_start - DAY
+    assert run_date(app, f"reminder:{seminar.id}:1h") == new_start - HOUR
