@@ -24,9 +24,11 @@ from bot.i18n import Translator
 from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
 from bot.services.pacing import SendPacer
 from bot.services.registration import RegistrationService
+from bot.services.reminders import ReminderService
 from bot.services.sender import Sender
 from bot.settings import Settings
 from handlers import get_routers
+from handlers.reminders import reminder_keyboard
 from storage.database import Database
 from storage.repositories import Repositories
 
@@ -43,6 +45,7 @@ class App:
     translator: Translator
     sender: Sender
     registration: RegistrationService
+    reminders: ReminderService
     clock: Clock = field(default=utc_now)
 
 
@@ -72,6 +75,9 @@ def build_app(
 
     sender = Sender(bot, pacer, on_unreachable=mark_unreachable)
     registration = RegistrationService(db, clock)
+    reminders = ReminderService(
+        db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
+    )
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -80,6 +86,7 @@ def build_app(
         scheduler=scheduler,
         sender=sender,
         registration=registration,
+        reminders=reminders,
         clock=clock,
         db=db,
     )
@@ -99,16 +106,27 @@ def build_app(
         translator=translator,
         sender=sender,
         registration=registration,
+        reminders=reminders,
         clock=clock,
     )
-    dispatcher.startup.register(lambda: on_startup(app))
-    dispatcher.shutdown.register(lambda: on_shutdown(app))
+
+    # Coroutine functions, not lambdas: aiogram awaits a hook only when it is one.
+    async def startup() -> None:
+        await on_startup(app)
+
+    async def shutdown() -> None:
+        await on_shutdown(app)
+
+    dispatcher.startup.register(startup)
+    dispatcher.shutdown.register(shutdown)
     return app
 
 
 async def on_startup(app: App) -> None:
     await register_commands(app.bot, app.translator, app.settings.admin_ids)
     app.scheduler.start()
+    await app.reminders.restore()
+    app.reminders.schedule_sweep()
     log.info("bot started")
 
 

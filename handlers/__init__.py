@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin_guard, common, errors, fallback
+from handlers import admin_guard, common, errors, fallback, reminders
 
 
 def get_routers() -> list[Router]:
@@ -19,5 +19,6 @@ def get_routers() -> list[Router]:
         errors.create_router(),
         admin_guard.create_router(),
         common.create_router(),
+        reminders.create_router(),
         fallback.create_router(),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.database import Executor
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.registrations import RegistrationRepository
+from storage.repositories.reminders import ReminderRepository
 from storage.repositories.seminars import SeminarRepository
 from storage.repositories.users import UserRepository
 
@@ -15,3 +16,4 @@ class Repositories:
         self.profiles = ProfileRepository(db)
         self.seminars = SeminarRepository(db)
         self.registrations = RegistrationRepository(db)
+        self.reminders = ReminderRepository(db)

@@ -1,0 +1,115 @@
+"""The reminder's buttons: "I'll come", "Can't come", and forged or stale presses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
+from aiogram.types import InlineKeyboardMarkup
+
+from bot.app import App
+from handlers.reminders import ReminderCb
+from storage.models import RegistrationStatus, Seminar
+from storage.repositories import Repositories
+from tests.handlers.conftest import ADMIN_ID
+from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+
+
+async def seminar_with_reminder(app: App, updates: UpdateFactory) -> Seminar:
+    """A seminar whose one confirmed user (id 1) got a reminder; user 2 is waitlisted."""
+    repos = Repositories(app.db)
+    now = app.clock()
+    seminar = await repos.seminars.create(
+        "Гранты для НКО", "", now + timedelta(hours=2), "Онлайн", 1, ADMIN_ID, now
+    )
+    for user_id in (1, 2):
+        tg = updates.tg_user(user_id)
+        await repos.users.record_seen(user_id, tg.first_name, None, None, "ru", now)
+        await app.registration.register(user_id, seminar.id)
+    await app.reminders.deliver(seminar, timedelta(hours=1))
+    return seminar
+
+
+def buttons(markup: InlineKeyboardMarkup | None) -> dict[str, str]:
+    assert markup is not None
+    return {b.text: b.callback_data or "" for row in markup.inline_keyboard for b in row}
+
+
+def reminder_buttons(session: RecordingSession, chat_id: int) -> dict[str, str]:
+    [reminder] = [m for m in session.of_type(SendMessage) if m.chat_id == chat_id]
+    return buttons(reminder.reply_markup)
+
+
+async def status_of(app: App, seminar: Seminar, user_id: int) -> tuple[str, str | None]:
+    row = await app.db.fetch_one(
+        "SELECT status, attendance FROM registrations WHERE seminar_id = ? AND user_id = ?"
+        " ORDER BY id DESC",
+        (seminar.id, user_id),
+    )
+    assert row is not None
+    return row["status"], row["attendance"]
+
+
+async def test_ill_come_records_attendance_and_leaves_only_cant_come(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    seminar = await seminar_with_reminder(app, updates)
+    data = reminder_buttons(session, 1)["Приду"]
+    await feed(app, updates.callback(updates.tg_user(1), data))
+    assert await status_of(app, seminar, 1) == ("confirmed", "yes")
+    [answer] = session.of_type(AnswerCallbackQuery)
+    assert answer.text == "Спасибо! Ждём вас."
+    [edit] = session.of_type(EditMessageText)
+    assert "Гранты для НКО" in edit.text and "Вы подтвердили" in edit.text
+    assert list(buttons(edit.reply_markup)) == ["Не смогу"]
+    counts = await Repositories(app.db).registrations.counts(seminar.id)
+    assert counts.attending == 1
+
+
+async def test_cant_come_cancels_and_promotes_the_waitlist(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    seminar = await seminar_with_reminder(app, updates)
+    assert await status_of(app, seminar, 2) == ("waitlist", None)
+    data = reminder_buttons(session, 1)["Не смогу"]
+    await feed(app, updates.callback(updates.tg_user(1), data))
+    assert await status_of(app, seminar, 1) == ("cancelled", "no")
+    assert await status_of(app, seminar, 2) == ("confirmed", None)
+    [edit] = session.of_type(EditMessageText)
+    assert "запись отменена" in edit.text
+    assert edit.reply_markup is None
+
+    # Pressing again (or "I'll come" on the same old message) changes nothing.
+    await feed(app, updates.callback(updates.tg_user(1), reminder_buttons(session, 1)["Приду"]))
+    assert await status_of(app, seminar, 1) == ("cancelled", "no")
+    assert session.of_type(AnswerCallbackQuery)[-1].show_alert is True
+
+
+async def test_someone_elses_registration_is_refused(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    seminar = await seminar_with_reminder(app, updates)
+    forged = reminder_buttons(session, 1)["Не смогу"]
+    await feed(app, updates.callback(updates.tg_user(2), forged))
+    assert await status_of(app, seminar, 1) == ("confirmed", None)
+    assert await status_of(app, seminar, 2) == ("waitlist", None)
+    [answer] = session.of_type(AnswerCallbackQuery)
+    assert answer.show_alert is True and "не действует" in (answer.text or "")
+    assert session.of_type(EditMessageText) == []
+
+
+async def test_waitlisted_registration_and_unknown_action_are_refused(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    seminar = await seminar_with_reminder(app, updates)
+    waitlisted = await Repositories(app.db).registrations.live(seminar.id, 2)
+    assert waitlisted is not None and waitlisted.status is RegistrationStatus.WAITLIST
+    user2 = updates.tg_user(2)
+    await feed(
+        app, updates.callback(user2, ReminderCb(action="yes", registration_id=waitlisted.id).pack())
+    )
+    await feed(app, updates.callback(user2, f"rem:drop:{waitlisted.id}"))
+    await feed(app, updates.callback(user2, "rem:yes:not-a-number"))
+    assert await status_of(app, seminar, 2) == ("waitlist", None)
+    answers = session.of_type(AnswerCallbackQuery)
+    assert len(answers) == 3 and all(a.show_alert for a in answers)
