@@ -6,7 +6,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.app import build_app, run_polling
+from bot.app import build_app, run_polling, run_webhook
 from bot.logging_setup import setup_logging
 from bot.settings import SettingsError, load_settings
 from storage.database import Database
@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     app = build_app(settings)
-    asyncio.run(run_polling(app))
+    asyncio.run(run_webhook(app) if settings.webhook_url else run_polling(app))
     return 0
 
 

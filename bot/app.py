@@ -27,12 +27,18 @@ from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.sender import Sender
 from bot.settings import Settings
+from bot.throttling import FloodGate, ThrottlingMiddleware
+from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
+
+# More than this many updates from one user within the window are dropped (admins exempt).
+FLOOD_LIMIT = 30
+FLOOD_WINDOW_SECONDS = 10.0
 
 
 @dataclass
@@ -92,6 +98,9 @@ def build_app(
     )
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, translator, settings, clock))
+    dispatcher.update.outer_middleware(
+        ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
+    )
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.middleware(HandlerTraceMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
@@ -147,5 +156,14 @@ async def run_polling(app: App) -> None:
             handle_signals=True,
             close_bot_session=True,
         )
+    finally:
+        await app.db.close()
+
+
+async def run_webhook(app: App) -> None:
+    """Connect the database, serve the webhook until SIGTERM/SIGINT, then close everything."""
+    await app.db.connect()
+    try:
+        await serve_webhook(app)
     finally:
         await app.db.close()

@@ -9,7 +9,7 @@ fails the tail of each bot's stderr is added to the report.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -110,10 +110,14 @@ async def run_bot(
 
 @pytest.fixture
 def run_bot_once(fake_api: FakeBotAPI, tmp_path: Path, bot_module: str) -> RunBotOnce:
-    """``code, stdout, stderr = await run_bot_once(env={...}, timeout=30)``: run to the end."""
+    """``code, stdout, stderr = await run_bot_once(env={...}, args=[...])``: run to the end."""
 
-    async def run(env: Env | None = None, timeout: float = 30.0) -> tuple[int, str, str]:  # noqa: ASYNC109
+    async def run(
+        env: Env | None = None,
+        timeout: float = 30.0,  # noqa: ASYNC109
+        args: Sequence[str] = (),
+    ) -> tuple[int, str, str]:
         full_env = build_env(_defaults(fake_api, tmp_path / "bot.sqlite3"), env)
-        return await run_once(bot_module, full_env, REPO_ROOT, timeout)
+        return await run_once(bot_module, full_env, REPO_ROOT, timeout, args)
 
     return run

@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,12 +165,14 @@ async def run_once(
     env: dict[str, str],
     cwd: Path,
     timeout: float = 30.0,  # noqa: ASYNC109
+    args: Sequence[str] = (),
 ) -> tuple[int, str, str]:
-    """Run ``python -m module`` to completion; returns (exit code, stdout, stderr)."""
+    """Run ``python -m module [args]`` to completion; returns (exit code, stdout, stderr)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         module,
+        *args,
         cwd=cwd,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,
