@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from aiogram.methods import AnswerCallbackQuery, CopyMessage, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, PhotoSize, Update
 
 from bot.app import App
 from storage.models import Audience, BroadcastStatus, RegistrationStatus
@@ -202,3 +202,32 @@ async def test_non_admin_cannot_broadcast_or_press_admin_buttons(
         "Эта команда доступна только организаторам."
     ] * 2
     assert await app.db.fetch_all("SELECT id FROM broadcasts") == []
+
+
+async def test_photo_with_caption_is_copied_as_is(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    admin = updates.tg_user(ADMIN_ID)
+    await seed(app, updates, range(1, 3))
+    await feed(app, updates.message(admin, "/broadcast"))
+    await feed(app, updates.callback(admin, buttons(session)["Всем"]))
+    text_update = updates.message(admin, "placeholder")
+    assert text_update.message is not None
+    photo = text_update.message.model_copy(
+        update={
+            "text": None,
+            "photo": [PhotoSize(file_id="photo-1", file_unique_id="p1", width=9, height=9)],
+            "caption": "Фото с <i>подписью</i>",
+        }
+    )
+    await feed(app, Update(update_id=text_update.update_id, message=photo))
+    send = buttons(session)["Отправить"]
+    session.calls.clear()
+    await feed(app, updates.callback(admin, send, message_id=95))
+    [row] = await app.db.fetch_all("SELECT id FROM broadcasts")
+    await app.broadcasts.join(row["id"])
+
+    copies = session.of_type(CopyMessage)
+    assert sorted(c.chat_id for c in copies) == [1, 2, ADMIN_ID]
+    assert {c.message_id for c in copies} == {photo.message_id}
+    assert all(c.caption is None for c in copies)  # the caption travels with the copy
