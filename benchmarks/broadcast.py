@@ -1,6 +1,7 @@
 """Broadcast throughput against the fake Bot API: efficiency, duplicates and 429s.
 
-Run by hand from the project root:  .venv/bin/python -m benchmarks.broadcast
+Run by hand from the project root: ``python benchmarks/broadcast.py``
+(optionally ``--recipients N``, ``--rate R`` (BROADCAST_RATE), ``--server-limit L``).
 Efficiency = delivered ÷ (elapsed × BROADCAST_RATE): 1.0 means the broadcast ran
 exactly at the configured pace; elapsed runs from pressing Send to the report.
 """
@@ -9,20 +10,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.database import Database
-from storage.repositories import Repositories
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.process import build_env, spawn, wait_until_ready
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # so that it runs as a plain script, without installing
+
+from storage.database import Database  # noqa: E402
+from storage.repositories import Repositories  # noqa: E402
+from tests.fakeapi import FakeBotAPI  # noqa: E402
+from tests.fakeapi.process import build_env, spawn, wait_until_ready  # noqa: E402
 
 TOKEN = "123456:TEST-token_ABCdef"
 ADMIN_ID = 500_000
-ROOT = Path(__file__).resolve().parents[1]
 
 
 async def seed(api: FakeBotAPI, db_path: Path, recipients: int) -> None:
@@ -90,7 +94,7 @@ async def run(recipients: int, rate: float, server_limit: float) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--recipients", type=int, default=3000)
     parser.add_argument("--rate", type=float, default=25.0, help="BROADCAST_RATE")
     parser.add_argument("--server-limit", type=float, default=30.0, help="fake server's limit/s")

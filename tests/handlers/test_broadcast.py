@@ -106,7 +106,9 @@ async def test_seminar_audience_and_english_wording(
 
     assert sorted(c.chat_id for c in session.of_type(CopyMessage)) == [2, 3]
     assert "Broadcast #" in session.of_type(EditMessageText)[0].text
-    assert "Delivered: 2\nBlocked: 0\nFailed: 0" in session.texts(ADMIN_ID)[-1]
+    report = session.texts(ADMIN_ID)[-1]
+    assert report.startswith(f"Broadcast #{row['id']} finished.\n")
+    assert "Delivered: 2\nBlocked: 0\nFailed: 0\nStopped (not sent): 0" in report
 
 
 async def test_empty_audience_is_refused_with_an_alert(
