@@ -22,6 +22,7 @@ from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import Translator
 from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
+from bot.services.broadcasts import BroadcastService
 from bot.services.pacing import SendPacer
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
@@ -30,6 +31,7 @@ from bot.settings import Settings
 from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
+from handlers.broadcast import BroadcastBoard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
 from storage.repositories import Repositories
@@ -52,6 +54,7 @@ class App:
     sender: Sender
     registration: RegistrationService
     reminders: ReminderService
+    broadcasts: BroadcastService
     clock: Clock = field(default=utc_now)
 
 
@@ -84,6 +87,7 @@ def build_app(
     reminders = ReminderService(
         db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
     )
+    broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, translator, db), clock)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -93,6 +97,7 @@ def build_app(
         sender=sender,
         registration=registration,
         reminders=reminders,
+        broadcasts=broadcasts,
         clock=clock,
         db=db,
     )
@@ -116,6 +121,7 @@ def build_app(
         sender=sender,
         registration=registration,
         reminders=reminders,
+        broadcasts=broadcasts,
         clock=clock,
     )
 
@@ -136,10 +142,12 @@ async def on_startup(app: App) -> None:
     app.scheduler.start()
     await app.reminders.restore()
     app.reminders.schedule_sweep()
+    await app.broadcasts.resume()
     log.info("bot started")
 
 
 async def on_shutdown(app: App) -> None:
+    await app.broadcasts.shutdown()
     if app.scheduler.running:
         app.scheduler.shutdown(wait=False)
     log.info("bot stopped")

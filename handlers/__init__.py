@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin_guard, common, errors, fallback, reminders
+from handlers import admin_guard, broadcast, common, errors, fallback, reminders
 
 
 def get_routers() -> list[Router]:
@@ -20,5 +20,6 @@ def get_routers() -> list[Router]:
         admin_guard.create_router(),
         common.create_router(),
         reminders.create_router(),
+        broadcast.create_router(),
         fallback.create_router(),
     ]

@@ -73,3 +73,60 @@ class Registration:
     attendance: str | None
     created_at: datetime
     status_changed_at: datetime
+
+
+class Audience(StrEnum):
+    ALL = "all"  # every active user
+    CONFIRMED = "confirmed"  # a seminar's confirmed registrants
+    WAITLIST = "waitlist"  # a seminar's waitlist
+
+
+class BroadcastStatus(StrEnum):
+    RUNNING = "running"
+    STOPPED = "stopped"
+    DONE = "done"
+
+
+class RecipientStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed: a copy may be on its way; never sent again
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    id: int
+    created_by: int
+    audience: Audience
+    seminar_id: int | None
+    source_chat_id: int
+    source_message_id: int
+    status: BroadcastStatus
+    progress_chat_id: int | None
+    progress_message_id: int | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastTally:
+    """How many recipients of one broadcast are in each status."""
+
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    stopped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.sending + self.sent + self.blocked + self.failed + self.stopped
+
+    @property
+    def processed(self) -> int:
+        """Recipients whose delivery has an outcome (stopped ones excluded)."""
+        return self.sent + self.blocked + self.failed

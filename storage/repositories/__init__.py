@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.database import Executor
+from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reminders import ReminderRepository
@@ -17,3 +18,4 @@ class Repositories:
         self.seminars = SeminarRepository(db)
         self.registrations = RegistrationRepository(db)
         self.reminders = ReminderRepository(db)
+        self.broadcasts = BroadcastRepository(db)

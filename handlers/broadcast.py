@@ -1,0 +1,289 @@
+"""/broadcast (admins): audience → the message → preview → Send; then progress and a report.
+
+The message is delivered as-is with copyMessage from the admin's chat, so any formatting,
+photo or document survives. Delivery itself is `BroadcastService`'s background job;
+`BroadcastBoard` renders its progress message and final report for the admin.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.i18n import Tr, Translator, pick_language
+from bot.services.broadcasts import BroadcastService
+from bot.services.sender import Sender
+from handlers.filters import IsAdmin
+from storage.database import Database
+from storage.models import Audience, Broadcast, BroadcastStatus, BroadcastTally, Seminar
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+
+class BroadcastDialog(StatesGroup):
+    audience = State()
+    message = State()
+    confirm = State()
+
+
+class AudienceCb(CallbackData, prefix="adm_bca"):
+    audience: Audience
+    seminar_id: int = 0
+
+
+class ConfirmCb(CallbackData, prefix="adm_bcc"):
+    action: str  # send | cancel
+
+
+class StopCb(CallbackData, prefix="adm_bcs"):
+    broadcast_id: int
+
+
+def audience_keyboard(tr: Tr, seminars: list[Seminar]) -> InlineKeyboardMarkup:
+    # Every confirmed-registrants button comes before every waitlist button, so the
+    # first button containing a seminar's title is that seminar's attendees.
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("broadcast.button.all"), callback_data=AudienceCb(audience=Audience.ALL))
+    for audience in (Audience.CONFIRMED, Audience.WAITLIST):
+        for seminar in seminars:
+            builder.button(
+                text=tr(f"broadcast.button.{audience.value}", title=seminar.title),
+                callback_data=AudienceCb(audience=audience, seminar_id=seminar.id),
+            )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def confirm_keyboard(tr: Tr) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("broadcast.button.send"), callback_data=ConfirmCb(action="send"))
+    builder.button(text=tr("broadcast.button.cancel"), callback_data=ConfirmCb(action="cancel"))
+    return builder.as_markup()
+
+
+def stop_keyboard(tr: Tr, broadcast_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("broadcast.button.stop"), callback_data=StopCb(broadcast_id=broadcast_id)
+    )
+    return builder.as_markup()
+
+
+def audience_name(tr: Tr, audience: Audience, seminar: Seminar | None) -> str:
+    if seminar is None:
+        return tr("broadcast.audience.all")
+    return tr(f"broadcast.audience.{audience.value}", title=seminar.title)
+
+
+def format_elapsed(tr: Tr, elapsed: timedelta) -> str:
+    seconds = max(0, round(elapsed.total_seconds()))
+    if seconds < 60:
+        return tr("broadcast.seconds", seconds=seconds)
+    return tr("broadcast.minutes", minutes=seconds // 60, seconds=seconds % 60)
+
+
+def progress_text(tr: Tr, broadcast: Broadcast, tally: BroadcastTally) -> str:
+    return tr("broadcast.progress", id=broadcast.id, done=tally.processed, total=tally.total)
+
+
+def report_text(tr: Tr, broadcast: Broadcast, tally: BroadcastTally) -> str:
+    finished_at = broadcast.finished_at or broadcast.created_at
+    title = "stopped" if broadcast.status is BroadcastStatus.STOPPED else "done"
+    return (
+        tr(f"broadcast.report.{title}", id=broadcast.id)
+        + "\n"
+        + tr(
+            "broadcast.report.body",
+            sent=tally.sent,
+            blocked=tally.blocked,
+            failed=tally.failed,
+            stopped=tally.stopped,
+            elapsed=format_elapsed(tr, finished_at - broadcast.created_at),
+        )
+    )
+
+
+class BroadcastBoard:
+    """The admin's view of a broadcast: one progress message, edited, then a report."""
+
+    def __init__(self, bot: Bot, sender: Sender, translator: Translator, db: Database) -> None:
+        self._bot = bot
+        self._sender = sender
+        self._translator = translator
+        self._db = db
+
+    async def show_progress(self, broadcast: Broadcast, tally: BroadcastTally) -> None:
+        tr = await self._tr(broadcast)
+        await self._edit(
+            broadcast, progress_text(tr, broadcast, tally), stop_keyboard(tr, broadcast.id)
+        )
+
+    async def show_report(self, broadcast: Broadcast, tally: BroadcastTally) -> None:
+        tr = await self._tr(broadcast)
+        await self._edit(broadcast, progress_text(tr, broadcast, tally), None)
+        await self._sender.send_message(
+            broadcast.progress_chat_id or broadcast.created_by, report_text(tr, broadcast, tally)
+        )
+
+    async def _tr(self, broadcast: Broadcast) -> Tr:
+        admin = await Repositories(self._db).users.get(broadcast.created_by)
+        language = pick_language(admin.language, admin.language_code) if admin else None
+        return self._translator.for_language(language or pick_language(None, None))
+
+    async def _edit(
+        self, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
+            return
+        try:
+            await self._bot.edit_message_text(
+                text=text,
+                chat_id=broadcast.progress_chat_id,
+                message_id=broadcast.progress_message_id,
+                reply_markup=markup,
+            )
+        except TelegramBadRequest as exc:
+            if "not modified" not in exc.message:
+                log.warning("broadcast %s: progress edit refused: %s", broadcast.id, exc.message)
+        except TelegramAPIError as exc:
+            log.warning("broadcast %s: progress edit failed: %s", broadcast.id, exc)
+
+
+async def broadcast_command(
+    message: Message, state: FSMContext, tr: Tr, repos: Repositories, clock: Clock
+) -> None:
+    await state.clear()
+    await state.set_state(BroadcastDialog.audience)
+    seminars = await repos.seminars.upcoming(clock())
+    await message.answer(
+        tr("broadcast.choose_audience"), reply_markup=audience_keyboard(tr, seminars)
+    )
+
+
+async def audience_chosen(
+    query: CallbackQuery,
+    callback_data: AudienceCb,
+    state: FSMContext,
+    tr: Tr,
+    repos: Repositories,
+    broadcasts: BroadcastService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    seminar = None
+    if callback_data.audience is not Audience.ALL:
+        seminar = await repos.seminars.get(callback_data.seminar_id)
+        if seminar is None or seminar.is_cancelled:
+            callback_answer.text = tr("errors.expired_button")
+            callback_answer.show_alert = True
+            return
+    seminar_id = seminar.id if seminar else None
+    if await broadcasts.count(callback_data.audience, seminar_id) == 0:
+        callback_answer.text = tr("broadcast.audience_empty")
+        callback_answer.show_alert = True
+        return
+    await state.set_state(BroadcastDialog.message)
+    await state.set_data({"audience": callback_data.audience.value, "seminar_id": seminar_id})
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            tr("broadcast.ask_message", audience=audience_name(tr, callback_data.audience, seminar))
+        )
+
+
+async def message_received(
+    message: Message, state: FSMContext, tr: Tr, repos: Repositories, broadcasts: BroadcastService
+) -> None:
+    data = await state.get_data()
+    audience = Audience(data["audience"])
+    seminar_id: int | None = data["seminar_id"]
+    try:
+        await message.copy_to(message.chat.id)
+    except TelegramBadRequest:
+        await message.answer(tr("broadcast.cannot_copy"))
+        return
+    seminar = await repos.seminars.get(seminar_id) if seminar_id is not None else None
+    count = await broadcasts.count(audience, seminar_id)
+    await state.update_data(source_chat_id=message.chat.id, source_message_id=message.message_id)
+    await state.set_state(BroadcastDialog.confirm)
+    await message.answer(
+        tr(
+            "broadcast.preview",
+            audience=audience_name(tr, audience, seminar),
+            recipients=tr("broadcast.recipients", count=count),
+        ),
+        reply_markup=confirm_keyboard(tr),
+    )
+
+
+async def send_confirmed(
+    query: CallbackQuery,
+    state: FSMContext,
+    tr: Tr,
+    broadcasts: BroadcastService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    data = await state.get_data()
+    if await state.get_state() != BroadcastDialog.confirm.state or not isinstance(
+        query.message, Message
+    ):
+        callback_answer.text = tr("errors.expired_button")
+        callback_answer.show_alert = True
+        return
+    await state.clear()
+    broadcast = await broadcasts.launch(
+        created_by=query.from_user.id,
+        audience=Audience(data["audience"]),
+        seminar_id=data["seminar_id"],
+        source_chat_id=data["source_chat_id"],
+        source_message_id=data["source_message_id"],
+        progress_chat_id=query.message.chat.id,
+        progress_message_id=query.message.message_id,
+    )
+    if broadcast is None:
+        callback_answer.text = tr("broadcast.already_started")
+
+
+async def cancel_pressed(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(tr("broadcast.cancelled"))
+
+
+async def stop_pressed(
+    query: CallbackQuery,
+    callback_data: StopCb,
+    tr: Tr,
+    broadcasts: BroadcastService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    stopped = await broadcasts.stop(callback_data.broadcast_id)
+    callback_answer.text = tr("broadcast.stopping" if stopped else "broadcast.not_running")
+
+
+def create_router() -> Router:
+    router = Router(name="broadcast")
+    router.message.filter(IsAdmin())
+    router.callback_query.filter(IsAdmin())
+    router.message.register(broadcast_command, Command("broadcast"))
+    router.callback_query.register(audience_chosen, AudienceCb.filter())
+    # Commands are left to their own handlers, so /cancel and friends still work here.
+    router.message.register(
+        message_received,
+        StateFilter(BroadcastDialog.message, BroadcastDialog.confirm),
+        ~F.text.startswith("/"),
+    )
+    router.callback_query.register(send_confirmed, ConfirmCb.filter(F.action == "send"))
+    router.callback_query.register(cancel_pressed, ConfirmCb.filter(F.action == "cancel"))
+    router.callback_query.register(stop_pressed, StopCb.filter())
+    return router
