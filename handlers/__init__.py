@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin_guard, broadcast, common, errors, fallback, reminders
+from handlers import (
+    admin_export,
+    admin_guard,
+    admin_stats,
+    broadcast,
+    common,
+    errors,
+    fallback,
+    reminders,
+)
 
 
 def get_routers() -> list[Router]:
@@ -21,5 +30,7 @@ def get_routers() -> list[Router]:
         common.create_router(),
         reminders.create_router(),
         broadcast.create_router(),
+        admin_export.create_router(),
+        admin_stats.create_router(),
         fallback.create_router(),
     ]

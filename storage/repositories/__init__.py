@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from storage.database import Executor
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.exports import ExportRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.seminars import SeminarRepository
+from storage.repositories.stats import StatsRepository
 from storage.repositories.users import UserRepository
 
 
@@ -19,3 +21,5 @@ class Repositories:
         self.registrations = RegistrationRepository(db)
         self.reminders = ReminderRepository(db)
         self.broadcasts = BroadcastRepository(db)
+        self.exports = ExportRepository(db)
+        self.stats = StatsRepository(db)

@@ -1,0 +1,406 @@
+"""Attendee exports: CSV and XLSX files of a seminar's registrations, and an all-seminars XLSX.
+
+Data is read from the database first; building the files is plain CPU work done in a
+worker thread (`asyncio.to_thread`), so a large export never holds the event loop.
+Every text cell is neutralised against formula injection in both formats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from bot.i18n import Tr
+from storage.models import RegistrationStatus, Seminar
+from storage.repositories import Repositories
+from storage.repositories.exports import ExportRow
+
+# A spreadsheet runs text starting with these as a formula (tab and CR are used to
+# smuggle one past naive checks).
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters XML 1.0 cannot hold (openpyxl refuses them); useless in CSV too.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_SHEET_TITLE_MAX = 31
+_TEXT_DATETIME = "%Y-%m-%d %H:%M"
+_EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+_BOLD = Font(bold=True)
+
+Value = str | int | datetime | None
+
+COLUMN_KEYS = (
+    "number",
+    "full_name",
+    "organisation",
+    "phone",
+    "username",
+    "telegram_id",
+    "status",
+    "waitlist_place",
+    "registered_at",
+    "attendance",
+)
+DETAIL_KEYS = (
+    "id",
+    "title",
+    "description",
+    "starts_at",
+    "duration",
+    "place",
+    "capacity",
+    "status",
+    "confirmed",
+    "waitlist",
+    "cancelled",
+    "attending",
+    "declined",
+    "exported_at",
+)
+SUMMARY_KEYS = (
+    "id",
+    "title",
+    "starts_at",
+    "status",
+    "capacity",
+    "confirmed",
+    "waitlist",
+    "cancelled",
+    "attending",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLabels:
+    """Every word the files contain, in the admin's language."""
+
+    columns: tuple[str, ...]
+    details: tuple[str, ...]
+    summary: tuple[str, ...]
+    attended_yes: str
+    attended_no: str
+    attended_unknown: str
+    anonymised: str
+    seminar_published: str
+    seminar_cancelled: str
+    participants_sheet: str
+    details_sheet: str
+    summary_sheet: str
+
+
+def labels_for(tr: Tr) -> ExportLabels:
+    return ExportLabels(
+        columns=tuple(str(tr(f"export.columns.{key}")) for key in COLUMN_KEYS),
+        details=tuple(str(tr(f"export.details.{key}")) for key in DETAIL_KEYS),
+        summary=tuple(str(tr(f"export.summary.{key}")) for key in SUMMARY_KEYS),
+        attended_yes=tr("export.attendance.came"),
+        attended_no=tr("export.attendance.declined"),
+        attended_unknown=tr("export.attendance.unknown"),
+        anonymised=tr("export.anonymised"),
+        seminar_published=tr("export.seminar_status.published"),
+        seminar_cancelled=tr("export.seminar_status.cancelled"),
+        participants_sheet=tr("export.sheets.participants"),
+        details_sheet=tr("export.sheets.details"),
+        summary_sheet=tr("export.sheets.summary"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarTotals:
+    confirmed: int
+    waitlist: int
+    cancelled: int
+    attending: int  # confirmed registrants who answered "I'll come" to a reminder
+    declined: int  # registrants who answered "Can't come"
+
+    @classmethod
+    def of(cls, rows: Iterable[ExportRow]) -> SeminarTotals:
+        counts = dict.fromkeys(("confirmed", "waitlist", "cancelled", "attending", "declined"), 0)
+        for row in rows:
+            counts[row.status.value] += 1
+            if row.attendance == "yes" and row.status is RegistrationStatus.CONFIRMED:
+                counts["attending"] += 1
+            elif row.attendance == "no":
+                counts["declined"] += 1
+        return cls(**counts)
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarExport:
+    """What one seminar's files are made of, fetched before any file work starts."""
+
+    seminar: Seminar
+    rows: tuple[ExportRow, ...]
+
+    @property
+    def totals(self) -> SeminarTotals:
+        return SeminarTotals.of(self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarFiles:
+    csv: ExportFile
+    xlsx: ExportFile
+    totals: SeminarTotals
+    seminar: Seminar
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+
+
+def clean(text: str) -> str:
+    """Cell text: control characters dropped first (so none can hide a trigger), neutralised."""
+    return neutralise(_XML_ILLEGAL.sub("", text))
+
+
+def seminar_filename(seminar: Seminar, tz: tzinfo, extension: str) -> str:
+    return f"seminar-{seminar.id}-{seminar.starts_at.astimezone(tz):%Y-%m-%d}.{extension}"
+
+
+def all_seminars_filename(now: datetime, tz: tzinfo) -> str:
+    return f"seminars-all-{now.astimezone(tz):%Y-%m-%d}.xlsx"
+
+
+def _local(moment: datetime, tz: tzinfo) -> datetime:
+    """Excel has no time zones: a naive wall-clock time in TIMEZONE."""
+    return moment.astimezone(tz).replace(tzinfo=None)
+
+
+def _attendance(row: ExportRow, labels: ExportLabels) -> str:
+    if row.attendance == "yes":
+        return labels.attended_yes
+    if row.attendance == "no":
+        return labels.attended_no
+    return labels.attended_unknown
+
+
+def registration_cells(
+    number: int, row: ExportRow, labels: ExportLabels, tz: tzinfo
+) -> list[Value]:
+    """One row of the attendee table, typed; text is neutralised here for both formats."""
+    if row.user_id is None:
+        identity: list[Value] = [labels.anonymised, None, None, None, None]
+    else:
+        identity = [
+            clean(row.full_name or ""),
+            clean(row.organisation or ""),
+            clean(row.phone or ""),
+            clean(row.username or ""),
+            row.user_id,
+        ]
+    return [
+        number,
+        *identity,
+        row.status.value,
+        row.waitlist_place,
+        _local(row.registered_at, tz),
+        _attendance(row, labels),
+    ]
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(_TEXT_DATETIME)
+    return str(value)
+
+
+def build_csv(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> bytes:
+    """UTF-8 with BOM and `;`, as Excel in a Russian locale opens it by double-click."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([clean(label) for label in labels.columns])
+    for number, row in enumerate(export.rows, start=1):
+        writer.writerow([_text(v) for v in registration_cells(number, row, labels, tz)])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _cell(sheet: Any, value: Value, *, bold: bool = False) -> Any:
+    """Text is always a string cell, even if something unneutralised slipped through."""
+    if value is None or isinstance(value, int):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, datetime):
+        cell.number_format = _EXCEL_DATETIME
+    if bold:
+        cell.font = _BOLD
+    return cell
+
+
+def _widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> list[float]:
+    widths = [len(text) for text in header]
+    for row in rows:
+        for index, value in enumerate(row):
+            size = len(_text(value))
+            if size > widths[index]:
+                widths[index] = size
+    return [min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths]
+
+
+def _write_table(
+    workbook: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Value]]
+) -> None:
+    """A sheet with a bold frozen header, autofilter and widths fitted to the content."""
+    sheet = workbook.create_sheet(title)
+    # Write-only sheets stream rows, so widths and panes must be set before the first row.
+    for index, width in enumerate(_widths(header, rows), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_cell(sheet, clean(label), bold=True) for label in header])
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+
+
+def _write_details(
+    workbook: Workbook, export: SeminarExport, labels: ExportLabels, tz: tzinfo, now: datetime
+) -> None:
+    seminar, totals = export.seminar, export.totals
+    values: list[Value] = [
+        seminar.id,
+        clean(seminar.title),
+        clean(seminar.description),
+        _local(seminar.starts_at, tz),
+        seminar.duration_minutes,
+        clean(seminar.place),
+        seminar.capacity,
+        labels.seminar_cancelled if seminar.is_cancelled else labels.seminar_published,
+        totals.confirmed,
+        totals.waitlist,
+        totals.cancelled,
+        totals.attending,
+        totals.declined,
+        _local(now, tz),
+    ]
+    sheet = workbook.create_sheet(labels.details_sheet)
+    label_width = max(len(label) for label in labels.details) + 2
+    sheet.column_dimensions["A"].width = min(label_width, _MAX_WIDTH)
+    sheet.column_dimensions["B"].width = _MAX_WIDTH
+    for label, value in zip(labels.details, values, strict=True):
+        sheet.append([_cell(sheet, clean(label), bold=True), _cell(sheet, value)])
+
+
+def _attendee_rows(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> list[list[Value]]:
+    return [
+        registration_cells(number, row, labels, tz)
+        for number, row in enumerate(export.rows, start=1)
+    ]
+
+
+def _save(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def build_xlsx(export: SeminarExport, labels: ExportLabels, tz: tzinfo, now: datetime) -> bytes:
+    workbook = Workbook(write_only=True)
+    _write_table(
+        workbook, labels.participants_sheet, labels.columns, _attendee_rows(export, labels, tz)
+    )
+    _write_details(workbook, export, labels, tz, now)
+    return _save(workbook)
+
+
+def sheet_titles(names: Sequence[str]) -> list[str]:
+    """Valid, unique (case-insensitively, as Excel compares) sheet titles for `names`."""
+    taken: set[str] = set()
+    titles = []
+    for name in names:
+        base = _SHEET_TITLE_FORBIDDEN.sub(" ", _XML_ILLEGAL.sub("", name))
+        # Excel rejects a title that begins or ends with an apostrophe.
+        base = " ".join(base.split()).strip("'").strip() or "Sheet"
+        title = base[:_SHEET_TITLE_MAX]
+        suffix = 1
+        while title.casefold() in taken:
+            suffix += 1
+            tail = f" ({suffix})"
+            title = base[: _SHEET_TITLE_MAX - len(tail)].rstrip() + tail
+        taken.add(title.casefold())
+        titles.append(title)
+    return titles
+
+
+def build_all_xlsx(exports: Sequence[SeminarExport], labels: ExportLabels, tz: tzinfo) -> bytes:
+    """A summary sheet, then one attendee sheet per seminar."""
+    summary_rows: list[list[Value]] = []
+    for export in exports:
+        seminar, totals = export.seminar, export.totals
+        summary_rows.append(
+            [
+                seminar.id,
+                clean(seminar.title),
+                _local(seminar.starts_at, tz),
+                labels.seminar_cancelled if seminar.is_cancelled else labels.seminar_published,
+                seminar.capacity,
+                totals.confirmed,
+                totals.waitlist,
+                totals.cancelled,
+                totals.attending,
+            ]
+        )
+    titles = sheet_titles(
+        [labels.summary_sheet, *(f"{e.seminar.id} {e.seminar.title}" for e in exports)]
+    )
+    workbook = Workbook(write_only=True)
+    _write_table(workbook, titles[0], labels.summary, summary_rows)
+    for title, export in zip(titles[1:], exports, strict=True):
+        _write_table(workbook, title, labels.columns, _attendee_rows(export, labels, tz))
+    return _save(workbook)
+
+
+def _seminar_files(
+    export: SeminarExport, labels: ExportLabels, tz: tzinfo, now: datetime
+) -> SeminarFiles:
+    return SeminarFiles(
+        csv=ExportFile(seminar_filename(export.seminar, tz, "csv"), build_csv(export, labels, tz)),
+        xlsx=ExportFile(
+            seminar_filename(export.seminar, tz, "xlsx"), build_xlsx(export, labels, tz, now)
+        ),
+        totals=export.totals,
+        seminar=export.seminar,
+    )
+
+
+async def export_seminar(
+    repos: Repositories, seminar_id: int, labels: ExportLabels, tz: tzinfo, now: datetime
+) -> SeminarFiles | None:
+    """Both files for one seminar, or None when there is no such seminar."""
+    seminar = await repos.seminars.get(seminar_id)
+    if seminar is None:
+        return None
+    export = SeminarExport(seminar, tuple(await repos.exports.rows(seminar_id)))
+    return await asyncio.to_thread(_seminar_files, export, labels, tz, now)
+
+
+async def export_all(
+    repos: Repositories, labels: ExportLabels, tz: tzinfo, now: datetime
+) -> tuple[ExportFile, int]:
+    """The all-seminars workbook and the number of seminars in it."""
+    seminars = await repos.seminars.all()
+    rows = await repos.exports.rows_by_seminar()
+    exports = [SeminarExport(s, tuple(rows.get(s.id, ()))) for s in seminars]
+    content = await asyncio.to_thread(build_all_xlsx, exports, labels, tz)
+    return ExportFile(all_seminars_filename(now, tz), content), len(exports)

@@ -1,0 +1,321 @@
+"""The export service: the produced CSV and XLSX files, parsed back as Excel would read them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.i18n import Translator
+from bot.services.export import (
+    ExportLabels,
+    SeminarExport,
+    SeminarFiles,
+    build_all_xlsx,
+    export_all,
+    export_seminar,
+    labels_for,
+    neutralise,
+    sheet_titles,
+)
+from storage.database import Database
+from storage.models import RegistrationStatus, Seminar, SeminarStatus
+from storage.repositories import Repositories
+from storage.repositories.exports import ExportRow
+from tests.export_seed import ANNA, FORMULA, FORMULA_NAME, NOW, WAIT_1, WAIT_2, Story, seed_story
+
+TZ = ZoneInfo("Asia/Yekaterinburg")
+RU_HEADER = [
+    "№",
+    "ФИО",
+    "Организация",
+    "Телефон",
+    "Имя пользователя в Telegram",
+    "Telegram ID",
+    "Статус",
+    "Место в листе ожидания",
+    "Время записи",
+    "Подтвердил участие по напоминанию",
+]
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "bot.sqlite3")
+    await database.connect()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def story(db: Database) -> Story:
+    return await seed_story(db)
+
+
+@pytest.fixture
+def translator() -> Translator:
+    return Translator.load()
+
+
+def ru(translator: Translator) -> ExportLabels:
+    return labels_for(translator.for_language("ru"))
+
+
+async def export(db: Database, story: Story, labels: ExportLabels) -> SeminarFiles:
+    files = await export_seminar(Repositories(db), story.seminar.id, labels, TZ, NOW)
+    assert files is not None
+    return files
+
+
+def csv_rows(content: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def sheet_rows(sheet: Worksheet) -> list[list[object]]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+async def test_file_names_carry_seminar_id_and_local_date(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    files = await export(db, story, ru(translator))
+    assert files.csv.filename == f"seminar-{story.seminar.id}-2026-09-25.csv"
+    assert files.xlsx.filename == f"seminar-{story.seminar.id}-2026-09-25.xlsx"
+
+
+async def test_csv_has_bom_semicolons_header_and_every_registration(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    files = await export(db, story, ru(translator))
+    assert files.csv.content.startswith(b"\xef\xbb\xbf")
+    assert files.csv.content.decode("utf-8-sig").splitlines()[0] == ";".join(RU_HEADER)
+    header, *rows = csv_rows(files.csv.content)
+    assert header == RU_HEADER
+    assert [row[0] for row in rows] == ["1", "2", "3", "4", "5", "6"]
+    # Confirmed in registration order, then the waitlist in its order, then cancelled.
+    assert [row[6] for row in rows] == [
+        "confirmed",
+        "confirmed",
+        "confirmed",
+        "waitlist",
+        "waitlist",
+        "cancelled",
+    ]
+    assert [row[7] for row in rows] == ["", "", "", "1", "2", ""]
+    anna = rows[0]
+    assert anna[1:6] == [ANNA.full_name, ANNA.organisation, "'+79991234567", "anna_ngo", "101"]
+    # 12 days before NOW (10:00 UTC), shown in Asia/Yekaterinburg.
+    assert anna[8] == "2026-08-20 15:00"
+    assert anna[9] == "да"
+    assert [row[9] for row in rows[1:]] == ["нет ответа"] * 4 + ["нет"]
+    assert rows[3][1] == WAIT_1.full_name and rows[3][4] == ""
+    assert rows[4][1] == WAIT_2.full_name
+
+
+async def test_csv_neutralises_formulas_and_anonymises_forgotten_users(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    files = await export(db, story, ru(translator))
+    _, *rows = csv_rows(files.csv.content)
+    formula = rows[1]
+    assert formula[1] == "'" + FORMULA_NAME
+    assert formula[2] == "'@evil"
+    assert formula[3] == "'-1"
+    assert formula[5] == str(FORMULA.user_id)
+    gone = rows[2]
+    assert gone[1] == "удалено по запросу"
+    assert gone[2:6] == ["", "", "", ""]
+    assert gone[6] == "confirmed"
+    raw = files.csv.content.decode("utf-8-sig")
+    assert "Сидоров" not in raw and "+79990000003" not in raw
+
+
+async def test_xlsx_sheets_header_types_and_neutralised_cells(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    files = await export(db, story, ru(translator))
+    book = load_workbook(io.BytesIO(files.xlsx.content))
+    assert book.sheetnames == ["Участники", "Семинар"]
+    sheet = book["Участники"]
+    assert [cell.value for cell in sheet[1]] == RU_HEADER
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:J7"
+    assert sheet.column_dimensions["B"].width >= len(ANNA.full_name)
+    assert sheet.column_dimensions["I"].width >= len("2026-08-20 15:00")
+
+    rows = sheet_rows(sheet)[1:]
+    assert [row[6] for row in rows] == [
+        "confirmed",
+        "confirmed",
+        "confirmed",
+        "waitlist",
+        "waitlist",
+        "cancelled",
+    ]
+    assert [row[7] for row in rows] == [None, None, None, 1, 2, None]
+    assert rows[0][5] == ANNA.user_id
+    registered = sheet["I2"]
+    assert registered.is_date
+    assert registered.value == datetime(2026, 8, 20, 15, 0)
+    assert registered.number_format == "yyyy-mm-dd hh:mm"
+
+    formula_cell = sheet["B3"]
+    assert formula_cell.data_type == "s"
+    assert formula_cell.value == "'" + FORMULA_NAME
+    assert sheet["C3"].value == "'@evil"
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+
+    assert rows[2][1] == "удалено по запросу"
+    assert rows[2][2:6] == [None, None, None, None]
+
+
+async def test_xlsx_details_sheet_describes_the_seminar(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    files = await export(db, story, ru(translator))
+    details = dict(
+        (str(k), v) for k, v in sheet_rows(load_workbook(io.BytesIO(files.xlsx.content))["Семинар"])
+    )
+    assert details["Номер семинара"] == story.seminar.id
+    assert details["Название"] == story.seminar.title
+    assert details["Начало"] == datetime(2026, 9, 25, 15, 0)
+    assert details["Вместимость"] == 3
+    assert details["Подтверждено (confirmed)"] == 3
+    assert details["В листе ожидания (waitlist)"] == 2
+    assert details["Отменено (cancelled)"] == 1
+    assert details["Подтвердили участие по напоминанию"] == 1
+    assert details["Отказались по напоминанию"] == 1
+    assert details["Выгружено"] == datetime(2026, 9, 1, 15, 0)
+
+
+async def test_english_headers_keep_literal_statuses(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    files = await export(db, story, labels_for(translator.for_language("en")))
+    header, *rows = csv_rows(files.csv.content)
+    assert header[:3] == ["No.", "Full name", "Organisation"]
+    assert rows[2][1] == "deleted on request"
+    assert [row[6] for row in rows][-1] == "cancelled"
+    assert [row[9] for row in rows] == [
+        "yes",
+        "no answer",
+        "no answer",
+        "no answer",
+        "no answer",
+        "no",
+    ]
+    book = load_workbook(io.BytesIO(files.xlsx.content))
+    assert book.sheetnames == ["Participants", "Seminar"]
+
+
+async def test_unknown_seminar_gives_none(db: Database, translator: Translator) -> None:
+    assert await export_seminar(Repositories(db), 404, ru(translator), TZ, NOW) is None
+
+
+async def test_export_all_has_summary_and_a_sheet_per_seminar(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    file, count = await export_all(Repositories(db), ru(translator), TZ, NOW)
+    assert count == 3
+    assert file.filename == "seminars-all-2026-09-01.xlsx"
+    book = load_workbook(io.BytesIO(file.content))
+    past, cancelled, main = story.past, story.cancelled, story.seminar
+    assert book.sheetnames == [
+        "Сводка",
+        f"{past.id} Гранты для НКО",
+        # [ ] : ? are not allowed in sheet titles; 31 characters at most.
+        f"{cancelled.id} Отменённый черновик план",
+        f"{main.id} Социальное предпринимательство"[:31],
+    ]
+    summary = book["Сводка"]
+    assert summary.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in summary[1])
+    header, *rows = sheet_rows(summary)
+    assert header == [
+        "Номер",
+        "Семинар",
+        "Дата",
+        "Статус семинара",
+        "Вместимость",
+        "Подтверждено",
+        "Лист ожидания",
+        "Отменено",
+        "Подтвердили участие",
+    ]
+    by_id = {row[0]: row for row in rows}
+    assert by_id[main.id][1:] == [
+        main.title,
+        datetime(2026, 9, 25, 15, 0),
+        "опубликован",
+        3,
+        3,
+        2,
+        1,
+        1,
+    ]
+    assert by_id[cancelled.id][3] == "отменён"
+    assert by_id[past.id][5] == 1
+    main_sheet = book[book.sheetnames[3]]
+    assert main_sheet["B3"].value == "'" + FORMULA_NAME
+    assert main_sheet["B3"].data_type == "s"
+    assert main_sheet["I2"].is_date
+
+
+def test_sheet_titles_are_valid_and_unique() -> None:
+    long = "Очень длинное название семинара про гранты"
+    titles = sheet_titles(["Summary", "a/b\\c*d?e[f]g:h", long, long, "summary", "'quoted'", ""])
+    assert titles[0] == "Summary"
+    assert titles[1] == "a b c d e f g h"
+    assert titles[2] == long[:31]
+    assert titles[3] == long[:27].rstrip() + " (2)"
+    assert titles[4] == "summary (2)"
+    assert titles[5] == "quoted"
+    assert titles[6] == "Sheet"
+    assert all(len(t) <= 31 for t in titles)
+    assert len({t.casefold() for t in titles}) == len(titles)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+7999", "-2", "@SUM(A1)", "\t=1", "\r=1"])
+def test_neutralise_prefixes_formula_triggers(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Анна", "1+1", " =1", "", "'=already"])
+def test_neutralise_leaves_plain_text(text: str) -> None:
+    assert neutralise(text) == text
+
+
+def test_control_character_cannot_hide_a_formula(translator: Translator) -> None:
+    """A control character XLSX cannot hold is dropped before the formula check."""
+    seminar = Seminar(
+        1, "\x01=T", "", NOW + timedelta(days=1), 120, "x", 1, SeminarStatus.PUBLISHED, None, NOW
+    )
+    row = ExportRow(
+        1,
+        1,
+        7,
+        "\x02=cmd|' /C calc'!A0",
+        "o",
+        "p",
+        "u",
+        RegistrationStatus.CONFIRMED,
+        None,
+        datetime(2026, 9, 1, tzinfo=UTC),
+        None,
+    )
+    content = build_all_xlsx([SeminarExport(seminar, (row,))], ru(translator), TZ)
+    book = load_workbook(io.BytesIO(content))
+    sheet = book[book.sheetnames[1]]
+    assert sheet["B2"].value == "'=cmd|' /C calc'!A0"
+    assert sheet["B2"].data_type == "s"
+    assert book["Сводка"]["B2"].value == "'=T"
