@@ -141,7 +141,7 @@ class StatsRepository:
         return QuestionCounts(row["open"], row["answered"])
 
     async def answer_delays(self) -> list[float]:
-        """Seconds from question to answer for every answered question, ascending."""
+        """Whole seconds from question to answer per answered question, ascending."""
         rows = await self._db.fetch_all(
             """
             SELECT (julianday(answered_at) - julianday(created_at)) * 86400.0 AS seconds
@@ -149,7 +149,8 @@ class StatsRepository:
             ORDER BY seconds
             """
         )
-        return [max(0.0, float(row["seconds"])) for row in rows]
+        # julianday arithmetic is off by microseconds; whole seconds are what we store.
+        return [max(0.0, float(round(row["seconds"]))) for row in rows]
 
     async def recent_broadcasts(self, limit: int = 5) -> list[BroadcastSummary]:
         rows = await self._db.fetch_all(
