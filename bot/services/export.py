@@ -18,6 +18,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -236,14 +237,22 @@ def build_csv(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> bytes:
 
 
 def _cell(sheet: Any, value: Value, *, bold: bool = False) -> Any:
-    """Text is always a string cell, even if something unneutralised slipped through."""
-    if value is None or isinstance(value, int):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
+    """A value for a write-only row; text can never become a formula or an error cell.
+
+    Plain values are cheapest (openpyxl reuses one cell object per row), so only text
+    that openpyxl would otherwise read as a formula or error code, dates (number format)
+    and bold headers get a cell object of their own.
+    """
     if isinstance(value, str):
+        if not bold and not value.startswith("=") and value not in ERROR_CODES:
+            return value
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
     elif isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = _EXCEL_DATETIME
+    else:
+        return value
     if bold:
         cell.font = _BOLD
     return cell

@@ -319,3 +319,20 @@ def test_control_character_cannot_hide_a_formula(translator: Translator) -> None
     assert sheet["B2"].value == "'=cmd|' /C calc'!A0"
     assert sheet["B2"].data_type == "s"
     assert book["Сводка"]["B2"].value == "'=T"
+
+
+def test_text_that_looks_like_an_error_or_formula_stays_text(translator: Translator) -> None:
+    seminar = Seminar(
+        1, "#N/A", "", NOW + timedelta(days=1), 120, "x", 1, SeminarStatus.PUBLISHED, None, NOW
+    )
+    row = ExportRow(
+        1, 1, 7, "#DIV/0!", "=1+2", "p", "u",
+        RegistrationStatus.CONFIRMED, None, datetime(2026, 9, 1, tzinfo=UTC), None,
+    )  # fmt: skip
+    book = load_workbook(
+        io.BytesIO(build_all_xlsx([SeminarExport(seminar, (row,))], ru(translator), TZ))
+    )
+    sheet = book[book.sheetnames[1]]
+    assert (sheet["B2"].value, sheet["B2"].data_type) == ("#DIV/0!", "s")
+    assert (sheet["C2"].value, sheet["C2"].data_type) == ("'=1+2", "s")
+    assert (book["Сводка"]["B2"].value, book["Сводка"]["B2"].data_type) == ("#N/A", "s")
