@@ -19,3 +19,8 @@ def format_date_with_year(moment: datetime, tz: tzinfo, tr: Tr) -> str:
     local = moment.astimezone(tz)
     month = tr.items("date.months")[local.month - 1]
     return tr("date.format_year", day=local.day, month=month, year=local.year)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -13,7 +13,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, shorten
 from bot.i18n import Tr
 from bot.services.export import ExportFile, export_all, export_seminar, labels_for
 from bot.settings import Settings
@@ -24,7 +24,9 @@ from storage.repositories import Repositories
 # How far back the button list reaches: seminars just held are the ones exported most.
 RECENT_WINDOW = timedelta(days=60)
 BUTTON_LIMIT = 40
-_TITLE_IN_BUTTON = 40
+TITLE_IN_BUTTON = 40
+# A document caption holds 1024 characters.
+TITLE_IN_CAPTION = 300
 _ID_ARG = re.compile(r"^[#№]?\s*(\d{1,18})$")
 _ALL_ARGS = frozenset({"all", "все", "всё"})
 
@@ -40,10 +42,8 @@ class ExportAllCb(CallbackData, prefix="adm_expall"):
 def seminar_keyboard(seminars: list[Seminar], tr: Tr, settings: Settings) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for seminar in seminars:
-        title = seminar.title
-        if len(title) > _TITLE_IN_BUTTON:
-            title = title[: _TITLE_IN_BUTTON - 1].rstrip() + "…"
         # Button texts are plain text, not HTML, so the title goes in unescaped.
+        title = shorten(seminar.title, TITLE_IN_BUTTON)
         text = f"{format_datetime(seminar.starts_at, settings.timezone, tr)} · {title}"
         if seminar.is_cancelled:
             text += f" {tr('export.cancelled_mark')}"
@@ -74,7 +74,7 @@ async def _send_seminar(
         return
     caption = tr(
         "export.caption",
-        title=files.seminar.title,
+        title=shorten(files.seminar.title, TITLE_IN_CAPTION),
         date=format_datetime(files.seminar.starts_at, settings.timezone, tr),
         confirmed=files.totals.confirmed,
         waitlist=files.totals.waitlist,

@@ -9,7 +9,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.clock import Clock
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, shorten
 from bot.i18n import Html, Tr
 from bot.services.stats import Stats, collect_stats, fill_percent
 from bot.settings import Settings
@@ -17,8 +17,10 @@ from handlers.filters import IsAdmin
 from storage.repositories import Repositories
 from storage.repositories.stats import BroadcastSummary
 
-# A Telegram message holds 4096 characters; the soonest seminars matter most.
+# A Telegram message holds 4096 characters: the soonest seminars matter most, and long
+# titles are cut.
 FILL_LINES = 15
+TITLE_LIMIT = 80
 
 
 def format_duration(delta: timedelta, tr: Tr) -> Html:
@@ -42,7 +44,10 @@ def _broadcast_line(item: BroadcastSummary, tr: Tr, settings: Settings) -> str:
     if item.audience == "all":
         audience = tr("stats.broadcasts.audience_all")
     else:
-        audience = tr(f"stats.broadcasts.audience_{item.audience}", title=item.seminar_title or "")
+        audience = tr(
+            f"stats.broadcasts.audience_{item.audience}",
+            title=shorten(item.seminar_title or "", TITLE_LIMIT),
+        )
     return tr(
         "stats.broadcasts.line",
         date=format_datetime(item.created_at, settings.timezone, tr),
@@ -88,7 +93,7 @@ def render_stats(stats: Stats, tr: Tr, settings: Settings) -> str:
                 tr(
                     "stats.fill.line",
                     date=format_datetime(fill.starts_at, settings.timezone, tr),
-                    title=fill.title,
+                    title=shorten(fill.title, TITLE_LIMIT),
                     seats=tr("stats.fill.seats", count=fill.capacity, taken=fill.confirmed),
                     percent=fill_percent(fill),
                     waitlist=tr("stats.fill.waitlist", count=fill.waitlist)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from bot.i18n import Tr
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from storage.repositories.exports import ExportRow
+
+log = logging.getLogger(__name__)
 
 # A spreadsheet runs text starting with these as a formula (tab and CR are used to
 # smuggle one past naive checks).
@@ -401,7 +404,9 @@ async def export_seminar(
     if seminar is None:
         return None
     export = SeminarExport(seminar, tuple(await repos.exports.rows(seminar_id)))
-    return await asyncio.to_thread(_seminar_files, export, labels, tz, now)
+    files = await asyncio.to_thread(_seminar_files, export, labels, tz, now)
+    log.info("export seminar=%s registrations=%d", seminar_id, len(export.rows))
+    return files
 
 
 async def export_all(
@@ -412,4 +417,5 @@ async def export_all(
     rows = await repos.exports.rows_by_seminar()
     exports = [SeminarExport(s, tuple(rows.get(s.id, ()))) for s in seminars]
     content = await asyncio.to_thread(build_all_xlsx, exports, labels, tz)
+    log.info("export all seminars=%d registrations=%d", len(exports), sum(map(len, rows.values())))
     return ExportFile(all_seminars_filename(now, tz), content), len(exports)
