@@ -23,6 +23,7 @@ from bot.fsm_storage import SQLiteStorage
 from bot.i18n import Translator
 from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
 from bot.services.broadcasts import BroadcastService
+from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
@@ -55,6 +56,7 @@ class App:
     registration: RegistrationService
     reminders: ReminderService
     broadcasts: BroadcastService
+    notifier: ParticipantNotifier
     clock: Clock = field(default=utc_now)
 
 
@@ -88,6 +90,8 @@ def build_app(
         db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
     )
     broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, translator, db), clock)
+    notifier = ParticipantNotifier(db, translator, sender, settings.timezone)
+    registration.on_promotion(notifier.promoted)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -98,6 +102,7 @@ def build_app(
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
+        notifier=notifier,
         clock=clock,
         db=db,
     )
@@ -122,6 +127,7 @@ def build_app(
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
+        notifier=notifier,
         clock=clock,
     )
 

@@ -18,7 +18,11 @@ from handlers import (
     common,
     errors,
     fallback,
+    my,
+    privacy,
+    profile,
     reminders,
+    seminars,
 )
 
 
@@ -27,6 +31,10 @@ def get_routers() -> list[Router]:
     return [
         errors.create_router(),
         admin_guard.create_router(),
+        seminars.create_router(),
+        profile.create_router(),
+        my.create_router(),
+        privacy.create_router(),
         common.create_router(),
         reminders.create_router(),
         broadcast.create_router(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage.database import Executor
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.registrations import RegistrationRepository
@@ -23,3 +24,4 @@ class Repositories:
         self.broadcasts = BroadcastRepository(db)
         self.exports = ExportRepository(db)
         self.stats = StatsRepository(db)
+        self.dialogs = DialogStateRepository(db)

@@ -1,0 +1,48 @@
+"""`/forget_me`: removing a participant's personal data in one transaction.
+
+Upcoming registrations are cancelled (the waitlist moves up), everything left is
+detached from the user for statistics, the profile and Telegram names are deleted,
+and the write-ahead log is folded into the file so the old values do not linger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.services.registration import CancelOutcome, Promotion, RegistrationService
+from storage.database import Database
+from storage.repositories import Repositories
+
+
+@dataclass(frozen=True, slots=True)
+class ForgetResult:
+    profile_deleted: bool
+    cancelled: int  # upcoming registrations and waitlist places given up
+    anonymised: int  # past registrations kept for statistics without the user's id
+
+
+async def forget_user(
+    db: Database, registration: RegistrationService, user_id: int, clock: Clock
+) -> ForgetResult:
+    promotions: list[Promotion] = []
+    async with db.transaction() as tx:
+        repos = Repositories(tx)
+        now = clock()
+        cancelled = 0
+        for live in await repos.registrations.live_for_user(user_id):
+            seminar = await repos.seminars.get(live.seminar_id)
+            if seminar is None or seminar.starts_at <= now:
+                continue
+            result = await registration.cancel_in(tx, user_id, live.seminar_id)
+            if result.outcome is CancelOutcome.CANCELLED:
+                cancelled += 1
+                promotions.extend(result.promotions)
+        past = len(await repos.registrations.live_for_user(user_id))
+        await repos.registrations.anonymise_user(user_id)
+        profile_deleted = await repos.profiles.delete(user_id)
+        await repos.users.forget_names(user_id)
+        await repos.dialogs.forget_user(user_id)
+    await registration.notify_promotions(promotions)
+    await db.checkpoint()
+    return ForgetResult(profile_deleted, cancelled, past)

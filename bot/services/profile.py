@@ -1,0 +1,59 @@
+"""Checks and normalisation of the answers a participant gives in the profile dialog."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import phonenumbers
+
+TEXT_MIN_LENGTH = 2
+TEXT_MAX_LENGTH = 200
+PHONE_REGION = "RU"
+
+_SPACES = re.compile(r"\s+")
+
+
+class TextProblem(StrEnum):
+    TOO_SHORT = "too_short"
+    TOO_LONG = "too_long"
+    COMMAND = "command"
+    NO_LETTERS = "no_letters"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Either a cleaned value or the reason it was refused."""
+
+    value: str | None
+    problem: TextProblem | None = None
+
+
+def check_text(raw: str) -> Checked:
+    """A name or an organisation: one line, 2–200 characters, with letters, not a command."""
+    text = _SPACES.sub(" ", raw).strip()
+    if text.startswith("/"):
+        return Checked(None, TextProblem.COMMAND)
+    if len(text) < TEXT_MIN_LENGTH:
+        return Checked(None, TextProblem.TOO_SHORT)
+    if len(text) > TEXT_MAX_LENGTH:
+        return Checked(None, TextProblem.TOO_LONG)
+    # Emoji, punctuation and digits alone are not a name.
+    if not any(ch.isalpha() for ch in text):
+        return Checked(None, TextProblem.NO_LETTERS)
+    return Checked(text)
+
+
+def normalise_phone(raw: str) -> str | None:
+    """E.164 (`+79123456789`) for a valid number; Russian numbers may omit the country code."""
+    text = raw.strip()
+    if not text or len(text) > 40:
+        return None
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

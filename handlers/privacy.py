@@ -1,0 +1,61 @@
+"""/forget_me: delete the user's personal data after a confirmation."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.i18n import Tr
+from bot.services.privacy import forget_user
+from bot.services.registration import RegistrationService
+from storage.database import Database
+from storage.models import User
+
+
+class ForgetCb(CallbackData, prefix="forget"):
+    action: str  # yes | no
+
+
+async def ask(message: Message, tr: Tr) -> None:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("privacy.button_yes"), callback_data=ForgetCb(action="yes"))
+    builder.button(text=tr("privacy.button_no"), callback_data=ForgetCb(action="no"))
+    builder.adjust(1)
+    await message.answer(tr("privacy.confirm"), reply_markup=builder.as_markup())
+
+
+async def keep(query: CallbackQuery, bot: Bot, user: User, tr: Tr) -> None:
+    await bot.send_message(user.id, tr("privacy.kept"))
+
+
+async def forget(
+    query: CallbackQuery,
+    bot: Bot,
+    user: User,
+    tr: Tr,
+    db: Database,
+    registration: RegistrationService,
+    clock: Clock,
+) -> None:
+    result = await forget_user(db, registration, user.id, clock)
+    lines = [tr("privacy.done"), ""]
+    lines.append(tr("privacy.removed_profile" if result.profile_deleted else "privacy.no_profile"))
+    lines.append(tr("privacy.removed_names"))
+    if result.cancelled:
+        lines.append(tr("privacy.cancelled", count=result.cancelled))
+    if result.anonymised:
+        lines.append(tr("privacy.anonymised", count=result.anonymised))
+    lines += ["", tr("privacy.footer")]
+    await bot.send_message(user.id, "\n".join(lines), reply_markup=ReplyKeyboardRemove())
+
+
+def create_router() -> Router:
+    router = Router(name="privacy")
+    router.message.register(ask, Command("forget_me"))
+    router.callback_query.register(forget, ForgetCb.filter(F.action == "yes"))
+    router.callback_query.register(keep, ForgetCb.filter(F.action == "no"))
+    return router

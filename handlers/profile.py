@@ -1,0 +1,281 @@
+"""The profile dialog: consent, full name, organisation, phone — then the pending registration.
+
+Answers that start with `/` are never taken here, so /cancel (common router) and other
+commands keep working inside the dialog.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.i18n import Tr
+from bot.services.profile import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, check_text, normalise_phone
+from bot.services.registration import RegistrationService
+from bot.settings import Settings
+from handlers.seminar_views import register_and_reply
+from storage.models import User
+from storage.repositories import Repositories
+
+
+class ProfileForm(StatesGroup):
+    consent = State()
+    full_name = State()
+    organisation = State()
+    phone = State()
+
+
+class ProfileCb(CallbackData, prefix="prof"):
+    action: str  # agree | decline | edit
+
+
+_NOT_COMMAND = ~F.text.startswith("/")
+
+
+def _phone_keyboard(tr: Tr) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=tr("profile.share_phone"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+async def begin_profile(
+    bot: Bot, chat_id: int, state: FSMContext, tr: Tr, *, seminar_id: int | None, consented: bool
+) -> None:
+    """Start the dialog; `seminar_id` is registered for once the profile is saved."""
+    await state.set_state(None)
+    await state.set_data({"seminar_id": seminar_id})
+    if consented:
+        await state.set_state(ProfileForm.full_name)
+        await bot.send_message(chat_id, tr("profile.ask.full_name"))
+        return
+    await state.set_state(ProfileForm.consent)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("profile.agree"), callback_data=ProfileCb(action="agree"))
+    builder.button(text=tr("profile.decline"), callback_data=ProfileCb(action="decline"))
+    builder.adjust(1)
+    await bot.send_message(chat_id, tr("profile.consent"), reply_markup=builder.as_markup())
+
+
+async def edit_profile(
+    query: CallbackQuery, bot: Bot, user: User, repos: Repositories, state: FSMContext, tr: Tr
+) -> None:
+    consented = await repos.profiles.get(user.id) is not None
+    chat_id = query.message.chat.id if query.message is not None else user.id
+    await begin_profile(bot, chat_id, state, tr, seminar_id=None, consented=consented)
+
+
+async def agree(
+    query: CallbackQuery, bot: Bot, user: User, state: FSMContext, tr: Tr, clock: Clock
+) -> None:
+    await state.update_data(consent_at=clock().isoformat())
+    await state.set_state(ProfileForm.full_name)
+    await bot.send_message(user.id, tr("profile.ask.full_name"))
+
+
+async def decline(query: CallbackQuery, bot: Bot, user: User, state: FSMContext, tr: Tr) -> None:
+    await state.clear()
+    await bot.send_message(user.id, tr("profile.declined"))
+
+
+async def consent_reminder(message: Message, bot: Bot, state: FSMContext, tr: Tr) -> None:
+    """Anything typed while the consent buttons wait: show them again."""
+    data = await state.get_data()
+    await begin_profile(
+        bot,
+        message.chat.id,
+        state,
+        tr,
+        seminar_id=data.get("seminar_id"),
+        consented=False,
+    )
+
+
+def _text_error(tr: Tr, problem: str) -> str:
+    return tr(f"profile.errors.{problem}", min=TEXT_MIN_LENGTH, max=TEXT_MAX_LENGTH)
+
+
+async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
+    checked = check_text(message.text or "")
+    if checked.value is None:
+        await message.answer(
+            f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.full_name')}"
+        )
+        return
+    await state.update_data(full_name=checked.value)
+    await state.set_state(ProfileForm.organisation)
+    await message.answer(tr("profile.ask.organisation"))
+
+
+async def organisation(message: Message, state: FSMContext, tr: Tr) -> None:
+    checked = check_text(message.text or "")
+    if checked.value is None:
+        await message.answer(
+            f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.organisation')}"
+        )
+        return
+    await state.update_data(organisation=checked.value)
+    await state.set_state(ProfileForm.phone)
+    await message.answer(tr("profile.ask.phone"), reply_markup=_phone_keyboard(tr))
+
+
+async def phone_text(
+    message: Message,
+    bot: Bot,
+    user: User,
+    state: FSMContext,
+    tr: Tr,
+    repos: Repositories,
+    registration: RegistrationService,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    phone = normalise_phone(message.text or "")
+    if phone is None:
+        await message.answer(
+            f"{tr('profile.errors.phone')}\n\n{tr('profile.ask.phone')}",
+            reply_markup=_phone_keyboard(tr),
+        )
+        return
+    await _finish(message, bot, user, phone, state, tr, repos, registration, settings, clock)
+
+
+async def phone_contact(
+    message: Message,
+    bot: Bot,
+    user: User,
+    state: FSMContext,
+    tr: Tr,
+    repos: Repositories,
+    registration: RegistrationService,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    contact = message.contact
+    assert contact is not None  # the filter guarantees it
+    if contact.user_id != user.id:
+        await message.answer(
+            f"{tr('profile.errors.foreign_contact')}\n\n{tr('profile.ask.phone')}",
+            reply_markup=_phone_keyboard(tr),
+        )
+        return
+    phone = normalise_phone(contact.phone_number)
+    if phone is None:
+        # Telegram sends the digits without "+"; try again as an international number.
+        phone = normalise_phone(f"+{contact.phone_number.lstrip('+')}")
+    if phone is None:
+        await message.answer(
+            f"{tr('profile.errors.phone')}\n\n{tr('profile.ask.phone')}",
+            reply_markup=_phone_keyboard(tr),
+        )
+        return
+    await _finish(message, bot, user, phone, state, tr, repos, registration, settings, clock)
+
+
+async def not_text(message: Message, state: FSMContext, tr: Tr) -> None:
+    current = await state.get_state()
+    question = {
+        ProfileForm.full_name.state: "profile.ask.full_name",
+        ProfileForm.organisation.state: "profile.ask.organisation",
+        ProfileForm.phone.state: "profile.ask.phone",
+    }.get(current or "", "profile.ask.full_name")
+    markup = _phone_keyboard(tr) if current == ProfileForm.phone.state else None
+    await message.answer(f"{tr('profile.errors.not_text')}\n\n{tr(question)}", reply_markup=markup)
+
+
+async def _finish(
+    message: Message,
+    bot: Bot,
+    user: User,
+    phone: str,
+    state: FSMContext,
+    tr: Tr,
+    repos: Repositories,
+    registration: RegistrationService,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    now = clock()
+    existing = await repos.profiles.get(user.id)
+    consent_at = (
+        existing.consent_at if existing is not None else _parse_time(data.get("consent_at"))
+    )
+    if consent_at is None or "full_name" not in data or "organisation" not in data:
+        # The dialog's data is gone (e.g. /forget_me meanwhile): start over with consent.
+        await begin_profile(
+            bot,
+            message.chat.id,
+            state,
+            tr,
+            seminar_id=data.get("seminar_id"),
+            consented=False,
+        )
+        return
+    await repos.profiles.save(
+        user.id, data["full_name"], data["organisation"], phone, consent_at, now
+    )
+    await state.clear()
+    key = "profile.updated" if existing is not None else "profile.saved"
+    await message.answer(tr(key), reply_markup=ReplyKeyboardRemove())
+    seminar_id = data.get("seminar_id")
+    if isinstance(seminar_id, int):
+        await register_and_reply(
+            bot,
+            message.chat.id,
+            user.id,
+            seminar_id,
+            registration=registration,
+            repos=repos,
+            tr=tr,
+            tz=settings.timezone,
+            now=now,
+        )
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def create_router() -> Router:
+    router = Router(name="profile")
+    router.callback_query.register(edit_profile, ProfileCb.filter(F.action == "edit"))
+    router.callback_query.register(
+        agree, ProfileCb.filter(F.action == "agree"), StateFilter(ProfileForm.consent)
+    )
+    router.callback_query.register(
+        decline, ProfileCb.filter(F.action == "decline"), StateFilter(ProfileForm.consent)
+    )
+    router.message.register(consent_reminder, StateFilter(ProfileForm.consent), _NOT_COMMAND)
+    router.message.register(full_name, StateFilter(ProfileForm.full_name), F.text, _NOT_COMMAND)
+    router.message.register(
+        organisation, StateFilter(ProfileForm.organisation), F.text, _NOT_COMMAND
+    )
+    router.message.register(phone_text, StateFilter(ProfileForm.phone), F.text, _NOT_COMMAND)
+    router.message.register(phone_contact, StateFilter(ProfileForm.phone), F.contact)
+    router.message.register(
+        not_text,
+        StateFilter(ProfileForm.full_name, ProfileForm.organisation, ProfileForm.phone),
+        ~F.text,
+    )
+    return router

@@ -1,0 +1,211 @@
+"""How a seminar looks to participants: its card, seat counts, buttons and registration results.
+
+`render_seminar_card` is shared with the organisers' preview, so what an organiser
+approves is exactly what participants will see.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from aiogram import Bot
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.formatting import format_datetime
+from bot.i18n import Html, Tr
+from bot.services.registration import RegisterOutcome, RegisterResult, RegistrationService
+from storage.models import RegistrationStatus, Seminar
+from storage.repositories import Repositories
+
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+
+
+class SeminarCb(CallbackData, prefix="sem"):
+    action: str  # card | reg | cancel | cancel_yes | ics
+    id: int
+
+
+class SeminarPageCb(CallbackData, prefix="sems"):
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantState:
+    """Where one user stands for one seminar."""
+
+    status: RegistrationStatus | None = None  # None: not registered
+    waitlist_position: int | None = None
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLIST)
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    seminar: Seminar
+    seats_left: int
+    participant: ParticipantState
+
+
+def seats_text(tr: Tr, seats_left: int) -> str:
+    if seats_left <= 0:
+        return tr("seminars.seats.full")
+    return tr("seminars.seats.left", count=seats_left)
+
+
+def place_html(place: str) -> str:
+    """A link when the place is a URL (an online seminar), escaped text otherwise."""
+    text = place.strip()
+    if _URL.match(text):
+        return f'<a href="{html.escape(text, quote=True)}">{html.escape(text, quote=False)}</a>'
+    return html.escape(text, quote=False)
+
+
+def is_open(seminar: Seminar, now: datetime) -> bool:
+    """Registration is possible: published and not yet started."""
+    return not seminar.is_cancelled and seminar.starts_at > now
+
+
+def render_seminar_card(
+    seminar: Seminar,
+    tr: Tr,
+    tz: tzinfo,
+    *,
+    seats_left: int,
+    now: datetime,
+    participant: ParticipantState | None = None,
+) -> str:
+    """The card's text. Without `participant` (an organiser's preview) no user state is shown."""
+    end = seminar.ends_at.astimezone(tz)
+    lines = [f"<b>{html.escape(seminar.title, quote=False)}</b>"]
+    if seminar.description.strip():
+        lines += ["", html.escape(seminar.description.strip(), quote=False)]
+    lines += [
+        "",
+        tr(
+            "seminars.card.when",
+            when=format_datetime(seminar.starts_at, tz, tr),
+            end=f"{end:%H:%M}",
+        ),
+        tr("seminars.card.place", place=Html(place_html(seminar.place))),
+    ]
+    if seminar.is_cancelled:
+        lines += ["", tr("seminars.card.cancelled")]
+    elif seminar.starts_at <= now:
+        lines += ["", tr("seminars.card.past")]
+    else:
+        lines.append(
+            tr(
+                "seminars.card.seats",
+                seats=seats_text(tr, seats_left),
+                capacity=seminar.capacity,
+            )
+        )
+    if participant is not None:
+        lines += ["", _state_line(tr, participant)]
+    return "\n".join(lines)
+
+
+def _state_line(tr: Tr, participant: ParticipantState) -> str:
+    if participant.status is RegistrationStatus.CONFIRMED:
+        return tr("seminars.card.state.confirmed")
+    if participant.status is RegistrationStatus.WAITLIST:
+        return tr("seminars.card.state.waitlist", position=participant.waitlist_position or 0)
+    return tr("seminars.card.state.none")
+
+
+def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup:
+    seminar = card.seminar
+    builder = InlineKeyboardBuilder()
+    if is_open(seminar, now):
+        if card.participant.is_registered:
+            builder.button(
+                text=tr("seminars.buttons.cancel"),
+                callback_data=SeminarCb(action="cancel", id=seminar.id),
+            )
+        elif card.seats_left > 0:
+            builder.button(
+                text=tr("seminars.buttons.register"),
+                callback_data=SeminarCb(action="reg", id=seminar.id),
+            )
+        else:
+            builder.button(
+                text=tr("seminars.buttons.waitlist"),
+                callback_data=SeminarCb(action="reg", id=seminar.id),
+            )
+        builder.button(
+            text=tr("seminars.buttons.calendar"),
+            callback_data=SeminarCb(action="ics", id=seminar.id),
+        )
+    builder.button(text=tr("seminars.buttons.back"), callback_data=SeminarPageCb(page=0))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def load_card(repos: Repositories, seminar: Seminar, user_id: int) -> CardData:
+    counts = await repos.registrations.counts(seminar.id)
+    registration = await repos.registrations.live(seminar.id, user_id)
+    participant = ParticipantState()
+    if registration is not None:
+        position = None
+        if registration.status is RegistrationStatus.WAITLIST:
+            position = await repos.registrations.waitlist_position(registration)
+        participant = ParticipantState(registration.status, position)
+    return CardData(seminar, max(seminar.capacity - counts.confirmed, 0), participant)
+
+
+def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime) -> str:
+    return render_seminar_card(
+        card.seminar, tr, tz, seats_left=card.seats_left, now=now, participant=card.participant
+    )
+
+
+def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> str:
+    """What the user is told after pressing Register: a seat, or which waitlist place."""
+    if result.seminar is None:
+        return tr("seminars.not_found")
+    title = result.seminar.title
+    when = format_datetime(result.seminar.starts_at, tz, tr)
+    position = result.waitlist_position or 0
+    match result.outcome:
+        case RegisterOutcome.CONFIRMED:
+            return tr("seminars.result.confirmed", title=title, when=when)
+        case RegisterOutcome.WAITLISTED:
+            return tr("seminars.result.waitlisted", title=title, position=position)
+        case RegisterOutcome.ALREADY_CONFIRMED:
+            return tr("seminars.result.already_confirmed", title=title)
+        case RegisterOutcome.ALREADY_WAITLISTED:
+            return tr("seminars.result.already_waitlisted", title=title, position=position)
+        case RegisterOutcome.SEMINAR_CANCELLED:
+            return tr("seminars.result.seminar_cancelled", title=title)
+        case RegisterOutcome.CLOSED:
+            return tr("seminars.result.closed", title=title)
+    return tr("seminars.not_found")
+
+
+async def register_and_reply(
+    bot: Bot,
+    chat_id: int,
+    user_id: int,
+    seminar_id: int,
+    *,
+    registration: RegistrationService,
+    repos: Repositories,
+    tr: Tr,
+    tz: tzinfo,
+    now: datetime,
+) -> RegisterResult:
+    """Take a seat or a waitlist place and tell the user which, with the card's buttons."""
+    result = await registration.register(user_id, seminar_id)
+    markup = None
+    if result.seminar is not None:
+        card = await load_card(repos, result.seminar, user_id)
+        markup = card_keyboard(tr, card, now)
+    await bot.send_message(chat_id, render_register_result(tr, tz, result), reply_markup=markup)
+    return result

@@ -1,0 +1,330 @@
+"""Participants' side of seminars: the list, the card, deep links, registering, cancelling, .ics."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from datetime import datetime, tzinfo
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.clock import Clock
+from bot.formatting import format_datetime
+from bot.i18n import Tr
+from bot.services.calendar import ics_filename, seminar_ics
+from bot.services.registration import CancelOutcome, RegistrationService
+from bot.settings import Settings
+from handlers.menu import MenuCb
+from handlers.profile import begin_profile
+from handlers.seminar_views import (
+    SeminarCb,
+    SeminarPageCb,
+    card_keyboard,
+    is_open,
+    load_card,
+    register_and_reply,
+    render_card,
+    seats_text,
+)
+from storage.models import RegistrationStatus, Seminar, User
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 8
+_DEEP_LINK = re.compile(r"^seminar_(\d{1,18})$")
+
+
+def _chat_id(query: CallbackQuery) -> int:
+    return query.message.chat.id if query.message is not None else query.from_user.id
+
+
+async def render_list(
+    repos: Repositories, tr: Tr, tz: tzinfo, now: datetime, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    total = await repos.seminars.count_upcoming(now)
+    if total == 0:
+        return tr("seminars.list.empty"), None
+    pages = math.ceil(total / PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    seminars = await repos.seminars.upcoming(now, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    confirmed = await repos.registrations.confirmed_counts([s.id for s in seminars])
+    parts = [tr("seminars.list.title")]
+    builder = InlineKeyboardBuilder()
+    for seminar in seminars:
+        seats_left = max(seminar.capacity - confirmed.get(seminar.id, 0), 0)
+        parts.append(
+            tr(
+                "seminars.list.item",
+                when=format_datetime(seminar.starts_at, tz, tr),
+                title=seminar.title,
+                seats=seats_text(tr, seats_left),
+            )
+        )
+        builder.button(text=seminar.title, callback_data=SeminarCb(action="card", id=seminar.id))
+    builder.adjust(1)
+    if pages > 1:
+        parts.append(tr("seminars.list.page", page=page + 1, pages=pages))
+        nav = InlineKeyboardBuilder()
+        if page > 0:
+            nav.button(text=tr("seminars.list.prev"), callback_data=SeminarPageCb(page=page - 1))
+        if page < pages - 1:
+            nav.button(text=tr("seminars.list.next"), callback_data=SeminarPageCb(page=page + 1))
+        builder.attach(nav)
+    parts.append(tr("seminars.list.hint"))
+    return "\n\n".join(parts), builder.as_markup()
+
+
+async def list_command(
+    message: Message, repos: Repositories, tr: Tr, settings: Settings, clock: Clock
+) -> None:
+    text, markup = await render_list(repos, tr, settings.timezone, clock(), 0)
+    await message.answer(text, reply_markup=markup)
+
+
+async def list_from_button(
+    query: CallbackQuery,
+    bot: Bot,
+    repos: Repositories,
+    tr: Tr,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    text, markup = await render_list(repos, tr, settings.timezone, clock(), 0)
+    await bot.send_message(_chat_id(query), text, reply_markup=markup)
+
+
+async def list_page(
+    query: CallbackQuery,
+    callback_data: SeminarPageCb,
+    bot: Bot,
+    repos: Repositories,
+    tr: Tr,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    text, markup = await render_list(repos, tr, settings.timezone, clock(), callback_data.page)
+    if isinstance(query.message, Message) and query.message.text is not None:
+        try:
+            await query.message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest as exc:
+            # An unchanged page is no reason to send another message.
+            if "not modified" in exc.message:
+                return
+            log.info("could not edit the seminar list: %s", exc.message)
+    await bot.send_message(_chat_id(query), text, reply_markup=markup)
+
+
+async def send_card(
+    bot: Bot,
+    chat_id: int,
+    seminar: Seminar,
+    user: User,
+    repos: Repositories,
+    tr: Tr,
+    tz: tzinfo,
+    now: datetime,
+) -> None:
+    card = await load_card(repos, seminar, user.id)
+    await bot.send_message(
+        chat_id, render_card(tr, tz, card, now), reply_markup=card_keyboard(tr, card, now)
+    )
+
+
+async def deep_link(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    user: User,
+    repos: Repositories,
+    tr: Tr,
+    settings: Settings,
+    clock: Clock,
+    state: FSMContext,
+) -> None:
+    await state.clear()
+    match = _DEEP_LINK.match(command.args or "")
+    seminar = await repos.seminars.get(int(match.group(1))) if match else None
+    if seminar is None:
+        await message.answer(tr("seminars.not_found"))
+        return
+    await send_card(bot, message.chat.id, seminar, user, repos, tr, settings.timezone, clock())
+
+
+async def _seminar_or_alert(
+    repos: Repositories, seminar_id: int, tr: Tr, callback_answer: CallbackAnswer
+) -> Seminar | None:
+    seminar = await repos.seminars.get(seminar_id)
+    if seminar is None:
+        callback_answer.text = tr("seminars.not_found")
+        callback_answer.show_alert = True
+    return seminar
+
+
+async def open_card(
+    query: CallbackQuery,
+    callback_data: SeminarCb,
+    bot: Bot,
+    user: User,
+    repos: Repositories,
+    tr: Tr,
+    settings: Settings,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
+    if seminar is not None:
+        await send_card(bot, _chat_id(query), seminar, user, repos, tr, settings.timezone, clock())
+
+
+async def register(
+    query: CallbackQuery,
+    callback_data: SeminarCb,
+    bot: Bot,
+    user: User,
+    repos: Repositories,
+    tr: Tr,
+    settings: Settings,
+    clock: Clock,
+    registration: RegistrationService,
+    state: FSMContext,
+    callback_answer: CallbackAnswer,
+) -> None:
+    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
+    if seminar is None:
+        return
+    profile = await repos.profiles.get(user.id)
+    if profile is None and is_open(seminar, clock()):
+        await begin_profile(bot, _chat_id(query), state, tr, seminar_id=seminar.id, consented=False)
+        return
+    await register_and_reply(
+        bot,
+        _chat_id(query),
+        user.id,
+        seminar.id,
+        registration=registration,
+        repos=repos,
+        tr=tr,
+        tz=settings.timezone,
+        now=clock(),
+    )
+
+
+async def ask_cancel(
+    query: CallbackQuery,
+    callback_data: SeminarCb,
+    bot: Bot,
+    user: User,
+    repos: Repositories,
+    tr: Tr,
+    settings: Settings,
+    callback_answer: CallbackAnswer,
+) -> None:
+    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
+    if seminar is None:
+        return
+    live = await repos.registrations.live(seminar.id, user.id)
+    if live is None:
+        await bot.send_message(
+            _chat_id(query), tr("seminars.cancel.not_registered", title=seminar.title)
+        )
+        return
+    key = (
+        "seminars.cancel.confirm_waitlist"
+        if live.status is RegistrationStatus.WAITLIST
+        else "seminars.cancel.confirm"
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("seminars.cancel.button_yes"),
+        callback_data=SeminarCb(action="cancel_yes", id=seminar.id),
+    )
+    builder.button(
+        text=tr("seminars.cancel.button_no"), callback_data=SeminarCb(action="keep", id=seminar.id)
+    )
+    builder.adjust(1)
+    when = format_datetime(seminar.starts_at, settings.timezone, tr)
+    await bot.send_message(
+        _chat_id(query),
+        tr(key, title=seminar.title, when=when),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def keep_registration(query: CallbackQuery, tr: Tr, bot: Bot) -> None:
+    await bot.send_message(_chat_id(query), tr("seminars.cancel.kept"))
+
+
+async def confirm_cancel(
+    query: CallbackQuery,
+    callback_data: SeminarCb,
+    bot: Bot,
+    user: User,
+    repos: Repositories,
+    tr: Tr,
+    clock: Clock,
+    registration: RegistrationService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    result = await registration.cancel(user.id, callback_data.id)
+    if result.seminar is None or result.outcome is CancelOutcome.NOT_FOUND:
+        callback_answer.text = tr("seminars.not_found")
+        callback_answer.show_alert = True
+        return
+    title = result.seminar.title
+    if result.outcome is CancelOutcome.NOT_REGISTERED:
+        await bot.send_message(_chat_id(query), tr("seminars.cancel.not_registered", title=title))
+        return
+    key = (
+        "seminars.cancel.done_waitlist"
+        if result.previous_status is RegistrationStatus.WAITLIST
+        else "seminars.cancel.done"
+    )
+    now = clock()
+    card = await load_card(repos, result.seminar, user.id)
+    await bot.send_message(
+        _chat_id(query), tr(key, title=title), reply_markup=card_keyboard(tr, card, now)
+    )
+
+
+async def calendar_file(
+    query: CallbackQuery,
+    callback_data: SeminarCb,
+    bot: Bot,
+    repos: Repositories,
+    tr: Tr,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
+    if seminar is None:
+        return
+    document = BufferedInputFile(seminar_ics(seminar, clock()), filename=ics_filename(seminar))
+    await bot.send_document(
+        _chat_id(query), document, caption=tr("seminars.calendar.caption", title=seminar.title)
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="seminars")
+    router.message.register(
+        deep_link, CommandStart(deep_link=True, magic=F.args.startswith("seminar_"))
+    )
+    router.message.register(list_command, Command("seminars"))
+    router.callback_query.register(list_from_button, MenuCb.filter(F.action == "seminars"))
+    router.callback_query.register(list_page, SeminarPageCb.filter(F.page >= 0))
+    router.callback_query.register(open_card, SeminarCb.filter(F.action == "card"))
+    router.callback_query.register(register, SeminarCb.filter(F.action == "reg"))
+    router.callback_query.register(ask_cancel, SeminarCb.filter(F.action == "cancel"))
+    router.callback_query.register(keep_registration, SeminarCb.filter(F.action == "keep"))
+    router.callback_query.register(confirm_cancel, SeminarCb.filter(F.action == "cancel_yes"))
+    router.callback_query.register(calendar_file, SeminarCb.filter(F.action == "ics"))
+    return router
