@@ -376,3 +376,32 @@ async def test_forget_me_removes_personal_data_from_file(
     assert PHONE.encode() not in stored()
     assert "Участник 90".encode() not in stored()
     assert b"user90" not in stored()
+
+
+async def test_declining_consent_saves_nothing(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    s = await seminar(app)
+    user = updates.tg_user(100)
+    await feed(app, updates.callback(user, f"sem:reg:{s.id}"))
+    await feed(app, updates.callback(user, button(session, 100, "Не согласен")))
+    assert "без согласия" in session.texts(100)[-1]
+    await feed(app, updates.message(user, "Иван Иванов"))
+    repos = Repositories(app.db)
+    assert await repos.profiles.get(100) is None
+    assert await repos.registrations.live(s.id, 100) is None
+    assert await app.dispatcher.fsm.get_context(app.bot, 100, 100).get_state() is None
+
+
+async def test_english_list_and_card(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    s = await seminar(app, "Impact 101", capacity=1)
+    user = updates.tg_user(110, "en")
+    await feed(app, updates.message(user, "/seminars"))
+    assert "1 seat left" in session.texts(110)[-1]
+    await feed(app, updates.callback(user, button(session, 110, "Impact 101")))
+    card = session.texts(110)[-1]
+    assert "You are not registered yet." in card
+    assert {"✍️ Register", "📅 Add to calendar"} <= set(buttons(last_markup(session, 110)))
+    assert s.title in card
