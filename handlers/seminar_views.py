@@ -26,7 +26,7 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 class SeminarCb(CallbackData, prefix="sem"):
-    action: str  # card | reg | cancel | cancel_yes | ics
+    action: str  # card | reg | cancel | cancel_yes | keep | ics
     id: int
 
 
