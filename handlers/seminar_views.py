@@ -108,16 +108,23 @@ def render_seminar_card(
             )
         )
     if participant is not None:
-        lines += ["", _state_line(tr, participant)]
+        lines += ["", _state_line(tr, participant, seminar, seats_left, now)]
     return "\n".join(lines)
 
 
-def _state_line(tr: Tr, participant: ParticipantState) -> str:
+def _state_line(
+    tr: Tr, participant: ParticipantState, seminar: Seminar, seats_left: int, now: datetime
+) -> str:
     if participant.status is RegistrationStatus.CONFIRMED:
         return tr("seminars.card.state.confirmed")
     if participant.status is RegistrationStatus.WAITLIST:
         return tr("seminars.card.state.waitlist", position=participant.waitlist_position or 0)
-    return tr("seminars.card.state.none")
+    if not is_open(seminar, now):
+        return tr("seminars.card.state.none")
+    # Says which button to press: many participants are new to Telegram buttons.
+    if seats_left > 0:
+        return tr("seminars.card.state.none_open")
+    return tr("seminars.card.state.none_full")
 
 
 def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup:

@@ -119,6 +119,7 @@ async def test_card_register_with_profile_dialog(
     assert s.title in card and "Как НКО зарабатывать" in card
     assert '<a href="https://zoom.us/j/1?a=1&amp;b=2">' in card
     assert "осталось 10 мест" in card and "Вы пока не записаны" in card
+    assert "Нажмите «Записаться»" in card
     assert set(buttons(last_markup(session, 2))) >= {"✍️ Записаться", "📅 Добавить в календарь"}
 
     await feed(app, updates.callback(user, button(session, 2, "Записаться")))
