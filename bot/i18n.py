@@ -56,7 +56,10 @@ def _flatten(prefix: str, node: Any, out: dict[str, Message], source: Path) -> N
             out[prefix] = {str(k): str(v) for k, v in node.items()}
             return
         for key, value in node.items():
-            _flatten(f"{prefix}.{key}" if prefix else str(key), value, out, source)
+            if not isinstance(key, str):
+                # YAML reads a bare `yes`, `no`, `on` or `1` as a bool or number.
+                raise ValueError(f"{source}: key {key!r} under '{prefix}' must be quoted text")
+            _flatten(f"{prefix}.{key}" if prefix else key, value, out, source)
         return
     if prefix in out:
         raise ValueError(f"{source}: duplicate message key '{prefix}'")
