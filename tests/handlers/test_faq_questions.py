@@ -16,6 +16,7 @@ from bot.app import App, build_app
 from bot.services.questions import MAX_OPEN_QUESTIONS
 from bot.settings import Settings
 from handlers.faq import FaqCb
+from handlers.menu import MenuCb
 from handlers.questions import AddToFaqCb, AnswerCb, AskCb
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
@@ -176,6 +177,18 @@ async def test_free_text_answers_in_full_or_offers_the_organisers(
     before = len(session.calls)
     await feed(app, updates.message(anna, "как получить статус", chat_id=STAFF_CHAT))
     assert len(session.calls) == before
+
+
+async def test_menu_buttons_open_the_faq_and_the_question_dialog(
+    app_with_faq: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    anna = updates.tg_user(ASKER)
+    await feed(app_with_faq, updates.callback(anna, MenuCb(action="faq").pack()))
+    assert "Частые вопросы" in sent(session, ASKER)[-1].text
+    await feed(app_with_faq, updates.callback(anna, MenuCb(action="ask").pack()))
+    assert "Напишите ваш вопрос" in sent(session, ASKER)[-1].text
+    await feed(app_with_faq, updates.message(anna, "Будет ли запись семинара?"))
+    assert "Вопрос №1 отправлен" in sent(session, ASKER)[-1].text
 
 
 # ---------------------------------------------------------------------- asking and answering
