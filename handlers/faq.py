@@ -36,7 +36,7 @@ class FaqCb(CallbackData, prefix="faq"):
     key: str = ""
 
 
-def categories_keyboard(tr: Tr, categories: list[FaqCategory]) -> InlineKeyboardMarkup:
+def categories_keyboard(categories: list[FaqCategory]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for category in categories:
         builder.button(
@@ -85,7 +85,7 @@ async def _show_categories(message: Message, tr: Tr, faq: FaqService, *, edit: b
     if not categories:
         await message.answer(tr("faq.empty"))
         return
-    text, markup = tr("faq.categories"), categories_keyboard(tr, categories)
+    text, markup = tr("faq.categories"), categories_keyboard(categories)
     if edit:
         await _edit(message, text, markup)
     else:
