@@ -23,8 +23,8 @@ from bot.fsm_storage import SQLiteStorage
 from bot.i18n import Translator
 from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
 from bot.services.broadcasts import BroadcastService
-from bot.services.notifications import ParticipantNotifier
 from bot.services.faq import FaqService
+from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
 from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
