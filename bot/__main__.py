@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.app import build_app, run_polling, run_webhook
 from bot.logging_setup import setup_logging
+from bot.services.faq_file import FaqFileError
 from bot.settings import SettingsError, load_settings
 from storage.database import Database
 
@@ -41,7 +42,11 @@ def main(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     app = build_app(settings)
-    asyncio.run(run_webhook(app) if settings.webhook_url else run_polling(app))
+    try:
+        asyncio.run(run_webhook(app) if settings.webhook_url else run_polling(app))
+    except FaqFileError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -23,8 +23,10 @@ from bot.fsm_storage import SQLiteStorage
 from bot.i18n import Translator
 from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
 from bot.services.broadcasts import BroadcastService
+from bot.services.faq import FaqService
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
+from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.sender import Sender
@@ -33,6 +35,7 @@ from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
+from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
 from storage.repositories import Repositories
@@ -57,6 +60,8 @@ class App:
     reminders: ReminderService
     broadcasts: BroadcastService
     notifier: ParticipantNotifier
+    faq: FaqService
+    questions: QuestionService
     clock: Clock = field(default=utc_now)
 
 
@@ -92,6 +97,8 @@ def build_app(
     broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, translator, db), clock)
     notifier = ParticipantNotifier(db, translator, sender, settings.timezone)
     registration.on_promotion(notifier.promoted)
+    faq = FaqService(db, clock)
+    questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -103,6 +110,8 @@ def build_app(
         reminders=reminders,
         broadcasts=broadcasts,
         notifier=notifier,
+        faq=faq,
+        questions=questions,
         clock=clock,
         db=db,
     )
@@ -128,6 +137,8 @@ def build_app(
         reminders=reminders,
         broadcasts=broadcasts,
         notifier=notifier,
+        faq=faq,
+        questions=questions,
         clock=clock,
     )
 
@@ -159,10 +170,19 @@ async def on_shutdown(app: App) -> None:
     log.info("bot stopped")
 
 
-async def run_polling(app: App) -> None:
-    """Connect the database, poll until SIGTERM/SIGINT, then close everything."""
+async def prepare(app: App) -> None:
+    """Before any update: the database, migrated, and the FAQ file imported into it.
+
+    Raises `FaqFileError` for an invalid FAQ file; the caller stops start-up.
+    """
     await app.db.connect()
+    await app.faq.import_file(app.settings.faq_path)
+
+
+async def run_polling(app: App) -> None:
+    """Prepare, poll until SIGTERM/SIGINT, then close everything."""
     try:
+        await prepare(app)
         await app.bot.delete_webhook(drop_pending_updates=False)
         await app.dispatcher.start_polling(
             app.bot,
@@ -175,9 +195,9 @@ async def run_polling(app: App) -> None:
 
 
 async def run_webhook(app: App) -> None:
-    """Connect the database, serve the webhook until SIGTERM/SIGINT, then close everything."""
-    await app.db.connect()
+    """Prepare, serve the webhook until SIGTERM/SIGINT, then close everything."""
     try:
+        await prepare(app)
         await serve_webhook(app)
     finally:
         await app.db.close()

@@ -3,7 +3,8 @@
 The first router whose filters match wins, so: errors first (it only sees errors),
 then the admin guard (refuses admin commands before any admin router could match),
 then feature routers, with deep links (`/start seminar_<id>`) before plain /start,
-and the fallback last, because it takes any command and any button.
+then the FAQ router, whose catch-all treats any plain private text outside a dialog as a
+question, and the fallback last, because it takes any command and any button.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from handlers import (
     common,
     errors,
     fallback,
+    faq,
     my,
     privacy,
     profile,
+    questions,
     reminders,
     seminars,
 )
@@ -40,5 +43,7 @@ def get_routers() -> list[Router]:
         broadcast.create_router(),
         admin_export.create_router(),
         admin_stats.create_router(),
+        questions.create_router(),
+        faq.create_router(),
         fallback.create_router(),
     ]

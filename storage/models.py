@@ -130,3 +130,36 @@ class BroadcastTally:
     def processed(self) -> int:
         """Recipients whose delivery has an outcome (stopped ones excluded)."""
         return self.sent + self.blocked + self.failed
+
+
+class FaqSource(StrEnum):
+    FILE = "file"  # imported from FAQ_PATH; removed when it leaves the file
+    ORGANISER = "organiser"  # added in the bot from an answered question; kept on import
+
+
+@dataclass(frozen=True, slots=True)
+class FaqRecord:
+    id: str
+    lang: str
+    category: str
+    question: str
+    aliases: tuple[str, ...]
+    answer: str
+    source: FaqSource
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: int
+    user_id: int | None
+    text: str
+    created_at: datetime
+    answer: str | None
+    answered_by: int | None
+    answered_at: datetime | None
+    faq_entry_id: str | None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

@@ -6,7 +6,9 @@ from storage.database import Executor
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
+from storage.repositories.faq import FaqRepository
 from storage.repositories.profiles import ProfileRepository
+from storage.repositories.questions import QuestionRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.seminars import SeminarRepository
@@ -25,3 +27,5 @@ class Repositories:
         self.exports = ExportRepository(db)
         self.stats = StatsRepository(db)
         self.dialogs = DialogStateRepository(db)
+        self.faq = FaqRepository(db)
+        self.questions = QuestionRepository(db)

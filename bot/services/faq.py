@@ -1,0 +1,155 @@
+"""The FAQ in the database and in memory: start-up import of FAQ_PATH, browsing and search.
+
+The database is the source of truth (it also holds entries organisers added from
+answered questions); the in-memory ``FaqIndex`` and the category lists are rebuilt from
+it after every change. Buttons refer to categories and entries by short stable keys
+(hashes), because entry ids may be too long for Telegram's 64-byte callback data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.services.faq_file import FaqEntry, load_faq_file
+from bot.services.faq_search import FaqIndex
+from storage.database import Database
+from storage.models import FaqRecord, FaqSource
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+__all__ = ["FaqCategory", "FaqService", "ImportSummary", "short_key"]
+
+
+def short_key(text: str) -> str:
+    """12 hex characters: stable across restarts, short enough for callback data."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    imported: int
+    removed: int
+
+
+@dataclass(frozen=True, slots=True)
+class FaqCategory:
+    key: str
+    lang: str
+    title: str
+    entries: tuple[FaqEntry, ...]
+
+
+def _entry(record: FaqRecord) -> FaqEntry:
+    return FaqEntry(
+        id=record.id,
+        lang=record.lang,
+        category=record.category,
+        question=record.question,
+        aliases=record.aliases,
+        answer=record.answer,
+    )
+
+
+class FaqService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+        self._index = FaqIndex([])
+        self._entries: dict[str, FaqEntry] = {}
+        self._by_key: dict[str, FaqEntry] = {}
+        self._categories: dict[str, list[FaqCategory]] = {}
+        self._category_by_key: dict[str, FaqCategory] = {}
+        # The file's order, so /faq lists categories and questions as the file does
+        # even though upserted rows keep their old place in the table.
+        self._file_order: dict[str, int] = {}
+
+    async def import_file(self, path: Path) -> ImportSummary:
+        """Upsert the file's entries by id and drop file entries that left it.
+
+        Raises ``FaqFileError`` (before touching the database) when the file is invalid.
+        """
+        entries = load_faq_file(path)
+        now = self._clock()
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            for entry in entries:
+                await repos.faq.upsert(
+                    entry.id,
+                    entry.lang,
+                    entry.category,
+                    entry.question,
+                    entry.aliases,
+                    entry.answer,
+                    FaqSource.FILE,
+                    now,
+                )
+            removed = await repos.faq.delete_file_entries_except([e.id for e in entries])
+        self._file_order = {entry.id: number for number, entry in enumerate(entries)}
+        await self.reload()
+        log.info("FAQ imported: %d entries from the file, %d removed", len(entries), removed)
+        return ImportSummary(imported=len(entries), removed=removed)
+
+    async def reload(self) -> None:
+        """Rebuild the index and the category lists from the database."""
+        records = await Repositories(self._db).faq.all()
+        unplaced = len(self._file_order)
+        records.sort(key=lambda r: self._file_order.get(r.id, unplaced))
+        entries = [_entry(record) for record in records]
+        self._index = FaqIndex(entries)
+        self._entries = {entry.id: entry for entry in entries}
+        self._by_key = {short_key(entry.id): entry for entry in entries}
+        self._build_categories(entries)
+
+    def _build_categories(self, entries: Sequence[FaqEntry]) -> None:
+        grouped: dict[tuple[str, str], list[FaqEntry]] = {}
+        for entry in entries:
+            grouped.setdefault((entry.lang, entry.category), []).append(entry)
+        self._categories = {}
+        self._category_by_key = {}
+        for (lang, title), items in grouped.items():
+            category = FaqCategory(short_key(f"{lang}\n{title}"), lang, title, tuple(items))
+            self._categories.setdefault(lang, []).append(category)
+            self._category_by_key[category.key] = category
+
+    def _language(self, lang: str) -> str | None:
+        """`lang` if it has entries, else Russian, else any language that has some."""
+        for candidate in (lang, "ru", *self._categories):
+            if candidate in self._categories:
+                return candidate
+        return None
+
+    def categories(self, lang: str) -> list[FaqCategory]:
+        chosen = self._language(lang)
+        return list(self._categories[chosen]) if chosen else []
+
+    def category(self, key: str) -> FaqCategory | None:
+        return self._category_by_key.get(key)
+
+    def category_of(self, entry: FaqEntry) -> FaqCategory:
+        return self._category_by_key[short_key(f"{entry.lang}\n{entry.category}")]
+
+    def entry(self, key: str) -> FaqEntry | None:
+        """The entry behind a button's key; None for a stale or forged key."""
+        return self._by_key.get(key)
+
+    def key_of(self, entry: FaqEntry) -> str:
+        return short_key(entry.id)
+
+    def get(self, entry_id: str) -> FaqEntry | None:
+        return self._entries.get(entry_id)
+
+    def search(self, text: str, lang: str, limit: int = 4) -> list[FaqEntry]:
+        """Confident matches, best first; other languages are tried when `lang` has none."""
+        matches = self._index.search(text, lang, limit)
+        if not matches:
+            for other in sorted(self._index.languages - {lang}):
+                matches = self._index.search(text, other, limit)
+                if matches:
+                    break
+        return [self._entries[match.entry_id] for match in matches]

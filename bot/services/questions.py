@@ -1,0 +1,308 @@
+"""Questions to organisers: limits, posting to the staff, answers relayed back, FAQ additions.
+
+A question is posted to STAFF_CHAT_ID, or to each admin privately when it is not set;
+every staff message is recorded in `question_posts`, so an organiser's reply to any of
+them finds the question, and all of them are edited once it is answered. The answer is
+recorded with a conditional UPDATE, so of two organisers answering at once exactly one
+wins and the other is told politely.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from bot.clock import Clock
+from bot.formatting import format_datetime
+from bot.i18n import DEFAULT_LANGUAGE, Html, Tr, Translator, pick_language
+from bot.services.faq import FaqService
+from bot.services.sender import Delivery, Sender
+from bot.settings import Settings
+from storage.database import Database
+from storage.models import FaqSource, Question, User
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+MAX_OPEN_QUESTIONS = 5
+MAX_QUESTION_LENGTH = 2000
+# An answer is quoted with its question in one message to the asker (4096 characters
+# at most), so it must leave room for the quote.
+MAX_ANSWER_LENGTH = 3500
+_ANSWER_EXCERPT = 1000  # how much of the answer the edited staff message shows
+_QUOTE_LENGTH = 300  # how much of the question the asker's answer message quotes
+
+AnswerKeyboard = Callable[[Tr, int], InlineKeyboardMarkup]
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class SubmitOutcome(StrEnum):
+    SENT = "sent"
+    TOO_LONG = "too_long"
+    TOO_MANY = "too_many"
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    outcome: SubmitOutcome
+    question: Question | None = None
+
+
+class AnswerOutcome(StrEnum):
+    ANSWERED = "answered"
+    ALREADY_ANSWERED = "already_answered"
+    TOO_LONG = "too_long"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    outcome: AnswerOutcome
+    question: Question | None = None
+    delivery: Delivery | None = None  # None: the asker has deleted their data
+
+
+class AddToFaqOutcome(StrEnum):
+    ADDED = "added"
+    ALREADY_ADDED = "already_added"
+    NOT_ANSWERED = "not_answered"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    name: str
+    organisation: str | None
+    username: str | None
+
+
+class QuestionService:
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        sender: Sender,
+        translator: Translator,
+        settings: Settings,
+        faq: FaqService,
+        answer_keyboard: AnswerKeyboard,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._bot = bot
+        self._sender = sender
+        self._translator = translator
+        self._settings = settings
+        self._faq = faq
+        self._answer_keyboard = answer_keyboard
+        self._clock = clock
+
+    # ------------------------------------------------------------------ asking
+
+    async def can_ask(self, user_id: int) -> bool:
+        return await Repositories(self._db).questions.count_open(user_id) < MAX_OPEN_QUESTIONS
+
+    async def submit(self, user: User, text: str) -> SubmitResult:
+        """Store the question (within the limits) and post it to the organisers."""
+        text = text.strip()
+        if len(text) > MAX_QUESTION_LENGTH:
+            return SubmitResult(SubmitOutcome.TOO_LONG)
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            if await repos.questions.count_open(user.id) >= MAX_OPEN_QUESTIONS:
+                return SubmitResult(SubmitOutcome.TOO_MANY)
+            question = await repos.questions.create(user.id, text, self._clock())
+        posted = 0
+        for chat_id, lang in await self._staff_chats():
+            if await self.post(question, chat_id, lang) is Delivery.SENT:
+                posted += 1
+        if posted == 0:
+            log.warning("question %d reached no organiser; it waits in /questions", question.id)
+        log.info("question %d from user %d posted to %d chat(s)", question.id, user.id, posted)
+        return SubmitResult(SubmitOutcome.SENT, question)
+
+    async def _staff_chats(self) -> list[tuple[int, str]]:
+        """(chat id, language) of every chat a new question goes to."""
+        if self._settings.staff_chat_id is not None:
+            return [(self._settings.staff_chat_id, DEFAULT_LANGUAGE)]
+        admin_ids = sorted(self._settings.admin_ids)
+        known = await Repositories(self._db).users.get_many(admin_ids)
+        chats = []
+        for admin_id in admin_ids:
+            admin = known.get(admin_id)
+            lang = pick_language(admin.language, admin.language_code) if admin else None
+            chats.append((admin_id, lang or DEFAULT_LANGUAGE))
+        return chats
+
+    async def post(self, question: Question, chat_id: int, lang: str) -> Delivery:
+        """Send the question with its Answer button to one chat and remember the message."""
+        tr = self._translator.for_language(lang)
+        text = await self.render(question, tr)
+        markup = None if question.is_answered else self._answer_keyboard(tr, question.id)
+        sent: list[Message] = []
+
+        async def call() -> None:
+            sent.append(await self._bot.send_message(chat_id, text, reply_markup=markup))
+
+        delivery = await self._sender.deliver(chat_id, call)
+        if sent:
+            await Repositories(self._db).questions.add_post(
+                chat_id, sent[0].message_id, question.id
+            )
+        return delivery
+
+    async def open_questions(self, limit: int) -> tuple[list[Question], int]:
+        """The oldest `limit` unanswered questions and how many there are in all."""
+        repos = Repositories(self._db)
+        return await repos.questions.open_questions(limit), await repos.questions.count_all_open()
+
+    # ------------------------------------------------------------------ rendering
+
+    async def _asker(self, repos: Repositories, user_id: int | None) -> Asker | None:
+        if user_id is None:
+            return None
+        user = await repos.users.get(user_id)
+        profile = await repos.profiles.get(user_id)
+        if user is None:
+            return None
+        name = profile.full_name if profile and profile.full_name else user.display_name
+        return Asker(name, profile.organisation if profile else None, user.username)
+
+    async def _organiser_name(self, repos: Repositories, user_id: int) -> str:
+        profile = await repos.profiles.get(user_id)
+        if profile and profile.full_name:
+            return profile.full_name
+        user = await repos.users.get(user_id)
+        return user.display_name if user else str(user_id)
+
+    async def render(self, question: Question, tr: Tr) -> str:
+        """The staff message: who asks, the question, and once answered who answered when."""
+        repos = Repositories(self._db)
+        asker = await self._asker(repos, question.user_id)
+        parts: list[str] = []
+        if asker is None:
+            parts.append(tr("questions.staff.anonymous"))
+        else:
+            parts.append(tr("questions.staff.asker", name=asker.name))
+            if asker.organisation:
+                parts.append(tr("questions.staff.organisation", organisation=asker.organisation))
+            if asker.username:
+                parts.append(tr("questions.staff.username", username=asker.username))
+        # The parts are already escaped; Html keeps tr() from escaping them twice.
+        who = Html("".join(parts))
+        text: str = tr("questions.staff.new", number=question.id, who=who, question=question.text)
+        if question.answered_at is not None and question.answered_by is not None:
+            text += tr(
+                "questions.staff.answered",
+                name=await self._organiser_name(repos, question.answered_by),
+                when=format_datetime(question.answered_at, self._settings.timezone, tr),
+                answer=clip(question.answer or "", _ANSWER_EXCERPT),
+            )
+        return text
+
+    # ------------------------------------------------------------------ answering
+
+    async def question_of_post(self, chat_id: int, message_id: int) -> int | None:
+        return await Repositories(self._db).questions.question_of_post(chat_id, message_id)
+
+    async def get(self, question_id: int) -> Question | None:
+        return await Repositories(self._db).questions.get(question_id)
+
+    async def answered_by_name(self, question: Question) -> str:
+        if question.answered_by is None:
+            return ""
+        return await self._organiser_name(Repositories(self._db), question.answered_by)
+
+    async def answer(self, question_id: int, organiser_id: int, text: str) -> AnswerResult:
+        """Record the answer once, send it to the asker, and edit every staff message."""
+        text = text.strip()
+        repos = Repositories(self._db)
+        question = await repos.questions.get(question_id)
+        if question is None:
+            return AnswerResult(AnswerOutcome.NOT_FOUND)
+        if question.is_answered:
+            return AnswerResult(AnswerOutcome.ALREADY_ANSWERED, question)
+        if len(text) > MAX_ANSWER_LENGTH:
+            return AnswerResult(AnswerOutcome.TOO_LONG, question)
+        if not await repos.questions.mark_answered(question_id, text, organiser_id, self._clock()):
+            return AnswerResult(
+                AnswerOutcome.ALREADY_ANSWERED, await repos.questions.get(question_id)
+            )
+        answered = await repos.questions.get(question_id)
+        assert answered is not None
+        delivery = await self._deliver_answer(repos, answered)
+        await self._refresh_posts(repos, answered)
+        log.info("question %d answered by %d; delivery %s", question_id, organiser_id, delivery)
+        return AnswerResult(AnswerOutcome.ANSWERED, answered, delivery)
+
+    async def _deliver_answer(self, repos: Repositories, question: Question) -> Delivery | None:
+        if question.user_id is None:
+            return None
+        asker = await repos.users.get(question.user_id)
+        if asker is None:
+            return None
+        tr = self._translator.for_language(pick_language(asker.language, asker.language_code))
+        text = tr(
+            "questions.answer_for_asker",
+            question=clip(question.text, _QUOTE_LENGTH),
+            answer=question.answer or "",
+        )
+        return await self._sender.send_message(asker.id, text)
+
+    async def _refresh_posts(self, repos: Repositories, question: Question) -> None:
+        for chat_id, message_id in await repos.questions.posts(question.id):
+            lang = DEFAULT_LANGUAGE
+            if chat_id != self._settings.staff_chat_id:
+                admin = await repos.users.get(chat_id)
+                if admin is not None:
+                    lang = pick_language(admin.language, admin.language_code)
+            text = await self.render(question, self._translator.for_language(lang))
+            # A message may be too old to edit or deleted by someone; the rest still are.
+            with suppress(TelegramBadRequest, TelegramForbiddenError):
+                await self._bot.edit_message_text(
+                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
+                )
+
+    # ------------------------------------------------------------------ FAQ
+
+    async def add_to_faq(self, question_id: int) -> AddToFaqOutcome:
+        """Make an answered question an organiser FAQ entry (kept across imports)."""
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            question = await repos.questions.get(question_id)
+            if question is None:
+                return AddToFaqOutcome.NOT_FOUND
+            if question.answer is None:
+                return AddToFaqOutcome.NOT_ANSWERED
+            if question.faq_entry_id is not None:
+                return AddToFaqOutcome.ALREADY_ADDED
+            lang = DEFAULT_LANGUAGE
+            if question.user_id is not None:
+                asker = await repos.users.get(question.user_id)
+                if asker is not None:
+                    lang = pick_language(asker.language, asker.language_code)
+            entry_id = f"question-{question.id}"
+            await repos.faq.upsert(
+                entry_id,
+                lang,
+                str(self._translator.text(lang, "faq.organiser_category")),
+                question.text,
+                (),
+                question.answer,
+                FaqSource.ORGANISER,
+                self._clock(),
+            )
+            await repos.questions.set_faq_entry(question.id, entry_id)
+        await self._faq.reload()
+        log.info("question %d added to the FAQ as %s", question_id, entry_id)
+        return AddToFaqOutcome.ADDED

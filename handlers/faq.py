@@ -1,0 +1,185 @@
+"""/faq browsing (categories → questions → answer) and free text treated as a question.
+
+Buttons carry short hashed keys of categories and entries (see bot.services.faq); a key
+that no longer exists, or was forged, gets the "button is out of date" alert.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import Tr
+from bot.services.faq_file import FaqEntry
+from bot.services.questions import clip
+from handlers.menu import MenuCb
+from handlers.questions import AskCb
+
+if TYPE_CHECKING:
+    from bot.services.faq import FaqCategory, FaqService
+
+MAX_MESSAGE = 4096
+BUTTON_TEXT = 60  # longer questions are cut on buttons; the answer shows them in full
+RELATED_LIMIT = 3
+
+
+class FaqCb(CallbackData, prefix="faq"):
+    view: str  # root | cat (a category's questions) | entry (edit in place) | show (new message)
+    key: str = ""
+
+
+def categories_keyboard(categories: list[FaqCategory]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for category in categories:
+        builder.button(
+            text=clip(category.title, BUTTON_TEXT),
+            callback_data=FaqCb(view="cat", key=category.key),
+        )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def category_keyboard(tr: Tr, category: FaqCategory, faq: FaqService) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for entry in category.entries:
+        builder.button(
+            text=clip(entry.question, BUTTON_TEXT),
+            callback_data=FaqCb(view="entry", key=faq.key_of(entry)),
+        )
+    builder.button(text=tr("faq.buttons.back"), callback_data=FaqCb(view="root"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def entry_keyboard(tr: Tr, category: FaqCategory) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("faq.buttons.back"), callback_data=FaqCb(view="cat", key=category.key))
+    return builder.as_markup()
+
+
+def render_entry(tr: Tr, entry: FaqEntry) -> str:
+    """The question in bold and the full answer; an over-long question yields room."""
+    room = MAX_MESSAGE - len(entry.answer) - 10
+    return tr("faq.answer", question=clip(entry.question, max(room, 100)), answer=entry.answer)
+
+
+# ---------------------------------------------------------------------- browsing
+
+
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup) -> None:
+    # A double press edits to the same content, which Telegram refuses; nothing to do then.
+    with suppress(TelegramBadRequest):
+        await message.edit_text(text, reply_markup=markup)
+
+
+async def _show_categories(message: Message, tr: Tr, faq: FaqService, *, edit: bool) -> None:
+    categories = faq.categories(tr.lang)
+    if not categories:
+        await message.answer(tr("faq.empty"))
+        return
+    text, markup = tr("faq.categories"), categories_keyboard(categories)
+    if edit:
+        await _edit(message, text, markup)
+    else:
+        await message.answer(text, reply_markup=markup)
+
+
+async def faq_command(message: Message, tr: Tr, faq: FaqService) -> None:
+    await _show_categories(message, tr, faq, edit=False)
+
+
+async def faq_menu(query: CallbackQuery, tr: Tr, faq: FaqService) -> None:
+    if isinstance(query.message, Message):
+        await _show_categories(query.message, tr, faq, edit=False)
+
+
+async def faq_navigate(
+    query: CallbackQuery,
+    callback_data: FaqCb,
+    tr: Tr,
+    faq: FaqService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.view == "root":
+        await _show_categories(query.message, tr, faq, edit=True)
+        return
+    if callback_data.view == "cat":
+        category = faq.category(callback_data.key)
+        if category is not None:
+            await _edit(
+                query.message,
+                tr("faq.category", title=category.title),
+                category_keyboard(tr, category, faq),
+            )
+            return
+    elif callback_data.view in ("entry", "show"):
+        entry = faq.entry(callback_data.key)
+        if entry is not None:
+            markup = entry_keyboard(tr, faq.category_of(entry))
+            if callback_data.view == "entry":
+                await _edit(query.message, render_entry(tr, entry), markup)
+            else:
+                # From a free-text reply: keep that answer, show this one below it.
+                await query.message.answer(render_entry(tr, entry), reply_markup=markup)
+            return
+    callback_answer.text = tr("errors.expired_button")
+    callback_answer.show_alert = True
+
+
+# ---------------------------------------------------------------------- free text
+
+
+def _reply_keyboard(tr: Tr, related: list[FaqEntry], faq: FaqService) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for entry in related:
+        builder.button(
+            text=clip(entry.question, BUTTON_TEXT),
+            callback_data=FaqCb(view="show", key=faq.key_of(entry)),
+        )
+    builder.button(text=tr("faq.buttons.ask"), callback_data=AskCb())
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def free_text(message: Message, tr: Tr, faq: FaqService) -> None:
+    """Plain text outside any dialog: answer from the FAQ, or offer to ask the organisers.
+
+    The reply quotes the user's message, so the "ask the organisers" button can send
+    that text as the question without making the user type it again.
+    """
+    matches = faq.search(message.text or "", tr.lang, limit=RELATED_LIMIT + 1)
+    quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+    if not matches:
+        await message.answer(
+            tr("faq.no_match"), reply_markup=_reply_keyboard(tr, [], faq), reply_parameters=quote
+        )
+        return
+    best, related = matches[0], matches[1:]
+    text = render_entry(tr, best)
+    if related and len(text) + 60 < MAX_MESSAGE:
+        text += tr("faq.related")
+    await message.answer(
+        text, reply_markup=_reply_keyboard(tr, related, faq), reply_parameters=quote
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="faq")
+    router.message.register(faq_command, Command("faq"))
+    router.callback_query.register(faq_menu, MenuCb.filter(F.action == "faq"))
+    router.callback_query.register(faq_navigate, FaqCb.filter())
+    # The catch-all: only private chats (never the staff chat), no dialog, no command.
+    router.message.register(
+        free_text, F.chat.type == "private", StateFilter(None), F.text, ~F.text.startswith("/")
+    )
+    return router

@@ -1,0 +1,353 @@
+"""Questions to organisers: /ask, answering (reply or button), "Add to FAQ", /questions.
+
+Organisers are the admins and whoever writes in the staff chat, so the staff buttons
+do not use the admin-only `adm` prefix; every handler checks `is_organiser` instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiogram import F, Router
+from aiogram.filters import Command, Filter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.formatting import format_datetime
+from bot.i18n import Tr
+from bot.services.questions import (
+    MAX_ANSWER_LENGTH,
+    MAX_OPEN_QUESTIONS,
+    MAX_QUESTION_LENGTH,
+    AddToFaqOutcome,
+    AnswerOutcome,
+    SubmitOutcome,
+)
+from bot.services.sender import Delivery
+from bot.settings import Settings
+from handlers.filters import IsAdmin
+from handlers.menu import MenuCb
+from storage.models import Question, User
+
+if TYPE_CHECKING:
+    from bot.services.questions import QuestionService
+
+LIST_LIMIT = 10  # /questions shows this many of the oldest, one message each
+
+
+class AskCb(CallbackData, prefix="ask"):
+    """Send the text the user typed (the message the button's message replies to)."""
+
+    source: str = "typed"
+
+
+class AnswerCb(CallbackData, prefix="qans"):
+    question_id: int
+
+
+class AddToFaqCb(CallbackData, prefix="qfaq"):
+    question_id: int
+
+
+class AskStates(StatesGroup):
+    question = State()
+
+
+class AnswerStates(StatesGroup):
+    answer = State()
+
+
+def answer_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("questions.buttons.answer"), callback_data=AnswerCb(question_id=question_id)
+    )
+    return builder.as_markup()
+
+
+def add_to_faq_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("questions.buttons.add_to_faq"), callback_data=AddToFaqCb(question_id=question_id)
+    )
+    return builder.as_markup()
+
+
+def is_organiser(chat_id: int, is_admin: bool, settings: Settings) -> bool:
+    return is_admin or (settings.staff_chat_id is not None and chat_id == settings.staff_chat_id)
+
+
+class RepliesToQuestion(Filter):
+    """A text reply to a staff message that shows a question; passes `question_id` on."""
+
+    async def __call__(self, message: Message, questions: QuestionService) -> bool | dict[str, Any]:
+        replied = message.reply_to_message
+        if replied is None or not message.text or message.text.startswith("/"):
+            return False
+        question_id = await questions.question_of_post(message.chat.id, replied.message_id)
+        return False if question_id is None else {"question_id": question_id}
+
+
+# ---------------------------------------------------------------------- asking
+
+
+async def _start_asking(
+    message: Message, user: User, tr: Tr, state: FSMContext, questions: QuestionService
+) -> None:
+    if not await questions.can_ask(user.id):
+        await message.answer(tr("questions.too_many", limit=MAX_OPEN_QUESTIONS))
+        return
+    await state.set_state(AskStates.question)
+    await message.answer(tr("questions.prompt"))
+
+
+async def _submit(
+    message: Message,
+    user: User,
+    text: str,
+    tr: Tr,
+    state: FSMContext,
+    questions: QuestionService,
+) -> None:
+    result = await questions.submit(user, text)
+    if result.outcome is SubmitOutcome.TOO_LONG:
+        # Stay in (or enter) the dialog so a shorter version can simply be sent.
+        await state.set_state(AskStates.question)
+        await message.answer(
+            tr("questions.too_long", length=len(text.strip()), limit=MAX_QUESTION_LENGTH)
+        )
+        return
+    await state.set_state(None)
+    if result.outcome is SubmitOutcome.TOO_MANY or result.question is None:
+        await message.answer(tr("questions.too_many", limit=MAX_OPEN_QUESTIONS))
+        return
+    await message.answer(tr("questions.sent", number=result.question.id))
+
+
+async def ask_command(
+    message: Message, user: User, tr: Tr, state: FSMContext, questions: QuestionService
+) -> None:
+    await _start_asking(message, user, tr, state, questions)
+
+
+async def ask_menu(
+    query: CallbackQuery, user: User, tr: Tr, state: FSMContext, questions: QuestionService
+) -> None:
+    if isinstance(query.message, Message):
+        await _start_asking(query.message, user, tr, state, questions)
+
+
+async def ask_typed(
+    query: CallbackQuery, user: User, tr: Tr, state: FSMContext, questions: QuestionService
+) -> None:
+    """The FAQ reply's button: send what the user typed, without asking them to retype."""
+    if not isinstance(query.message, Message):
+        return
+    typed = query.message.reply_to_message
+    if typed is None or not typed.text or typed.from_user is None or typed.from_user.id != user.id:
+        # The typed message is gone (deleted): ask for the question instead.
+        await _start_asking(query.message, user, tr, state, questions)
+        return
+    await _submit(query.message, user, typed.text, tr, state, questions)
+
+
+async def ask_in_group(message: Message, tr: Tr) -> None:
+    await message.answer(tr("errors.private_only"))
+
+
+async def question_text(
+    message: Message, user: User, tr: Tr, state: FSMContext, questions: QuestionService
+) -> None:
+    await _submit(message, user, message.text or "", tr, state, questions)
+
+
+async def question_not_text(message: Message, tr: Tr) -> None:
+    await message.answer(tr("questions.need_text"))
+
+
+# ---------------------------------------------------------------------- answering
+
+
+async def _already_answered_text(
+    tr: Tr, question: Question, questions: QuestionService, settings: Settings
+) -> str:
+    assert question.answered_at is not None
+    return tr(
+        "questions.already_answered",
+        number=question.id,
+        name=await questions.answered_by_name(question),
+        when=format_datetime(question.answered_at, settings.timezone, tr),
+    )
+
+
+async def _answer(
+    message: Message,
+    user: User,
+    question_id: int,
+    text: str,
+    tr: Tr,
+    state: FSMContext,
+    questions: QuestionService,
+    settings: Settings,
+) -> None:
+    result = await questions.answer(question_id, user.id, text)
+    if result.outcome is AnswerOutcome.TOO_LONG:
+        await message.answer(
+            tr("questions.answer_too_long", length=len(text.strip()), limit=MAX_ANSWER_LENGTH)
+        )
+        return
+    await state.set_state(None)
+    await state.set_data({})
+    if result.outcome is AnswerOutcome.NOT_FOUND or result.question is None:
+        await message.answer(tr("questions.not_found"))
+        return
+    if result.outcome is AnswerOutcome.ALREADY_ANSWERED:
+        await message.answer(await _already_answered_text(tr, result.question, questions, settings))
+        return
+    key = {
+        Delivery.SENT: "questions.answer_sent",
+        Delivery.BLOCKED: "questions.answer_not_delivered",
+        Delivery.FAILED: "questions.answer_failed",
+        None: "questions.answer_asker_gone",
+    }[result.delivery]
+    await message.answer(
+        tr(key, number=question_id), reply_markup=add_to_faq_keyboard(tr, question_id)
+    )
+
+
+async def answer_by_reply(
+    message: Message,
+    question_id: int,
+    user: User,
+    tr: Tr,
+    is_admin: bool,
+    settings: Settings,
+    state: FSMContext,
+    questions: QuestionService,
+) -> None:
+    if not is_organiser(message.chat.id, is_admin, settings):
+        await message.answer(tr("questions.not_organiser"))
+        return
+    await _answer(message, user, question_id, message.text or "", tr, state, questions, settings)
+
+
+async def answer_button(
+    query: CallbackQuery,
+    callback_data: AnswerCb,
+    user: User,
+    tr: Tr,
+    is_admin: bool,
+    settings: Settings,
+    state: FSMContext,
+    questions: QuestionService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    if not is_organiser(query.message.chat.id, is_admin, settings):
+        callback_answer.text = tr("questions.not_organiser")
+        callback_answer.show_alert = True
+        return
+    question = await questions.get(callback_data.question_id)
+    if question is None:
+        callback_answer.text = tr("questions.not_found")
+        callback_answer.show_alert = True
+        return
+    if question.is_answered:
+        callback_answer.text = await _already_answered_text(tr, question, questions, settings)
+        callback_answer.show_alert = True
+        return
+    await state.set_state(AnswerStates.answer)
+    await state.set_data({"question_id": question.id})
+    await query.message.answer(
+        tr("questions.answer_prompt", name=user.display_name, number=question.id)
+    )
+
+
+async def answer_typed(
+    message: Message,
+    user: User,
+    tr: Tr,
+    is_admin: bool,
+    settings: Settings,
+    state: FSMContext,
+    questions: QuestionService,
+) -> None:
+    question_id = (await state.get_data()).get("question_id")
+    if not isinstance(question_id, int) or not is_organiser(message.chat.id, is_admin, settings):
+        await state.set_state(None)
+        await state.set_data({})
+        await message.answer(tr("questions.not_organiser"))
+        return
+    await _answer(message, user, question_id, message.text or "", tr, state, questions, settings)
+
+
+async def answer_not_text(message: Message, tr: Tr) -> None:
+    await message.answer(tr("questions.answer_need_text"))
+
+
+async def add_to_faq(
+    query: CallbackQuery,
+    callback_data: AddToFaqCb,
+    tr: Tr,
+    is_admin: bool,
+    settings: Settings,
+    questions: QuestionService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not isinstance(query.message, Message):
+        return
+    if not is_organiser(query.message.chat.id, is_admin, settings):
+        callback_answer.text = tr("questions.not_organiser")
+        callback_answer.show_alert = True
+        return
+    outcome = await questions.add_to_faq(callback_data.question_id)
+    if outcome is AddToFaqOutcome.ADDED:
+        await query.message.answer(tr("questions.faq_added", number=callback_data.question_id))
+        return
+    callback_answer.show_alert = True
+    callback_answer.text = {
+        AddToFaqOutcome.ALREADY_ADDED: tr("questions.faq_already"),
+        AddToFaqOutcome.NOT_ANSWERED: tr("questions.faq_not_answered"),
+        AddToFaqOutcome.NOT_FOUND: tr("questions.not_found"),
+    }[outcome]
+
+
+# ---------------------------------------------------------------------- /questions
+
+
+async def list_questions(message: Message, tr: Tr, questions: QuestionService) -> None:
+    shown, total = await questions.open_questions(LIST_LIMIT)
+    if not shown:
+        await message.answer(tr("questions.list_empty"))
+        return
+    header: str = tr("questions.list_header", count=total)
+    if total > len(shown):
+        header += " " + tr("questions.list_more", shown=len(shown))
+    await message.answer(header)
+    for question in shown:
+        await questions.post(question, message.chat.id, tr.lang)
+
+
+def create_router() -> Router:
+    router = Router(name="questions")
+    private = F.chat.type == "private"
+    not_command = ~F.text.startswith("/")
+    # A reply to a question's staff message is an answer, whatever dialog is open.
+    router.message.register(answer_by_reply, RepliesToQuestion())
+    router.message.register(answer_typed, AnswerStates.answer, F.text, not_command)
+    router.message.register(answer_not_text, AnswerStates.answer, ~F.text)
+    router.message.register(ask_command, Command("ask"), private)
+    router.message.register(ask_in_group, Command("ask"))
+    router.message.register(question_text, AskStates.question, private, F.text, not_command)
+    router.message.register(question_not_text, AskStates.question, private, ~F.text)
+    router.message.register(list_questions, Command("questions"), IsAdmin())
+    router.callback_query.register(ask_menu, MenuCb.filter(F.action == "ask"))
+    router.callback_query.register(ask_typed, AskCb.filter())
+    router.callback_query.register(answer_button, AnswerCb.filter())
+    router.callback_query.register(add_to_faq, AddToFaqCb.filter())
+    return router

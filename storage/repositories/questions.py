@@ -1,0 +1,106 @@
+"""Questions to organisers and the staff messages each one was posted as."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from storage.database import Executor
+from storage.models import Question
+from storage.timecodec import from_db, to_db
+
+
+def _question(row: sqlite3.Row) -> Question:
+    return Question(
+        id=row["id"],
+        user_id=row["user_id"],
+        text=row["text"],
+        created_at=from_db(row["created_at"]),
+        answer=row["answer"],
+        answered_by=row["answered_by"],
+        answered_at=from_db(row["answered_at"]) if row["answered_at"] else None,
+        faq_entry_id=row["faq_entry_id"],
+    )
+
+
+class QuestionRepository:
+    def __init__(self, db: Executor) -> None:
+        self._db = db
+
+    async def create(self, user_id: int, text: str, now: datetime) -> Question:
+        row = await self._db.fetch_one(
+            "INSERT INTO questions (user_id, text, created_at) VALUES (?, ?, ?) RETURNING *",
+            (user_id, text, to_db(now)),
+        )
+        assert row is not None
+        return _question(row)
+
+    async def get(self, question_id: int) -> Question | None:
+        row = await self._db.fetch_one("SELECT * FROM questions WHERE id = ?", (question_id,))
+        return _question(row) if row else None
+
+    async def count_open(self, user_id: int) -> int:
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n FROM questions WHERE user_id = ? AND answered_at IS NULL",
+            (user_id,),
+        )
+        assert row is not None
+        return int(row["n"])
+
+    async def open_questions(self, limit: int) -> list[Question]:
+        """Unanswered questions, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM questions WHERE answered_at IS NULL ORDER BY id LIMIT ?", (limit,)
+        )
+        return [_question(row) for row in rows]
+
+    async def count_all_open(self) -> int:
+        row = await self._db.fetch_one(
+            "SELECT COUNT(*) AS n FROM questions WHERE answered_at IS NULL"
+        )
+        assert row is not None
+        return int(row["n"])
+
+    async def mark_answered(
+        self, question_id: int, answer: str, answered_by: int, now: datetime
+    ) -> bool:
+        """Record the answer unless the question already has one; True if this one won."""
+        changed = await self._db.execute(
+            """
+            UPDATE questions SET answer = ?, answered_by = ?, answered_at = ?
+            WHERE id = ? AND answered_at IS NULL
+            """,
+            (answer, answered_by, to_db(now), question_id),
+        )
+        return changed == 1
+
+    async def set_faq_entry(self, question_id: int, entry_id: str) -> bool:
+        """Link the question to the FAQ entry made from it, once; True if linked now."""
+        changed = await self._db.execute(
+            "UPDATE questions SET faq_entry_id = ? WHERE id = ? AND faq_entry_id IS NULL",
+            (entry_id, question_id),
+        )
+        return changed == 1
+
+    async def add_post(self, chat_id: int, message_id: int, question_id: int) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO question_posts (chat_id, message_id, question_id)"
+            " VALUES (?, ?, ?)",
+            (chat_id, message_id, question_id),
+        )
+
+    async def question_of_post(self, chat_id: int, message_id: int) -> int | None:
+        row = await self._db.fetch_one(
+            "SELECT question_id FROM question_posts WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return int(row["question_id"]) if row else None
+
+    async def posts(self, question_id: int) -> list[tuple[int, int]]:
+        """(chat_id, message_id) of every staff message showing the question."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id, message_id FROM question_posts WHERE question_id = ?"
+            " ORDER BY chat_id, message_id",
+            (question_id,),
+        )
+        return [(row["chat_id"], row["message_id"]) for row in rows]
