@@ -1,8 +1,9 @@
 """`/forget_me`: removing a participant's personal data in one transaction.
 
-Upcoming registrations are cancelled (the waitlist moves up), everything left is
-detached from the user for statistics, the profile and Telegram names are deleted,
-and the write-ahead log is folded into the file so the old values do not linger.
+Upcoming registrations are cancelled (the waitlist moves up); the remaining
+registrations and the user's questions are kept for statistics, detached from the
+user; the profile and Telegram names are deleted, and the write-ahead log is
+folded into the file so the old values do not linger.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ async def forget_user(
                 promotions.extend(result.promotions)
         past = len(await repos.registrations.live_for_user(user_id))
         await repos.registrations.anonymise_user(user_id)
+        await repos.questions.detach_user(user_id)
         profile_deleted = await repos.profiles.delete(user_id)
         await repos.users.forget_names(user_id)
         await repos.dialogs.forget_user(user_id)

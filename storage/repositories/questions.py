@@ -104,3 +104,9 @@ class QuestionRepository:
             (question_id,),
         )
         return [(row["chat_id"], row["message_id"]) for row in rows]
+
+    async def detach_user(self, user_id: int) -> int:
+        """Keep the user's questions for the record, no longer linked to the person."""
+        return await self._db.execute(
+            "UPDATE questions SET user_id = NULL WHERE user_id = ?", (user_id,)
+        )

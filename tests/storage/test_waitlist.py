@@ -139,6 +139,7 @@ async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) ->
     await service.register(2, upcoming.id)
     await service.register(1, past.id)
     await repos.profiles.save(1, "Ivan Petrov", "NGO", "+79123456789", NOW, NOW)
+    question = await repos.questions.create(1, "Можно прийти с коллегой?", NOW)
     promoted: list[int] = []
 
     async def listener(promotions: Sequence[Promotion]) -> None:
@@ -157,3 +158,5 @@ async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) ->
     assert [(r.user_id, r.status) for r in kept] == [(None, RegistrationStatus.CONFIRMED)]
     user = await repos.users.get(1)
     assert user is not None and user.first_name == "" and user.username is None
+    kept_question = await repos.questions.get(question.id)
+    assert kept_question is not None and kept_question.user_id is None
