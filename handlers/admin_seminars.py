@@ -457,11 +457,11 @@ async def cancel_ask(
     counts = await repos.registrations.counts(seminar.id)
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=tr("admin_seminars.cancel.yes"),
+        text=tr("admin_seminars.cancel.confirm_button"),
         callback_data=AdmCancelCb(seminar_id=seminar.id, action="yes"),
     )
     builder.button(
-        text=tr("admin_seminars.cancel.no"),
+        text=tr("admin_seminars.cancel.keep_button"),
         callback_data=AdmCancelCb(seminar_id=seminar.id, action="no"),
     )
     if isinstance(query.message, Message):
