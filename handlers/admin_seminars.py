@@ -27,9 +27,9 @@ from bot.i18n import Html, Tr, Translator
 from bot.services.registration import RegistrationService
 from bot.services.seminar_admin import (
     ANNOUNCED_FIELDS,
+    DEFAULT_DURATION_MINUTES,
     CancelSeminarOutcome,
     ChangeOutcome,
-    FieldValue,
     Invalid,
     SeminarDraft,
     SeminarField,
@@ -39,12 +39,7 @@ from bot.services.seminar_admin import (
     cancel_seminar,
     change_seminar,
     create_seminar,
-    parse_capacity,
-    parse_description,
     parse_field,
-    parse_place,
-    parse_start,
-    parse_title,
 )
 from bot.services.sender import Sender
 from bot.settings import Settings
@@ -111,42 +106,27 @@ def render_card_preview(seminar: Seminar, seats_left: int, tr: Tr, tz: tzinfo) -
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One question of /new_seminar: how to read the answer and what to ask next."""
+    """One question of /new_seminar: which field the answer fills and what to ask next."""
 
-    parse: Callable[[str, tzinfo, datetime], FieldValue | Invalid]
+    field: SeminarField
     next_state: State
-    next_prompt: str
+    next_prompt: str | None  # None: the preview comes next
 
 
 _STEPS: dict[str | None, _Step] = {
     NewSeminar.title.state: _Step(
-        lambda text, tz, now: parse_title(text),
-        NewSeminar.description,
-        "admin_seminars.new.ask_description",
+        SeminarField.TITLE, NewSeminar.description, "admin_seminars.new.ask_description"
     ),
     NewSeminar.description.state: _Step(
-        lambda text, tz, now: parse_description(text),
-        NewSeminar.starts_at,
-        "admin_seminars.new.ask_start",
+        SeminarField.DESCRIPTION, NewSeminar.starts_at, "admin_seminars.new.ask_start"
     ),
     NewSeminar.starts_at.state: _Step(
-        parse_start, NewSeminar.place, "admin_seminars.new.ask_place"
+        SeminarField.STARTS_AT, NewSeminar.place, "admin_seminars.new.ask_place"
     ),
     NewSeminar.place.state: _Step(
-        lambda text, tz, now: parse_place(text),
-        NewSeminar.capacity,
-        "admin_seminars.new.ask_capacity",
+        SeminarField.PLACE, NewSeminar.capacity, "admin_seminars.new.ask_capacity"
     ),
-    NewSeminar.capacity.state: _Step(
-        lambda text, tz, now: parse_capacity(text), NewSeminar.preview, ""
-    ),
-}
-_DRAFT_KEYS = {
-    NewSeminar.title.state: "title",
-    NewSeminar.description.state: "description",
-    NewSeminar.starts_at.state: "starts_at",
-    NewSeminar.place.state: "place",
-    NewSeminar.capacity.state: "capacity",
+    NewSeminar.capacity.state: _Step(SeminarField.CAPACITY, NewSeminar.preview, None),
 }
 
 
@@ -178,21 +158,21 @@ async def new_seminar_step(
 ) -> None:
     current = await state.get_state()
     step = _STEPS[current]
-    value = step.parse(message.text or "", settings.timezone, clock())
+    value = parse_field(step.field, message.text or "", settings.timezone, clock())
     if isinstance(value, Invalid):
         await message.answer(_error(tr, value))
         return
     stored = value.isoformat() if isinstance(value, datetime) else value
-    data = await state.update_data({_DRAFT_KEYS[current or ""]: stored})
+    data = await state.update_data({step.field.value: stored})
     await state.set_state(step.next_state)
-    if step.next_state is NewSeminar.preview:
+    if step.next_prompt is None:
         draft = _draft(data)
         preview = Seminar(
             id=0,
             title=draft.title,
             description=draft.description,
             starts_at=draft.starts_at,
-            duration_minutes=120,
+            duration_minutes=DEFAULT_DURATION_MINUTES,
             place=draft.place,
             capacity=draft.capacity,
             status=SeminarStatus.PUBLISHED,

@@ -30,6 +30,7 @@ DESCRIPTION_MAX = 3000
 PLACE_MIN, PLACE_MAX = 2, 300
 CAPACITY_MAX = 10_000
 DURATION_MIN, DURATION_MAX = 5, 24 * 60
+DEFAULT_DURATION_MINUTES = 120  # PRODUCT.md: a seminar lasts 2 hours unless changed
 # Far enough for any real programme; also keeps start + duration inside datetime's range.
 MAX_YEARS_AHEAD = 5
 NO_DESCRIPTION = "-"
@@ -199,6 +200,7 @@ async def create_seminar(
         capacity=draft.capacity,
         created_by=created_by,
         now=now,
+        duration_minutes=DEFAULT_DURATION_MINUTES,
     )
 
 
