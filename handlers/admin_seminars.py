@@ -48,7 +48,7 @@ from storage.database import Database
 from storage.models import Seminar, SeminarStatus, User
 from storage.repositories import Repositories
 
-PICK_LIMIT = 50
+PICK_LIMIT = 20  # keeps the numbered list under Telegram's 4096 characters
 
 
 class NewSeminar(StatesGroup):
