@@ -12,6 +12,7 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App, build_app
+from bot.services.reminders import job_id
 from bot.services.seminar_admin import SeminarField
 from bot.settings import Settings
 from handlers.admin_seminars import AdmCancelCb, AdmEditCb, AdmNewCb, NewSeminar
@@ -24,29 +25,8 @@ NOW = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)  # 12:00 in Yekaterinburg
 REFUSAL = "Эта команда доступна только организаторам."
 
 
-class RecordingReminders:
-    """Stands in for the reminder service: records what the dialogs asked of it."""
-
-    def __init__(self) -> None:
-        self.scheduled: list[Seminar] = []
-        self.dropped: list[int] = []
-
-    async def schedule_seminar(self, seminar: Seminar) -> None:
-        self.scheduled.append(seminar)
-
-    async def drop_seminar(self, seminar_id: int) -> None:
-        self.dropped.append(seminar_id)
-
-
 @pytest.fixture
-def reminders() -> RecordingReminders:
-    return RecordingReminders()
-
-
-@pytest.fixture
-async def app(
-    tmp_path: Path, session: RecordingSession, reminders: RecordingReminders
-) -> AsyncIterator[App]:
+async def app(tmp_path: Path, session: RecordingSession) -> AsyncIterator[App]:
     settings = Settings(
         bot_token="123456:TEST-token",  # type: ignore[arg-type]
         database_path=tmp_path / "bot.sqlite3",
@@ -54,10 +34,18 @@ async def app(
         _env_file=None,  # type: ignore[call-arg]
     )
     application = build_app(settings, clock=lambda: NOW, session=session)
-    application.dispatcher["reminders"] = reminders
     await application.db.connect()
+    # Started (so a rescheduled job replaces the old one) but paused: nothing fires.
+    application.scheduler.start(paused=True)
     yield application
+    application.scheduler.shutdown(wait=False)
     await application.db.close()
+
+
+def reminder_times(app: App, seminar_id: int) -> list[datetime | None]:
+    """When each of the seminar's reminder jobs (one per REMINDER_OFFSETS entry) will run."""
+    jobs = [app.scheduler.get_job(job_id(seminar_id, o)) for o in app.settings.reminder_offsets]
+    return [job.trigger.run_date if job else None for job in jobs]
 
 
 def last_text(session: RecordingSession, chat_id: int) -> str:
@@ -109,7 +97,7 @@ async def register(
 
 
 async def test_new_seminar_dialog_validates_each_step_and_publishes(
-    app: App, session: RecordingSession, updates: UpdateFactory, reminders: RecordingReminders
+    app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     await say(app, updates, ADMIN_ID, "/new_seminar")
     assert "название" in last_text(session, ADMIN_ID)
@@ -154,7 +142,10 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     assert (seminar.description, seminar.capacity, seminar.duration_minutes) == ("", 30, 120)
     link = f"https://t.me/seminar_test_bot?start=seminar_{seminar.id}"
     assert link in last_text(session, ADMIN_ID)
-    assert reminders.scheduled == [seminar]
+    assert reminder_times(app, seminar.id) == [
+        seminar.starts_at - timedelta(hours=24),
+        seminar.starts_at - timedelta(hours=1),
+    ]
     assert await fsm(app, ADMIN_ID).get_state() is None
 
     await press(app, updates, ADMIN_ID, publish)
@@ -191,7 +182,7 @@ async def test_english_admin_gets_english_dialog(
 
 
 async def test_non_admin_is_refused_everywhere(
-    app: App, session: RecordingSession, updates: UpdateFactory, reminders: RecordingReminders
+    app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     seminar = await make_seminar(app)
     outsider = 77
@@ -216,16 +207,17 @@ async def test_non_admin_is_refused_everywhere(
 
     stored = await Repositories(app.db).seminars.get(seminar.id)
     assert stored == seminar
-    assert reminders.scheduled == reminders.dropped == []
+    assert reminder_times(app, seminar.id) == [None, None]
 
 
 async def test_moving_a_seminar_tells_registrants_and_reschedules(
-    app: App, session: RecordingSession, updates: UpdateFactory, reminders: RecordingReminders
+    app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     seminar = await make_seminar(app, capacity=1)
     await register(app, seminar, 11, RegistrationStatus.CONFIRMED)
     await register(app, seminar, 12, RegistrationStatus.WAITLIST, lang="en")
     await register(app, seminar, 13, RegistrationStatus.CANCELLED)
+    await app.reminders.schedule_seminar(seminar)
 
     await say(app, updates, ADMIN_ID, "/edit_seminar")
     await press(app, updates, ADMIN_ID, buttons(session, ADMIN_ID)["Гранты для НКО"])
@@ -248,7 +240,10 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
 
     moved = await Repositories(app.db).seminars.get(seminar.id)
     assert moved is not None and moved.starts_at == datetime(2027, 2, 3, 13, 30, tzinfo=UTC)
-    assert reminders.scheduled == [moved]
+    assert reminder_times(app, seminar.id) == [
+        moved.starts_at - timedelta(hours=24),
+        moved.starts_at - timedelta(hours=1),
+    ]
     [ru_notice] = session.texts(11)
     assert "Было: 1 февраля, пн, 15:00" in ru_notice
     assert "Стало: 3 февраля, ср, 18:30" in ru_notice
@@ -259,10 +254,12 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
 
 
 async def test_changing_the_place_tells_registrants_without_rescheduling(
-    app: App, session: RecordingSession, updates: UpdateFactory, reminders: RecordingReminders
+    app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     seminar = await make_seminar(app)
     await register(app, seminar, 11, RegistrationStatus.CONFIRMED)
+    await app.reminders.schedule_seminar(seminar)
+    before = reminder_times(app, seminar.id)
     await press(
         app, updates, ADMIN_ID, AdmEditCb(seminar_id=seminar.id, field=SeminarField.PLACE).pack()
     )
@@ -270,7 +267,7 @@ async def test_changing_the_place_tells_registrants_without_rescheduling(
     [notice] = session.texts(11)
     assert "Было: Тюмень, ул. Республики, 1" in notice
     assert "Стало: Онлайн: https://meet.example/x" in notice
-    assert reminders.scheduled == []
+    assert reminder_times(app, seminar.id) == before
 
 
 async def test_capacity_changes_promote_or_are_refused(
@@ -318,11 +315,13 @@ async def test_duration_and_title_edits(
 
 
 async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
-    app: App, session: RecordingSession, updates: UpdateFactory, reminders: RecordingReminders
+    app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     seminar = await make_seminar(app, capacity=1)
     await register(app, seminar, 11, RegistrationStatus.CONFIRMED)
     await register(app, seminar, 12, RegistrationStatus.WAITLIST, lang="en")
+    await app.reminders.schedule_seminar(seminar)
+    assert None not in reminder_times(app, seminar.id)
 
     await say(app, updates, ADMIN_ID, "/cancel_seminar")
     await press(app, updates, ADMIN_ID, buttons(session, ADMIN_ID)["Гранты для НКО"])
@@ -337,13 +336,12 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
 
     stored = await Repositories(app.db).seminars.get(seminar.id)
     assert stored is not None and stored.status is SeminarStatus.CANCELLED
-    assert reminders.dropped == [seminar.id]
+    assert reminder_times(app, seminar.id) == [None, None]
     assert "отменён организаторами" in session.texts(11)[-1]
     assert "has been cancelled" in session.texts(12)[-1]
 
     await press(app, updates, ADMIN_ID, yes)
     assert session.of_type(AnswerCallbackQuery)[-1].text == "Этот семинар уже отменён."
-    assert reminders.dropped == [seminar.id]
     assert len(session.texts(11)) == 1
 
     await say(app, updates, ADMIN_ID, "/edit_seminar")
