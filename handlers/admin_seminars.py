@@ -44,6 +44,7 @@ from bot.services.seminar_admin import (
 from bot.services.sender import Sender
 from bot.settings import Settings
 from handlers.filters import IsAdmin
+from handlers.seminar_views import render_seminar_card
 from storage.database import Database
 from storage.models import Seminar, SeminarStatus, User
 from storage.repositories import Repositories
@@ -85,20 +86,6 @@ def _error(tr: Tr, invalid: Invalid) -> str:
 def _input_time(moment: datetime, tz: tzinfo) -> str:
     """A time as the admin types it, so it can be copied and corrected."""
     return f"{moment.astimezone(tz):%d.%m.%Y %H:%M}"
-
-
-def render_card_preview(seminar: Seminar, seats_left: int, tr: Tr, tz: tzinfo) -> str:
-    """The participants' card text for a seminar that may not be saved yet."""
-    lines: list[str] = [tr("admin_seminars.card.title", title=seminar.title)]
-    if seminar.description:
-        lines += ["", tr("admin_seminars.card.description", text=seminar.description)]
-    lines += [
-        "",
-        tr("admin_seminars.card.when", when=format_datetime(seminar.starts_at, tz, tr)),
-        tr("admin_seminars.card.place", place=seminar.place),
-        tr("admin_seminars.card.seats", left=seats_left, capacity=seminar.capacity),
-    ]
-    return "\n".join(lines)
 
 
 # --- /new_seminar -------------------------------------------------------------------------
@@ -181,7 +168,9 @@ async def new_seminar_step(
         )
         await message.answer(tr("admin_seminars.new.preview"))
         await message.answer(
-            render_card_preview(preview, draft.capacity, tr, settings.timezone),
+            render_seminar_card(
+                preview, tr, settings.timezone, seats_left=draft.capacity, now=clock()
+            ),
             reply_markup=_preview_keyboard(tr),
         )
         return

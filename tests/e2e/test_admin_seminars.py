@@ -69,7 +69,7 @@ async def test_admin_creates_a_seminar_through_the_dialog_and_a_non_admin_cannot
     await admin.send("30")
     await admin.wait_message("так его карточку увидят участники")
     card = await admin.wait_message("Гранты для НКО: с чего начать")
-    assert card.contains("Разберём, где искать гранты") and card.contains("30 из 30")
+    assert card.contains("Разберём, где искать гранты") and card.contains("всего мест: 30")
     assert any(text.startswith("Опубликовать") for text in card.buttons)
 
     await admin.press("Опубликовать", message_id=card.message_id)
@@ -83,6 +83,11 @@ async def test_admin_creates_a_seminar_through_the_dialog_and_a_non_admin_cannot
         30,
         "Тюмень, ул. Республики, 1",
     )
+
+    await outsider.send(f"/start seminar_{seminar.id}")
+    participant_card = await outsider.wait_message("Гранты для НКО: с чего начать")
+    assert participant_card.contains("Тюмень, ул. Республики, 1")
+    assert any("Записаться" in text for text in participant_card.buttons)
 
     # A non-admin replaying the admin's buttons changes nothing.
     for data in ("adm_new:publish", f"adm_cancel:{seminar.id}:yes", f"adm_edit:{seminar.id}:"):
@@ -169,4 +174,6 @@ async def test_moving_and_cancelling_tell_registrants_and_move_reminders(
     await boris.wait_message("has been cancelled")
     [stored] = await read_seminars(tmp_path / "bot.sqlite3")
     assert stored.status is SeminarStatus.CANCELLED
+    await anna.send(f"/start seminar_{stored.id}")
+    await anna.wait_message("Семинар отменён организаторами")
     fake_api.assert_no_rejections()

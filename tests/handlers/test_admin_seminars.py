@@ -16,6 +16,7 @@ from bot.services.reminders import job_id
 from bot.services.seminar_admin import SeminarField
 from bot.settings import Settings
 from handlers.admin_seminars import AdmCancelCb, AdmEditCb, AdmNewCb, NewSeminar
+from handlers.seminar_views import render_seminar_card
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
@@ -131,7 +132,7 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     card = last_text(session, ADMIN_ID)
     assert "<b>Соцпредпринимательство &lt;с нуля&gt;</b>" in card
     assert "25 января, пн, 15:00" in card
-    assert "Свободных мест: 30 из 30" in card
+    assert "осталось 30 мест (всего мест: 30)" in card
     keyboard = buttons(session, ADMIN_ID)
     publish = next(data for text, data in keyboard.items() if text.startswith("Опубликовать"))
     await press(app, updates, ADMIN_ID, publish)
@@ -140,6 +141,9 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     assert seminar.title == "Соцпредпринимательство <с нуля>"
     assert seminar.starts_at == datetime(2027, 1, 25, 10, 0, tzinfo=UTC)
     assert (seminar.description, seminar.capacity, seminar.duration_minutes) == ("", 30, 120)
+    assert card == render_seminar_card(
+        seminar, app.translator.for_language("ru"), app.settings.timezone, seats_left=30, now=NOW
+    )
     link = f"https://t.me/seminar_test_bot?start=seminar_{seminar.id}"
     assert link in last_text(session, ADMIN_ID)
     assert reminder_times(app, seminar.id) == [
