@@ -14,6 +14,7 @@ from aiogram import Router
 from handlers import (
     admin_export,
     admin_guard,
+    admin_seminars,
     admin_stats,
     broadcast,
     common,
@@ -34,6 +35,8 @@ def get_routers() -> list[Router]:
     return [
         errors.create_router(),
         admin_guard.create_router(),
+        # Admin dialogs' state text handlers must win over the FAQ catch-all.
+        admin_seminars.create_router(),
         seminars.create_router(),
         profile.create_router(),
         my.create_router(),

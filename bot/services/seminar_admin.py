@@ -1,0 +1,386 @@
+"""Organisers' seminar tools: parsing what admins type, creating, changing and cancelling.
+
+Parsers return either the value or an `Invalid` that names what was expected, so the
+handler can render it in the admin's language and ask the same step again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.clock import Clock
+from bot.formatting import format_datetime
+from bot.i18n import Translator, pick_language
+from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
+from bot.services.sender import Delivery, Sender
+from storage.database import Database
+from storage.models import RegistrationStatus, Seminar, SeminarStatus
+from storage.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+TITLE_MIN, TITLE_MAX = 3, 120
+DESCRIPTION_MAX = 3000
+PLACE_MIN, PLACE_MAX = 2, 300
+CAPACITY_MAX = 10_000
+DURATION_MIN, DURATION_MAX = 5, 24 * 60
+DEFAULT_DURATION_MINUTES = 120  # PRODUCT.md: a seminar lasts 2 hours unless changed
+# Far enough for any real programme; also keeps start + duration inside datetime's range.
+MAX_YEARS_AHEAD = 5
+NO_DESCRIPTION = "-"
+
+
+class SeminarField(StrEnum):
+    """Editable fields; values are the seminars table's column names."""
+
+    TITLE = "title"
+    DESCRIPTION = "description"
+    STARTS_AT = "starts_at"
+    DURATION = "duration_minutes"
+    PLACE = "place"
+    CAPACITY = "capacity"
+
+
+# Fields whose change participants must hear about.
+ANNOUNCED_FIELDS = frozenset({SeminarField.STARTS_AT, SeminarField.PLACE})
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Why a value was refused: `reason` is a message key suffix, `params` fill it in."""
+
+    reason: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+FieldValue = str | int | datetime
+_TextFor = Callable[[str], str]
+
+
+def parse_title(text: str) -> str | Invalid:
+    title = " ".join(text.split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        return Invalid("title_length", {"min": TITLE_MIN, "max": TITLE_MAX, "length": len(title)})
+    return title
+
+
+def parse_description(text: str) -> str | Invalid:
+    description = text.strip()
+    if description == NO_DESCRIPTION:
+        return ""
+    if not description:
+        return Invalid("description_empty")
+    if len(description) > DESCRIPTION_MAX:
+        return Invalid("description_length", {"max": DESCRIPTION_MAX, "length": len(description)})
+    return description
+
+
+def parse_place(text: str) -> str | Invalid:
+    place = text.strip()
+    if not PLACE_MIN <= len(place) <= PLACE_MAX:
+        return Invalid("place_length", {"min": PLACE_MIN, "max": PLACE_MAX})
+    return place
+
+
+def parse_capacity(text: str) -> int | Invalid:
+    raw = text.strip().replace(" ", "")
+    if not raw.isdecimal() or not raw.isascii():
+        return Invalid("capacity_number", {"max": CAPACITY_MAX})
+    capacity = int(raw)
+    if not 1 <= capacity <= CAPACITY_MAX:
+        return Invalid("capacity_range", {"max": CAPACITY_MAX})
+    return capacity
+
+
+_RU_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})[\s,]+(\d{1,2}):(\d{2})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[\sT]+(\d{1,2}):(\d{2})")
+
+
+def parse_start(text: str, tz: tzinfo, now: datetime) -> datetime | Invalid:
+    """`ДД.ММ.ГГГГ ЧЧ:ММ` or `YYYY-MM-DD HH:MM` in `tz`; a real moment in the future (UTC)."""
+    raw = text.strip()
+    if match := _RU_DATE.fullmatch(raw):
+        day, month, year, hour, minute = (int(g) for g in match.groups())
+    elif match := _ISO_DATE.fullmatch(raw):
+        year, month, day, hour, minute = (int(g) for g in match.groups())
+    else:
+        return Invalid("date_format")
+    try:
+        local = datetime(year, month, day, hour, minute, tzinfo=tz)
+    except ValueError:
+        return Invalid("date_not_real", {"value": raw})
+    moment = local.astimezone(UTC)
+    # A wall-clock time skipped by a DST jump does not survive the round trip.
+    if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return Invalid("date_not_real", {"value": raw})
+    if moment <= now:
+        return Invalid("date_past", {"now": f"{now.astimezone(tz):%d.%m.%Y %H:%M}"})
+    if moment > now + timedelta(days=365 * MAX_YEARS_AHEAD):
+        return Invalid("date_too_far", {"years": MAX_YEARS_AHEAD})
+    return moment
+
+
+_HOURS_MINUTES = re.compile(r"(\d{1,2}):(\d{2})")
+_UNITS = re.compile(
+    r"(?:(\d{1,2})\s*(?:ч|час|часа|часов|h|hr|hrs|hours?)\.?)?\s*"
+    r"(?:(\d{1,4})\s*(?:м|мин|минут|минуты|m|min|mins|minutes?)\.?)?",
+    re.IGNORECASE,
+)
+
+
+def parse_duration(text: str) -> int | Invalid:
+    """Minutes: `90`, `1:30`, `2ч`, `1ч 30м`, `1h30m`."""
+    raw = text.strip().lower()
+    minutes: int | None = None
+    if raw.isdecimal() and raw.isascii():
+        minutes = int(raw)
+    elif match := _HOURS_MINUTES.fullmatch(raw):
+        hours, mins = int(match.group(1)), int(match.group(2))
+        minutes = hours * 60 + mins if mins < 60 else None
+    elif (match := _UNITS.fullmatch(raw)) and any(match.groups()):
+        minutes = int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+    if minutes is None:
+        return Invalid("duration_format", {"min": DURATION_MIN, "max": DURATION_MAX // 60})
+    if not DURATION_MIN <= minutes <= DURATION_MAX:
+        return Invalid("duration_range", {"min": DURATION_MIN, "max": DURATION_MAX // 60})
+    return minutes
+
+
+def parse_field(which: SeminarField, text: str, tz: tzinfo, now: datetime) -> FieldValue | Invalid:
+    if which is SeminarField.TITLE:
+        return parse_title(text)
+    if which is SeminarField.DESCRIPTION:
+        return parse_description(text)
+    if which is SeminarField.STARTS_AT:
+        return parse_start(text, tz, now)
+    if which is SeminarField.DURATION:
+        return parse_duration(text)
+    if which is SeminarField.PLACE:
+        return parse_place(text)
+    return parse_capacity(text)
+
+
+class SeminarReminders(Protocol):
+    """The reminder service as the organisers' tools use it (workflow data `reminders`)."""
+
+    async def schedule_seminar(self, seminar: Seminar) -> None: ...
+
+    async def drop_seminar(self, seminar_id: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SeminarDraft:
+    """What `/new_seminar` collected before the admin pressed Publish."""
+
+    title: str
+    description: str
+    starts_at: datetime
+    place: str
+    capacity: int
+
+
+async def create_seminar(
+    db: Database, draft: SeminarDraft, created_by: int, clock: Clock
+) -> Seminar | Invalid:
+    """Publish the draft; the start is checked again because the preview may have waited."""
+    now = clock()
+    if draft.starts_at <= now:
+        return Invalid("date_past_on_publish")
+    return await Repositories(db).seminars.create(
+        title=draft.title,
+        description=draft.description,
+        starts_at=draft.starts_at,
+        place=draft.place,
+        capacity=draft.capacity,
+        created_by=created_by,
+        now=now,
+        duration_minutes=DEFAULT_DURATION_MINUTES,
+    )
+
+
+class ChangeOutcome(StrEnum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    NOT_FOUND = "not_found"
+    NOT_EDITABLE = "not_editable"  # cancelled, or already started
+    CAPACITY_BELOW_CONFIRMED = "capacity_below_confirmed"
+
+
+_LIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLIST)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    outcome: ChangeOutcome
+    before: Seminar | None = None
+    after: Seminar | None = None
+    confirmed: int = 0
+    promotions: tuple[Promotion, ...] = ()
+    audience: tuple[int, ...] = ()  # users to tell about a new time or place
+
+
+async def change_seminar(
+    db: Database,
+    registration: RegistrationService,
+    clock: Clock,
+    seminar_id: int,
+    which: SeminarField,
+    value: FieldValue,
+) -> ChangeResult:
+    """Change one field in one transaction; a larger capacity promotes the waitlist."""
+    async with db.transaction() as tx:
+        repos = Repositories(tx)
+        before = await repos.seminars.get(seminar_id)
+        if before is None:
+            return ChangeResult(ChangeOutcome.NOT_FOUND)
+        now = clock()
+        if before.is_cancelled or before.starts_at <= now:
+            return ChangeResult(ChangeOutcome.NOT_EDITABLE, before)
+        if getattr(before, which.value) == value:
+            return ChangeResult(ChangeOutcome.UNCHANGED, before, before)
+        counts = await repos.registrations.counts(seminar_id)
+        if which is SeminarField.CAPACITY and isinstance(value, int) and value < counts.confirmed:
+            return ChangeResult(
+                ChangeOutcome.CAPACITY_BELOW_CONFIRMED, before, confirmed=counts.confirmed
+            )
+        await repos.seminars.update(seminar_id, now, **{which.value: value})
+        after = await repos.seminars.get(seminar_id)
+        assert after is not None
+        promotions: list[Promotion] = []
+        if which is SeminarField.CAPACITY:
+            promotions = await promote_from_waitlist(repos, after, clock)
+        audience: tuple[int, ...] = ()
+        if which in ANNOUNCED_FIELDS:
+            audience = await _audience(repos, seminar_id)
+    await registration.notify_promotions(promotions)
+    log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
+    return ChangeResult(
+        ChangeOutcome.CHANGED,
+        before,
+        after,
+        confirmed=counts.confirmed + len(promotions),
+        promotions=tuple(promotions),
+        audience=audience,
+    )
+
+
+class CancelSeminarOutcome(StrEnum):
+    CANCELLED = "cancelled"
+    NOT_FOUND = "not_found"
+    ALREADY_CANCELLED = "already_cancelled"
+    STARTED = "started"
+
+
+@dataclass(frozen=True, slots=True)
+class CancelSeminarResult:
+    outcome: CancelSeminarOutcome
+    seminar: Seminar | None = None
+    audience: tuple[int, ...] = ()
+
+
+async def cancel_seminar(db: Database, clock: Clock, seminar_id: int) -> CancelSeminarResult:
+    """Mark the seminar cancelled; registrations stay as they were, for the record."""
+    async with db.transaction() as tx:
+        repos = Repositories(tx)
+        seminar = await repos.seminars.get(seminar_id)
+        if seminar is None:
+            return CancelSeminarResult(CancelSeminarOutcome.NOT_FOUND)
+        if seminar.is_cancelled:
+            return CancelSeminarResult(CancelSeminarOutcome.ALREADY_CANCELLED, seminar)
+        now = clock()
+        if seminar.starts_at <= now:
+            return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
+        await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
+        audience = await _audience(repos, seminar_id)
+        cancelled = await repos.seminars.get(seminar_id)
+    log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
+    return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)
+
+
+async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
+    registrations = await repos.registrations.for_seminar(seminar_id, _LIVE)
+    return tuple(r.user_id for r in registrations if r.user_id is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeReport:
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+
+
+async def announce_change(
+    db: Database, sender: Sender, translator: Translator, tz: tzinfo, result: ChangeResult
+) -> NoticeReport:
+    """Tell confirmed and waitlisted users the old and the new time or place."""
+    before, after = result.before, result.after
+    if result.outcome is not ChangeOutcome.CHANGED or before is None or after is None:
+        return NoticeReport()
+    moved = before.starts_at != after.starts_at
+
+    def text_for(lang: str) -> str:
+        if moved:
+            tr = translator.for_language(lang)
+            old = format_datetime(before.starts_at, tz, tr)
+            new = format_datetime(after.starts_at, tz, tr)
+            return translator.text(
+                lang, "admin_seminars.notice.moved", title=after.title, old=old, new=new
+            )
+        return translator.text(
+            lang,
+            "admin_seminars.notice.place_changed",
+            title=after.title,
+            old=before.place,
+            new=after.place,
+        )
+
+    return await _tell(db, sender, result.audience, text_for)
+
+
+async def announce_cancellation(
+    db: Database, sender: Sender, translator: Translator, tz: tzinfo, result: CancelSeminarResult
+) -> NoticeReport:
+    seminar = result.seminar
+    if result.outcome is not CancelSeminarOutcome.CANCELLED or seminar is None:
+        return NoticeReport()
+    return await _tell(
+        db,
+        sender,
+        result.audience,
+        lambda lang: translator.text(
+            lang,
+            "admin_seminars.notice.cancelled",
+            title=seminar.title,
+            when=format_datetime(seminar.starts_at, tz, translator.for_language(lang)),
+        ),
+    )
+
+
+async def _tell(
+    db: Database, sender: Sender, user_ids: Sequence[int], text_for: _TextFor
+) -> NoticeReport:
+    users = await Repositories(db).users.get_many(list(user_ids))
+    sent = blocked = failed = 0
+    texts: dict[str, str] = {}
+    for user_id in user_ids:
+        user = users.get(user_id)
+        if user is None or not user.is_active:
+            blocked += 1
+            continue
+        lang = pick_language(user.language, user.language_code)
+        if lang not in texts:
+            texts[lang] = text_for(lang)
+        delivery = await sender.send_message(user_id, texts[lang])
+        if delivery is Delivery.SENT:
+            sent += 1
+        elif delivery is Delivery.BLOCKED:
+            blocked += 1
+        else:
+            failed += 1
+    return NoticeReport(sent, blocked, failed)
