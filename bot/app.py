@@ -22,6 +22,7 @@ from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import Translator
 from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
+from bot.response_models import keep_response_models_alive
 from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
 from bot.services.notifications import ParticipantNotifier
@@ -80,6 +81,7 @@ def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
 def build_app(
     settings: Settings, clock: Clock = utc_now, session: BaseSession | None = None
 ) -> App:
+    keep_response_models_alive()
     db = Database(settings.database_path)
     bot = build_bot(settings, session)
     translator = Translator.load()

@@ -5,13 +5,13 @@ Admin callback data prefixes start with `adm`, so one rule covers every admin bu
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Tr
-from handlers.filters import IsAdmin
+from handlers.filters import ADMIN_BUTTON, IsAdmin
 
 ADMIN_COMMANDS = (
     "new_seminar",
@@ -38,5 +38,5 @@ def create_router() -> Router:
     router.message.filter(~IsAdmin())
     router.callback_query.filter(~IsAdmin())
     router.message.register(refuse_command, Command(*ADMIN_COMMANDS))
-    router.callback_query.register(refuse_button, F.data.startswith("adm"))
+    router.callback_query.register(refuse_button, ADMIN_BUTTON)
     return router

@@ -43,7 +43,7 @@ from bot.services.seminar_admin import (
 )
 from bot.services.sender import Sender
 from bot.settings import Settings
-from handlers.filters import IsAdmin
+from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
 from handlers.seminar_views import render_seminar_card
 from storage.database import Database
 from storage.models import Seminar, SeminarStatus, User
@@ -495,17 +495,19 @@ async def not_text(message: Message, tr: Tr) -> None:
 def create_router() -> Router:
     router = Router(name="admin_seminars")
     dialog_states = StateFilter(NewSeminar, EditSeminar)
-    typed = F.text & ~F.text.startswith("/")
-    router.message.register(refuse_in_dialog, dialog_states, ~IsAdmin(), ~F.text.startswith("/"))
+    router.message.register(refuse_in_dialog, dialog_states, ~IsAdmin(), NOT_COMMAND)
 
     router.message.register(new_seminar, Command("new_seminar"), IsAdmin())
     router.message.register(
         new_seminar_step,
         StateFilter(*(state for state in _STEPS if state is not None)),
-        typed,
+        HAS_TEXT,
+        NOT_COMMAND,
         IsAdmin(),
     )
-    router.message.register(preview_text, StateFilter(NewSeminar.preview), typed, IsAdmin())
+    router.message.register(
+        preview_text, StateFilter(NewSeminar.preview), HAS_TEXT, NOT_COMMAND, IsAdmin()
+    )
     router.callback_query.register(
         publish, AdmNewCb.filter(F.action == "publish"), StateFilter(NewSeminar.preview), IsAdmin()
     )
@@ -518,7 +520,9 @@ def create_router() -> Router:
         edit_choose_field, AdmEditCb.filter(F.field.is_(None)), IsAdmin()
     )
     router.callback_query.register(edit_ask_value, AdmEditCb.filter(), IsAdmin())
-    router.message.register(edit_value, StateFilter(EditSeminar.value), typed, IsAdmin())
+    router.message.register(
+        edit_value, StateFilter(EditSeminar.value), HAS_TEXT, NOT_COMMAND, IsAdmin()
+    )
 
     router.message.register(cancel_seminar_command, Command("cancel_seminar"), IsAdmin())
     router.callback_query.register(cancel_ask, AdmCancelCb.filter(F.action == "ask"), IsAdmin())
@@ -527,5 +531,5 @@ def create_router() -> Router:
     )
     router.callback_query.register(cancel_kept, AdmCancelCb.filter(F.action == "no"), IsAdmin())
 
-    router.message.register(not_text, dialog_states, ~F.text, IsAdmin())
+    router.message.register(not_text, dialog_states, NO_TEXT, IsAdmin())
     return router

@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.i18n import Tr, Translator, pick_language
 from bot.services.broadcasts import BroadcastService
 from bot.services.sender import Sender
-from handlers.filters import IsAdmin
+from handlers.filters import NOT_COMMAND, IsAdmin
 from storage.database import Database
 from storage.models import Audience, Broadcast, BroadcastStatus, BroadcastTally, Seminar
 from storage.repositories import Repositories
@@ -281,7 +281,7 @@ def create_router() -> Router:
     router.message.register(
         message_received,
         StateFilter(BroadcastDialog.message, BroadcastDialog.confirm),
-        ~F.text.startswith("/"),
+        NOT_COMMAND,
     )
     router.callback_query.register(send_confirmed, ConfirmCb.filter(F.action == "send"))
     router.callback_query.register(cancel_pressed, ConfirmCb.filter(F.action == "cancel"))

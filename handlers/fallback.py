@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Tr
+from handlers.filters import IS_COMMAND
 
 
 async def unknown_command(message: Message, tr: Tr) -> None:
@@ -20,6 +21,6 @@ async def stale_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAn
 
 def create_router() -> Router:
     router = Router(name="fallback")
-    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unknown_command, IS_COMMAND)
     router.callback_query.register(stale_button)
     return router

@@ -13,13 +13,20 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+)
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Tr
 from bot.services.faq_file import FaqEntry
 from bot.services.questions import clip
+from handlers.filters import HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
 from handlers.menu import MenuCb
 from handlers.questions import AskCb
 
@@ -140,15 +147,17 @@ async def faq_navigate(
 
 
 def _reply_keyboard(tr: Tr, related: list[FaqEntry], faq: FaqService) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for entry in related:
-        builder.button(
+    # Built directly, not with InlineKeyboardBuilder: this goes with every free-text
+    # reply, and the builder's deep copies cost more than the search itself.
+    buttons = [
+        InlineKeyboardButton(
             text=clip(entry.question, BUTTON_TEXT),
-            callback_data=FaqCb(view="show", key=faq.key_of(entry)),
+            callback_data=FaqCb(view="show", key=faq.key_of(entry)).pack(),
         )
-    builder.button(text=tr("faq.buttons.ask"), callback_data=AskCb())
-    builder.adjust(1)
-    return builder.as_markup()
+        for entry in related
+    ]
+    buttons.append(InlineKeyboardButton(text=tr("faq.buttons.ask"), callback_data=AskCb().pack()))
+    return InlineKeyboardMarkup(inline_keyboard=[[button] for button in buttons])
 
 
 async def free_text(message: Message, tr: Tr, faq: FaqService) -> None:
@@ -179,7 +188,5 @@ def create_router() -> Router:
     router.callback_query.register(faq_menu, MenuCb.filter(F.action == "faq"))
     router.callback_query.register(faq_navigate, FaqCb.filter())
     # The catch-all: only private chats (never the staff chat), no dialog, no command.
-    router.message.register(
-        free_text, F.chat.type == "private", StateFilter(None), F.text, ~F.text.startswith("/")
-    )
+    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
     return router

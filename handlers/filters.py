@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from aiogram import F
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
+from magic_filter import MagicFilter
 
 
 class IsAdmin(Filter):
@@ -11,3 +13,26 @@ class IsAdmin(Filter):
 
     async def __call__(self, event: TelegramObject, is_admin: bool = False) -> bool:
         return is_admin
+
+
+class Magic(Filter):
+    """A magic filter (`F…`) evaluated on the event loop.
+
+    aiogram runs a bare `F` filter through `asyncio.to_thread`: a thread hop for every
+    handler it tries. Wrapped, the check is a plain function call.
+    """
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self._magic = magic
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        return bool(self._magic.resolve(event))
+
+
+HAS_TEXT = Magic(F.text)
+NO_TEXT = Magic(~F.text)
+HAS_CONTACT = Magic(F.contact)
+IS_COMMAND = Magic(F.text.startswith("/"))
+NOT_COMMAND = Magic(~F.text.startswith("/"))
+PRIVATE_CHAT = Magic(F.chat.type == "private")
+ADMIN_BUTTON = Magic(F.data.startswith("adm"))

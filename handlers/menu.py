@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from weakref import WeakKeyDictionary
 
-from bot.i18n import Tr
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Tr, Translator
+
+_LAYOUT = (("seminars",), ("my", "faq"), ("ask",), ("language",))
 
 
 class MenuCb(CallbackData, prefix="menu"):
@@ -14,8 +17,23 @@ class MenuCb(CallbackData, prefix="menu"):
 
 
 def main_menu(tr: Tr) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for action in ("seminars", "my", "faq", "ask", "language"):
-        builder.button(text=tr(f"menu.{action}"), callback_data=MenuCb(action=action))
-    builder.adjust(1, 2, 1, 1)
-    return builder.as_markup()
+    """Built once per language: it goes with every /start, the busiest reply."""
+    per_language = _menus.setdefault(tr.translator, {})
+    cached = per_language.get(tr.lang)
+    if cached is None:
+        cached = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=tr(f"menu.{action}"), callback_data=MenuCb(action=action).pack()
+                    )
+                    for action in row
+                ]
+                for row in _LAYOUT
+            ]
+        )
+        per_language[tr.lang] = cached
+    return cached
+
+
+_menus: WeakKeyDictionary[Translator, dict[str, InlineKeyboardMarkup]] = WeakKeyDictionary()

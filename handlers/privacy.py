@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -40,8 +41,11 @@ async def forget(
     db: Database,
     registration: RegistrationService,
     clock: Clock,
+    state: FSMContext,
 ) -> None:
     result = await forget_user(db, registration, user.id, clock)
+    # The stored dialog rows are gone; clearing through the storage drops its cache too.
+    await state.clear()
     lines = [tr("privacy.done"), ""]
     lines.append(tr("privacy.removed_profile" if result.profile_deleted else "privacy.no_profile"))
     lines.append(tr("privacy.removed_names"))

@@ -27,6 +27,7 @@ from bot.i18n import Tr
 from bot.services.profile import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, check_text, normalise_phone
 from bot.services.registration import RegistrationService
 from bot.settings import Settings
+from handlers.filters import HAS_CONTACT, HAS_TEXT, NO_TEXT, NOT_COMMAND
 from handlers.seminar_views import register_and_reply
 from storage.models import User
 from storage.repositories import Repositories
@@ -41,9 +42,6 @@ class ProfileForm(StatesGroup):
 
 class ProfileCb(CallbackData, prefix="prof"):
     action: str  # agree | decline | edit
-
-
-_NOT_COMMAND = ~F.text.startswith("/")
 
 
 def _phone_keyboard(tr: Tr) -> ReplyKeyboardMarkup:
@@ -266,16 +264,16 @@ def create_router() -> Router:
     router.callback_query.register(
         decline, ProfileCb.filter(F.action == "decline"), StateFilter(ProfileForm.consent)
     )
-    router.message.register(consent_reminder, StateFilter(ProfileForm.consent), _NOT_COMMAND)
-    router.message.register(full_name, StateFilter(ProfileForm.full_name), F.text, _NOT_COMMAND)
+    router.message.register(consent_reminder, StateFilter(ProfileForm.consent), NOT_COMMAND)
+    router.message.register(full_name, StateFilter(ProfileForm.full_name), HAS_TEXT, NOT_COMMAND)
     router.message.register(
-        organisation, StateFilter(ProfileForm.organisation), F.text, _NOT_COMMAND
+        organisation, StateFilter(ProfileForm.organisation), HAS_TEXT, NOT_COMMAND
     )
-    router.message.register(phone_text, StateFilter(ProfileForm.phone), F.text, _NOT_COMMAND)
-    router.message.register(phone_contact, StateFilter(ProfileForm.phone), F.contact)
+    router.message.register(phone_text, StateFilter(ProfileForm.phone), HAS_TEXT, NOT_COMMAND)
+    router.message.register(phone_contact, StateFilter(ProfileForm.phone), HAS_CONTACT)
     router.message.register(
         not_text,
         StateFilter(ProfileForm.full_name, ProfileForm.organisation, ProfileForm.phone),
-        ~F.text,
+        NO_TEXT,
     )
     return router

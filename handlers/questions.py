@@ -29,7 +29,7 @@ from bot.services.questions import (
 )
 from bot.services.sender import Delivery
 from bot.settings import Settings
-from handlers.filters import IsAdmin
+from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin
 from handlers.menu import MenuCb
 from storage.models import Question, User
 
@@ -335,16 +335,14 @@ async def list_questions(message: Message, tr: Tr, questions: QuestionService) -
 
 def create_router() -> Router:
     router = Router(name="questions")
-    private = F.chat.type == "private"
-    not_command = ~F.text.startswith("/")
     # A reply to a question's staff message is an answer, whatever dialog is open.
     router.message.register(answer_by_reply, RepliesToQuestion())
-    router.message.register(answer_typed, AnswerStates.answer, F.text, not_command)
-    router.message.register(answer_not_text, AnswerStates.answer, ~F.text)
-    router.message.register(ask_command, Command("ask"), private)
+    router.message.register(answer_typed, AnswerStates.answer, HAS_TEXT, NOT_COMMAND)
+    router.message.register(answer_not_text, AnswerStates.answer, NO_TEXT)
+    router.message.register(ask_command, Command("ask"), PRIVATE_CHAT)
     router.message.register(ask_in_group, Command("ask"))
-    router.message.register(question_text, AskStates.question, private, F.text, not_command)
-    router.message.register(question_not_text, AskStates.question, private, ~F.text)
+    router.message.register(question_text, AskStates.question, PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
+    router.message.register(question_not_text, AskStates.question, PRIVATE_CHAT, NO_TEXT)
     router.message.register(list_questions, Command("questions"), IsAdmin())
     router.callback_query.register(ask_menu, MenuCb.filter(F.action == "ask"))
     router.callback_query.register(ask_typed, AskCb.filter())
