@@ -1,6 +1,6 @@
 """Broadcast throughput against the fake Bot API: efficiency, duplicates and 429s.
 
-Run by hand from the project root: ``python benchmarks/broadcast.py``
+Run by hand from the project root: ``python -m benchmarks.broadcast``
 (optionally ``--recipients N``, ``--rate R`` (BROADCAST_RATE), ``--server-limit L``).
 Efficiency = delivered ÷ (elapsed × BROADCAST_RATE): 1.0 means the broadcast ran
 exactly at the configured pace; elapsed runs from pressing Send to the report.
@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # so that it runs as a plain script, without installing
+from storage.database import Database
+from storage.repositories import Repositories
+from tests.fakeapi import FakeBotAPI
+from tests.fakeapi.process import build_env, spawn, wait_until_ready
 
-from storage.database import Database  # noqa: E402
-from storage.repositories import Repositories  # noqa: E402
-from tests.fakeapi import FakeBotAPI  # noqa: E402
-from tests.fakeapi.process import build_env, spawn, wait_until_ready  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 TOKEN = "123456:TEST-token_ABCdef"
 ADMIN_ID = 500_000
@@ -40,7 +39,17 @@ async def seed(api: FakeBotAPI, db_path: Path, recipients: int) -> None:
     await db.close()
 
 
-async def run(recipients: int, rate: float, server_limit: float) -> None:
+@dataclass(frozen=True)
+class BroadcastFigures:
+    recipients: int
+    delivered: int
+    elapsed: float
+    efficiency: float
+    duplicates: int
+    rate_limited: int
+
+
+async def run(recipients: int, rate: float, server_limit: float) -> BroadcastFigures:
     async with FakeBotAPI(TOKEN) as api:
         workdir = Path(tempfile.mkdtemp(prefix="broadcast-bench-"))
         db_path = workdir / "bot.sqlite3"
@@ -84,13 +93,14 @@ async def run(recipients: int, rate: float, server_limit: float) -> None:
     received[ADMIN_ID] -= 1  # the preview copy
     delivered = sum(1 for count in received.values() if count > 0)
     duplicates = sum(count - 1 for count in received.values() if count > 1)
-    print(f"recipients:   {recipients + 1} (incl. the admin)")
-    print(f"rate:         BROADCAST_RATE={rate:g}/s, server limit {server_limit:g}/s")
-    print(f"delivered:    {delivered}")
-    print(f"elapsed:      {elapsed:.1f} s (ideal {(recipients + 1) / rate:.1f} s)")
-    print(f"efficiency:   {delivered / (elapsed * rate):.3f}")
-    print(f"duplicates:   {duplicates}")
-    print(f"429s:         {api.count_429 - limited_before}")
+    return BroadcastFigures(
+        recipients=recipients + 1,
+        delivered=delivered,
+        elapsed=elapsed,
+        efficiency=delivered / (elapsed * rate),
+        duplicates=duplicates,
+        rate_limited=api.count_429 - limited_before,
+    )
 
 
 def main() -> None:
@@ -99,7 +109,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=25.0, help="BROADCAST_RATE")
     parser.add_argument("--server-limit", type=float, default=30.0, help="fake server's limit/s")
     args = parser.parse_args()
-    asyncio.run(run(args.recipients, args.rate, args.server_limit))
+    figures = asyncio.run(run(args.recipients, args.rate, args.server_limit))
+    print(f"recipients:   {figures.recipients} (incl. the admin)")
+    print(f"rate:         BROADCAST_RATE={args.rate:g}/s, server limit {args.server_limit:g}/s")
+    print(f"delivered:    {figures.delivered}")
+    print(f"elapsed:      {figures.elapsed:.1f} s (ideal {figures.recipients / args.rate:.1f} s)")
+    print(f"efficiency:   {figures.efficiency:.3f}")
+    print(f"duplicates:   {figures.duplicates}")
+    print(f"429s:         {figures.rate_limited}")
 
 
 if __name__ == "__main__":
