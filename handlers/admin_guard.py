@@ -10,18 +10,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.commands import ADMIN_ONLY_COMMANDS
 from bot.i18n import Tr
 from handlers.filters import ADMIN_BUTTON, IsAdmin
-
-ADMIN_COMMANDS = (
-    "new_seminar",
-    "edit_seminar",
-    "cancel_seminar",
-    "broadcast",
-    "export",
-    "questions",
-    "stats",
-)
 
 
 async def refuse_command(message: Message, tr: Tr) -> None:
@@ -37,6 +28,6 @@ def create_router() -> Router:
     router = Router(name="admin_guard")
     router.message.filter(~IsAdmin())
     router.callback_query.filter(~IsAdmin())
-    router.message.register(refuse_command, Command(*ADMIN_COMMANDS))
+    router.message.register(refuse_command, Command(*ADMIN_ONLY_COMMANDS))
     router.callback_query.register(refuse_button, ADMIN_BUTTON)
     return router
