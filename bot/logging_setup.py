@@ -28,6 +28,7 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     root.setLevel(level)
     # aiogram logs its own line per update; ours carries the user id and handler instead.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    logging.getLogger("aiogram.middlewares").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # aiosqlite's DEBUG lines carry every SQL parameter: names and phones must not reach logs.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
