@@ -6,6 +6,8 @@ import asyncio
 import sys
 from pathlib import Path
 
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
 from bot.app import build_app, run_polling, run_webhook
 from bot.logging_setup import setup_logging
 from bot.services.faq_file import FaqFileError
@@ -47,6 +49,15 @@ def main(argv: list[str]) -> int:
     except FaqFileError as exc:
         print(exc, file=sys.stderr)
         return 2
+    except TelegramUnauthorizedError:
+        print(
+            "Invalid setting: BOT_TOKEN was refused by Telegram (401 Unauthorized)", file=sys.stderr
+        )
+        return 2
+    except TelegramNetworkError as exc:
+        # systemd (deploy/seminar-bot.service) starts the bot again a few seconds later.
+        print(f"Cannot reach the Telegram Bot API: {exc.message}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -193,6 +193,7 @@ async def run_polling(app: App) -> None:
             close_bot_session=True,
         )
     finally:
+        await app.bot.session.close()
         await app.db.close()
 
 
@@ -202,4 +203,5 @@ async def run_webhook(app: App) -> None:
         await prepare(app)
         await serve_webhook(app)
     finally:
+        await app.bot.session.close()
         await app.db.close()

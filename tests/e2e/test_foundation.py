@@ -60,3 +60,16 @@ async def test_bad_setting_exits_2_naming_it(run_bot_once: RunBotOnce) -> None:
 
     code, _out, err = await run_bot_once(env={"TIMEZONE": "Nowhere/Land"})
     assert code == 2 and "TIMEZONE" in err and "Traceback" not in err
+
+
+async def test_token_refused_by_telegram_exits_2(run_bot_once: RunBotOnce) -> None:
+    code, _out, err = await run_bot_once(env={"BOT_TOKEN": "999:refused-by-telegram"})
+    assert code == 2
+    assert "BOT_TOKEN" in err and "Traceback" not in err
+    assert "refused-by-telegram" not in err
+
+
+async def test_unreachable_api_exits_1_without_traceback(run_bot_once: RunBotOnce) -> None:
+    code, _out, err = await run_bot_once(env={"TELEGRAM_API_URL": "http://127.0.0.1:9"})
+    assert code == 1
+    assert "Cannot reach the Telegram Bot API" in err and "Traceback" not in err
