@@ -14,14 +14,19 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
 from bot.i18n import Translator
-from bot.middlewares import HandlerTraceMiddleware, UpdateLogMiddleware, UserContextMiddleware
+from bot.middlewares import (
+    CallbackAnswers,
+    HandlerTraceMiddleware,
+    UpdateLogMiddleware,
+    UserContextMiddleware,
+)
 from bot.response_models import keep_response_models_alive
 from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
@@ -104,6 +109,9 @@ def build_app(
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
+        # One update at a time per chat and user, in arrival order: a user who sends two
+        # answers quickly must not have both read against the same dialog step.
+        events_isolation=SimpleEventIsolation(),
         settings=settings,
         translator=translator,
         scheduler=scheduler,
@@ -124,7 +132,7 @@ def build_app(
     )
     for observer in (dispatcher.message, dispatcher.callback_query):
         observer.middleware(HandlerTraceMiddleware())
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(CallbackAnswers())
     dispatcher.include_routers(*get_routers())
 
     app = App(

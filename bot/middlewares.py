@@ -12,9 +12,10 @@ from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TelegramUser
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
 from bot.clock import Clock
-from bot.i18n import Translator, pick_language
+from bot.i18n import Tr, Translator, pick_language
 from bot.settings import Settings
 from storage.database import Database
 from storage.repositories import Repositories
@@ -101,3 +102,25 @@ class UserContextMiddleware(BaseMiddleware):
         data["is_admin"] = self._settings.is_admin(user.id)
         data["tr"] = self._translator.for_language(pick_language(user.language, user.language_code))
         return await handler(event, data)
+
+
+class CallbackAnswers(CallbackAnswerMiddleware):
+    """Answers every button press exactly once; when the handler fails, with the apology.
+
+    The error handler runs after this middleware has already answered, and Telegram
+    refuses a second answer, so the apology has to be this answer.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async def apologise_on_error(event: TelegramObject, data: dict[str, Any]) -> Any:
+            try:
+                return await handler(event, data)
+            except Exception:
+                answer = data.get("callback_answer")
+                tr: Tr | None = data.get("tr")
+                if isinstance(answer, CallbackAnswer) and tr is not None:
+                    answer.text = tr("errors.internal")
+                    answer.show_alert = True
+                raise
+
+        return await super().__call__(apologise_on_error, event, data)

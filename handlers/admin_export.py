@@ -17,7 +17,7 @@ from bot.formatting import format_datetime, shorten
 from bot.i18n import Tr
 from bot.services.export import ExportFile, export_all, export_seminar, labels_for
 from bot.settings import Settings
-from handlers.filters import IsAdmin
+from handlers.filters import IsAdmin, RowId
 from storage.models import Seminar
 from storage.repositories import Repositories
 
@@ -32,7 +32,7 @@ _ALL_ARGS = frozenset({"all", "все", "всё"})
 
 
 class ExportCb(CallbackData, prefix="adm_exp"):
-    seminar_id: int
+    seminar_id: RowId
 
 
 class ExportAllCb(CallbackData, prefix="adm_expall"):

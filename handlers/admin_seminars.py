@@ -43,7 +43,7 @@ from bot.services.seminar_admin import (
 )
 from bot.services.sender import Sender
 from bot.settings import Settings
-from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
+from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
 from handlers.seminar_views import render_seminar_card
 from storage.database import Database
 from storage.models import Seminar, SeminarStatus, User
@@ -70,12 +70,12 @@ class AdmNewCb(CallbackData, prefix="adm_new"):
 
 
 class AdmEditCb(CallbackData, prefix="adm_edit"):
-    seminar_id: int
+    seminar_id: RowId
     field: SeminarField | None = None  # None: the admin is about to choose a field
 
 
 class AdmCancelCb(CallbackData, prefix="adm_cancel"):
-    seminar_id: int
+    seminar_id: RowId
     action: str  # ask | yes | no
 
 

@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.i18n import Tr, Translator, pick_language
 from bot.services.broadcasts import BroadcastService
 from bot.services.sender import Sender
-from handlers.filters import NOT_COMMAND, IsAdmin
+from handlers.filters import NOT_COMMAND, IsAdmin, RowId
 from storage.database import Database
 from storage.models import Audience, Broadcast, BroadcastStatus, BroadcastTally, Seminar
 from storage.repositories import Repositories
@@ -40,7 +40,7 @@ class BroadcastDialog(StatesGroup):
 
 class AudienceCb(CallbackData, prefix="adm_bca"):
     audience: Audience
-    seminar_id: int = 0
+    seminar_id: RowId = 0
 
 
 class ConfirmCb(CallbackData, prefix="adm_bcc"):
@@ -48,7 +48,7 @@ class ConfirmCb(CallbackData, prefix="adm_bcc"):
 
 
 class StopCb(CallbackData, prefix="adm_bcs"):
-    broadcast_id: int
+    broadcast_id: RowId
 
 
 def audience_keyboard(tr: Tr, seminars: list[Seminar]) -> InlineKeyboardMarkup:

@@ -22,11 +22,11 @@ async def on_error(event: ErrorEvent, tr: Tr | None = None) -> None:
     )
     if tr is None:
         return
+    # A failed button press needs nothing here: bot.middlewares.CallbackAnswers has
+    # already answered it with the apology, and a second answer would be refused.
     try:
         if update.message is not None:
             await update.message.answer(tr("errors.internal"))
-        elif update.callback_query is not None:
-            await update.callback_query.answer(tr("errors.internal"), show_alert=True)
     except Exception:  # the apology itself must never take polling down
         log.exception("could not tell the user about the error in update %s", update.update_id)
 

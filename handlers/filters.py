@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram import F
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
+from pydantic import Field
+
+# An id in callback data, within SQLite's INTEGER range: a forged button with a bigger
+# number does not match its filter (so it is "out of date") instead of failing in SQLite.
+RowId = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class IsAdmin(Filter):

@@ -29,7 +29,7 @@ from bot.services.questions import (
 )
 from bot.services.sender import Delivery
 from bot.settings import Settings
-from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin
+from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from handlers.menu import MenuCb
 from storage.models import Question, User
 
@@ -46,11 +46,11 @@ class AskCb(CallbackData, prefix="ask"):
 
 
 class AnswerCb(CallbackData, prefix="qans"):
-    question_id: int
+    question_id: RowId
 
 
 class AddToFaqCb(CallbackData, prefix="qfaq"):
-    question_id: int
+    question_id: RowId
 
 
 class AskStates(StatesGroup):

@@ -15,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Tr
 from bot.services.reminders import AnswerOutcome, render_reminder
 from bot.settings import Settings
+from handlers.filters import RowId
 from storage.models import User
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 class ReminderCb(CallbackData, prefix="rem"):
     action: str  # yes | no
-    registration_id: int
+    registration_id: RowId
 
 
 def reminder_keyboard(

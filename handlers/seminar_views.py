@@ -19,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.formatting import format_datetime
 from bot.i18n import Html, Tr
 from bot.services.registration import RegisterOutcome, RegisterResult, RegistrationService
+from handlers.filters import RowId
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 
@@ -27,7 +28,7 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 class SeminarCb(CallbackData, prefix="sem"):
     action: str  # card | reg | cancel | cancel_yes | keep | ics
-    id: int
+    id: RowId
 
 
 class SeminarPageCb(CallbackData, prefix="sems"):
