@@ -20,6 +20,9 @@ LANGUAGES = frozenset({"ru", "en"})
 # Used when an entry has no category, so that /faq still has a heading to show it under.
 DEFAULT_CATEGORY = {"ru": "Общее", "en": "General"}
 
+# The answer goes into one Telegram message (4096 characters) after the question in bold.
+ANSWER_MAX_LENGTH = 3900
+
 _KNOWN_KEYS = frozenset({"id", "lang", "category", "question", "aliases", "answer"})
 
 
@@ -109,6 +112,11 @@ def _parse_entry(item: object, where: str) -> FaqEntry:
 
     question = _required_text(item, "question", where)
     answer = _required_text(item, "answer", where)
+    if len(answer) > ANSWER_MAX_LENGTH:
+        raise FaqFileError(
+            f"{where}: 'answer' is too long ({len(answer)} characters); at most "
+            f"{ANSWER_MAX_LENGTH} fit in one Telegram message"
+        )
 
     category = item.get("category")
     if category is None or (isinstance(category, str) and not category.strip()):

@@ -191,7 +191,7 @@ async def test_participant_story_in_two_languages_with_bad_input_and_a_restart(
     # Bob (English Telegram) opens the deep link: the seminar is full, so Waitlist.
     await bob.send(f"/start seminar_{seminar_id}")
     full = await bob.wait_message(title)
-    assert [b for b in full.buttons if "Waitlist" in b]
+    assert [b for b in full.buttons if "Waitlist" in b] and full.contains("0 seats left")
     assert not [b for b in full.buttons if "Register" in b]
     await bob.press("Waitlist")
     result = await register_with_profile(
@@ -250,7 +250,10 @@ async def test_participant_story_in_two_languages_with_bad_input_and_a_restart(
         clara.id: "waitlist",
     }
 
-    # Huge and HTML-like free text: a reply, nothing Telegram would refuse.
+    # Huge and HTML-like free text: a reply, nothing Telegram would refuse; a shared
+    # contact outside any dialog is not met with silence.
+    await anna.send_contact("+79125550101")
+    await anna.wait_message("текст")
     await anna.send("Что " + "очень " * 1000 + HTMLISH)
     huge_reply = await anna.wait_message()
     assert huge_reply.buttons
@@ -334,6 +337,156 @@ async def test_participant_story_in_two_languages_with_bad_input_and_a_restart(
         clara.id: "confirmed",
     }
     assert b"555-04-04" not in db_path.read_bytes() and b"79125550404" not in db_path.read_bytes()
+
+    fake_api.assert_no_rejections()
+    assert bot.error_lines() == []
+
+
+FAQ_YAML = """\
+- id: fee
+  category: Участие
+  question: Сколько стоит участие в семинаре?
+  aliases:
+    - Это платно?
+  answer: Участие бесплатное для представителей НКО.
+- id: fee-en
+  lang: en
+  category: Taking part
+  question: How much does a seminar cost?
+  aliases:
+    - Is it free?
+  answer: Taking part is free of charge for NGO staff.
+- id: certificate-en
+  lang: en
+  category: Taking part
+  question: Will I get a certificate?
+  answer: Yes, everyone who attends gets a certificate by e-mail.
+"""
+
+
+def minute_after(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+async def test_english_story_faq_staff_chat_and_reminders(
+    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    faq_path = tmp_path / "faq.yml"
+    faq_path.write_text(FAQ_YAML, encoding="utf-8")
+    admin = fake_api.user(9001, "Ирина", username="irina")
+    olga = fake_api.user(8001, "Olga", username="olga_staff", language_code="en")
+    staff = fake_api.group(-100777, "Organisers")
+    eve = fake_api.user(2001, "Eve", username="eve", language_code="en-GB")
+    fedor = fake_api.user(2002, "Фёдор", username="fedor")  # chooses English
+    gleb = fake_api.user(2003, "Глеб", username=None)
+
+    # The seminar starts 2.5-3.5 minutes from now; the offsets put its two reminders
+    # about 25 s and 33 s after the bot starts, so they arrive while the test runs.
+    started = datetime.now(UTC)
+    starts_at = minute_after(started + timedelta(seconds=150))
+    first_due = started + timedelta(seconds=25)
+    second_due = first_due + timedelta(seconds=8)
+    offsets = [int((starts_at - due).total_seconds()) for due in (first_due, second_due)]
+    env = {
+        "ADMIN_IDS": str(admin.id),
+        "STAFF_CHAT_ID": str(staff.chat_id),
+        "FAQ_PATH": str(faq_path),
+        "REMINDER_OFFSETS": ",".join(f"{seconds}s" for seconds in offsets),
+    }
+    bot = await run_bot(env)
+    title = "Social entrepreneurship: first steps"
+    seminar_id = await create_seminar(admin, title, "-", starts_at, "https://meet.example/se", 2)
+
+    # Eve (en-GB) and Gleb take the two seats; Fedor switches to English and waits.
+    await eve.send(f"/start seminar_{seminar_id}")
+    card = await eve.wait_message(title)
+    assert [b for b in card.buttons if "Register" in b]
+    assert [b for b in card.buttons if "Add to calendar" in b]
+    await eve.press("Register")
+    seat = await register_with_profile(
+        eve, agree="I agree", name="Eve Adams", organisation="Open Hands", phone="+7 912 555 22 01"
+    )
+    assert "registered" in text_of(seat).casefold() and "waitlist" not in text_of(seat).casefold()
+    await gleb.send(f"/start seminar_{seminar_id}")
+    await gleb.wait_message(title)
+    await gleb.press("Записаться")
+    await register_with_profile(
+        gleb, agree="Согласен", name="Глеб Орлов", organisation="Фонд", phone=None
+    )
+    await fedor.send("/language")
+    await fedor.wait_message(predicate=lambda m: "English" in m.buttons)
+    await fedor.press("English")
+    await fedor.wait_message("English")
+    await fedor.send("/seminars")
+    listing = await fedor.wait_message(title)
+    assert f"{starts_at.astimezone(TZ):%H:%M}" in text_of(listing)
+    await fedor.press(title)
+    await fedor.wait_message(title)
+    await fedor.press("Waitlist")
+    queued = await register_with_profile(
+        fedor, agree="I agree", name="Fedor Petrov", organisation="Hope", phone="89125552203"
+    )
+    assert "waitlist" in text_of(queued).casefold() and "1" in text_of(queued)
+
+    # /faq: categories → questions → answer, and back up both levels.
+    await eve.send("/faq")
+    root = await eve.wait_message()
+    assert [b for b in root.buttons if "Taking part" in b]
+    await eve.press("Taking part")
+    questions = await eve.wait_edit(root.message_id, "Taking part")
+    assert [b for b in questions.buttons if "Will I get a certificate?" in b]
+    await eve.press("certificate")
+    answer = await eve.wait_edit(root.message_id, "gets a certificate by e-mail")
+    assert [b for b in answer.buttons if "Back" in b]
+    await eve.press("Back")
+    await eve.wait_edit(root.message_id, "Choose a question")
+    await eve.press("Back")
+    await eve.wait_edit(root.message_id, "Choose a topic")
+
+    # Free text: the matching entry's full answer and a button to ask the organisers;
+    # no match says so and sends the question on with one press.
+    await eve.send("Is it free?")
+    reply = await eve.wait_message("Taking part is free of charge for NGO staff.")
+    assert [b for b in reply.buttons if "organisers" in b]
+    await fedor.send(f"Can I bring my dog {HTMLISH}?")
+    no_match = await fedor.wait_message()
+    assert not no_match.contains("free of charge")
+    await fedor.press("organisers")
+    await fedor.wait_message("#")
+    posted = await staff.wait_message(f"Can I bring my dog {HTMLISH}?")
+    assert "Fedor Petrov" in text_of(posted)
+    await olga.press("Ответить", message_id=posted.message_id, chat_id=staff.chat_id)
+    await staff.wait_message("Olga")
+    await olga.send_in(staff.chat_id, "Only guide dogs, sorry.")
+    await staff.wait_message()
+    answered = await fedor.wait_message("Only guide dogs, sorry.")
+    assert "organisers" in text_of(answered).casefold()
+
+    # Reminders: one per offset, in each user's language, with both buttons.
+    first = await eve.wait_message(title, timeout=40)
+    assert [b for b in first.buttons if "I'll come" in b]
+    assert [b for b in first.buttons if "Can't come" in b]
+    first_gleb = await gleb.wait_message(title, timeout=10)
+    assert [b for b in first_gleb.buttons if "Приду" in b]
+    assert [b for b in first_gleb.buttons if "Не смогу" in b]
+    await gleb.press("Приду")
+    await eve.press("Can't come")
+    promoted = await fedor.wait_message(title)
+    assert "seat" in text_of(promoted).casefold()
+    assert not re.search("[а-яё]", text_of(promoted), re.IGNORECASE)
+    second_fedor = await fedor.wait_message(
+        predicate=lambda m: any("I'll come" in b for b in m.buttons), timeout=30
+    )
+    assert title in text_of(second_fedor)
+    second_gleb = await gleb.wait_message(predicate=lambda m: any("Приду" in b for b in m.buttons))
+    assert title in text_of(second_gleb)
+    await eve.assert_no_new_messages(within=1.0)
+    assert registration_statuses(db_path, seminar_id) == {
+        eve.id: "cancelled",
+        gleb.id: "confirmed",
+        fedor.id: "confirmed",
+    }
 
     fake_api.assert_no_rejections()
     assert bot.error_lines() == []

@@ -120,7 +120,7 @@ async def test_capacity_two_story(fake_api: FakeBotAPI, run_bot: RunBot, tmp_pat
 
     # C: the seminar is full, so the card offers the waitlist.
     await c.send(f"/start seminar_{seminar.id}")
-    full = await c.wait_message("мест нет — лист ожидания")
+    full = await c.wait_message("осталось 0 мест — лист ожидания")
     assert not any("Записаться" in text for text in full.buttons)
     await c.press("Лист ожидания")
     await fill_profile(c, "Клара Цеткина", "Союз НКО", "+7 912 555-03-03")

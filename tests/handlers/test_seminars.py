@@ -92,7 +92,7 @@ async def test_list_shows_dates_plurals_and_pages(
 
     await feed(app, updates.message(user, "/seminars"))
     [listing] = session.of_type(SendMessage)
-    assert "мест нет — лист ожидания" in listing.text
+    assert "осталось 0 мест — лист ожидания" in listing.text
     assert "осталось 3 места" in listing.text
     assert past.title not in listing.text
     titles = list(buttons(listing.reply_markup))
@@ -204,7 +204,7 @@ async def test_waitlist_cancel_and_promotion_notice(
     await feed(app, updates.callback(a, f"sem:reg:{s.id}"))
     assert "Вы записаны" in session.texts(10)[-1]
     await feed(app, updates.message(b, f"/start seminar_{s.id}"))
-    assert "мест нет — лист ожидания" in session.texts(11)[-1]
+    assert "осталось 0 мест — лист ожидания" in session.texts(11)[-1]
     await feed(app, updates.callback(b, button(session, 11, "Лист ожидания")))
     assert "место в очереди: 1" in session.texts(11)[-1]
     await feed(app, updates.callback(english, f"sem:reg:{s.id}"))

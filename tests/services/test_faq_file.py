@@ -186,6 +186,16 @@ def test_question_must_be_text(tmp_path: Path) -> None:
     assert message.endswith("'question' must be a string, got a number")
 
 
+def test_an_answer_longer_than_one_message_is_refused(tmp_path: Path) -> None:
+    fits = "- {id: x, question: q, answer: " + "а" * 3900 + "}"
+    assert load_faq_file(write(tmp_path, fits))[0].answer == "а" * 3900
+    message = load_error(tmp_path, "- {id: x, question: q, answer: " + "а" * 3901 + "}")
+    assert message.endswith(
+        "entry #1 (id 'x'): 'answer' is too long (3901 characters); "
+        "at most 3900 fit in one Telegram message"
+    )
+
+
 def test_unknown_language(tmp_path: Path) -> None:
     message = load_error(tmp_path, "- {id: x, lang: de, question: q, answer: a}")
     assert message.endswith("entry #1 (id 'x'): 'lang' must be 'ru' or 'en', got 'de'")

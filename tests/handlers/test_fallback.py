@@ -1,4 +1,4 @@
-"""Failures and forged buttons: one answer per button press, with a useful text."""
+"""Last resorts: a failing or forged button gets one useful answer, a sticker gets a hint."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import Chat, Location, Message, Update
 
 from bot.app import App
 from storage.repositories import Repositories
@@ -51,3 +52,21 @@ async def test_ids_beyond_sqlite_integers_are_out_of_date_buttons(
 
     [answer] = session.of_type(AnswerCallbackQuery)
     assert answer.text is not None and "устарела" in answer.text
+
+
+async def test_a_non_text_message_outside_dialogs_gets_a_hint(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    user = updates.tg_user(1001, language_code="en")
+    message = Message(
+        message_id=5,
+        date=datetime.now(UTC),
+        chat=Chat(id=user.id, type="private"),
+        from_user=user,
+        location=Location(latitude=57.15, longitude=65.53),
+    )
+    await feed(app, Update(update_id=1, message=message))
+
+    assert session.texts(1001) == [
+        "I can only read text. Please type your question in words, or see the commands: /help."
+    ]
