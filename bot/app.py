@@ -49,7 +49,7 @@ from storage.repositories import Repositories
 log = logging.getLogger(__name__)
 
 # More than this many updates from one user within the window are dropped (admins exempt).
-FLOOD_LIMIT = 30
+FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
 
 

@@ -44,7 +44,7 @@ async def test_faq_and_questions_story(fake_api: FakeBotAPI, run_bot: RunBot) ->
     await anna.wait_message("Вопрос №1 отправлен")
     dog = await staff.wait_message("с собакой")
     assert "Анна Петрова" in (dog.text or "") and "@anna_p" in (dog.text or "")
-    assert dog.buttons == ["Ответить"]
+    assert dog.buttons == ["Ответить / Answer"]
 
     # /ask: user text in the staff message arrives as visible characters.
     await boris.send("/ask")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.methods import SendMessage
 
-from bot.app import App
+from bot.app import FLOOD_LIMIT, App
 from bot.throttling import FloodGate
 from tests.handlers.conftest import ADMIN_ID
 from tests.handlers.rig import RecordingSession, UpdateFactory, feed
@@ -42,10 +42,10 @@ async def test_flood_is_dropped_with_one_notice(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     user = updates.tg_user(77)
-    for _ in range(35):
+    for _ in range(FLOOD_LIMIT + 5):
         await feed(app, updates.message(user, "/help"))
     texts = session.texts(77)
-    assert len(texts) == 31
+    assert len(texts) == FLOOD_LIMIT + 1
     assert texts.count(texts[-1]) == 1 and "Слишком много" in texts[-1]
 
 
@@ -53,6 +53,6 @@ async def test_admins_are_exempt(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     admin = updates.tg_user(ADMIN_ID)
-    for _ in range(35):
+    for _ in range(FLOOD_LIMIT + 5):
         await feed(app, updates.message(admin, "/help"))
-    assert len(session.of_type(SendMessage)) == 35
+    assert len(session.of_type(SendMessage)) == FLOOD_LIMIT + 5
