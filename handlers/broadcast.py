@@ -202,33 +202,56 @@ async def audience_chosen(
 
 
 async def message_received(
-    message: Message, state: FSMContext, tr: Tr, repos: Repositories, broadcasts: BroadcastService
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    tr: Tr,
+    repos: Repositories,
+    broadcasts: BroadcastService,
 ) -> None:
     data = await state.get_data()
     audience = Audience(data["audience"])
     seminar_id: int | None = data["seminar_id"]
+    # The preview carries the buttons, so whoever sees the preview can press Send on it;
+    # the note with the audience follows and later becomes the progress message.
     try:
-        await message.copy_to(message.chat.id)
+        preview = await message.copy_to(message.chat.id, reply_markup=confirm_keyboard(tr))
     except TelegramBadRequest:
         await message.answer(tr("broadcast.cannot_copy"))
         return
+    await _drop_buttons(bot, message.chat.id, data.get("preview_message_id"))
     seminar = await repos.seminars.get(seminar_id) if seminar_id is not None else None
     count = await broadcasts.count(audience, seminar_id)
-    await state.update_data(source_chat_id=message.chat.id, source_message_id=message.message_id)
-    await state.set_state(BroadcastDialog.confirm)
-    await message.answer(
+    note = await message.answer(
         tr(
             "broadcast.preview",
             audience=audience_name(tr, audience, seminar),
             recipients=tr("broadcast.recipients", count=count),
-        ),
-        reply_markup=confirm_keyboard(tr),
+        )
     )
+    await state.update_data(
+        source_chat_id=message.chat.id,
+        source_message_id=message.message_id,
+        preview_message_id=preview.message_id,
+        note_message_id=note.message_id,
+    )
+    await state.set_state(BroadcastDialog.confirm)
+
+
+async def _drop_buttons(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """Take Send/Cancel off a preview that was replaced or answered."""
+    if message_id is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+    except TelegramBadRequest as exc:
+        log.info("preview %s keeps its buttons: %s", message_id, exc.message)
 
 
 async def send_confirmed(
     query: CallbackQuery,
     state: FSMContext,
+    bot: Bot,
     tr: Tr,
     broadcasts: BroadcastService,
     callback_answer: CallbackAnswer,
@@ -241,23 +264,33 @@ async def send_confirmed(
         callback_answer.show_alert = True
         return
     await state.clear()
+    chat_id = query.message.chat.id
+    await _drop_buttons(bot, chat_id, data["preview_message_id"])
     broadcast = await broadcasts.launch(
         created_by=query.from_user.id,
         audience=Audience(data["audience"]),
         seminar_id=data["seminar_id"],
         source_chat_id=data["source_chat_id"],
         source_message_id=data["source_message_id"],
-        progress_chat_id=query.message.chat.id,
-        progress_message_id=query.message.message_id,
+        progress_chat_id=chat_id,
+        progress_message_id=data["note_message_id"],
     )
     if broadcast is None:
         callback_answer.text = tr("broadcast.already_started")
 
 
-async def cancel_pressed(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:
+async def cancel_pressed(query: CallbackQuery, state: FSMContext, bot: Bot, tr: Tr) -> None:
+    data = await state.get_data()
     await state.clear()
     if isinstance(query.message, Message):
-        await query.message.edit_text(tr("broadcast.cancelled"))
+        await _drop_buttons(bot, query.message.chat.id, query.message.message_id)
+        note_id = data.get("note_message_id")
+        if note_id is None:
+            await query.message.answer(tr("broadcast.cancelled"))
+        else:
+            await bot.edit_message_text(
+                text=tr("broadcast.cancelled"), chat_id=query.message.chat.id, message_id=note_id
+            )
 
 
 async def stop_pressed(

@@ -5,7 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from aiogram.methods import AnswerCallbackQuery, CopyMessage, EditMessageText, SendMessage
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    CopyMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+)
 from aiogram.types import InlineKeyboardMarkup, PhotoSize, Update
 
 from bot.app import App
@@ -16,10 +22,14 @@ from tests.handlers.rig import RecordingSession, UpdateFactory, feed
 
 
 def buttons(session: RecordingSession) -> dict[str, str]:
-    """Text → callback data of the inline buttons of the last message sent."""
-    markup = session.of_type(SendMessage)[-1].reply_markup
-    assert isinstance(markup, InlineKeyboardMarkup)
-    return {b.text: str(b.callback_data) for row in markup.inline_keyboard for b in row}
+    """Text → callback data of the inline buttons of the last message sent with some."""
+    sent = session.of_type(SendMessage) + session.of_type(CopyMessage)
+    markups = [
+        call.reply_markup
+        for call in session.calls
+        if call in sent and isinstance(call.reply_markup, InlineKeyboardMarkup)
+    ]
+    return {b.text: str(b.callback_data) for row in markups[-1].inline_keyboard for b in row}
 
 
 async def seed(app: App, updates: UpdateFactory, ids: range) -> None:
@@ -56,11 +66,12 @@ async def test_broadcast_to_everyone_end_to_end(
     assert "5 человек" in session.texts(ADMIN_ID)[-1]  # four participants and the admin
     confirm = buttons(session)
     assert list(confirm) == ["Отправить", "Отмена"]
+    assert preview.reply_markup is not None  # the buttons are on the preview itself
 
     session.calls.clear()
     double_press = [updates.callback(admin, confirm["Отправить"], message_id=60) for _ in "12"]
     await asyncio.gather(*(feed(app, press) for press in double_press))
-    [broadcast_row] = await app.db.fetch_all("SELECT id FROM broadcasts")
+    [broadcast_row] = await app.db.fetch_all("SELECT id, progress_message_id FROM broadcasts")
     await app.broadcasts.join(broadcast_row["id"])
 
     copies = session.of_type(CopyMessage)
@@ -68,8 +79,10 @@ async def test_broadcast_to_everyone_end_to_end(
     assert {(c.from_chat_id, c.message_id) for c in copies} == {
         (ADMIN_ID, announcement.message.message_id)
     }
+    [unbuttoned] = session.of_type(EditMessageReplyMarkup)
+    assert unbuttoned.reply_markup is None
     edits = session.of_type(EditMessageText)
-    assert edits[0].message_id == 60
+    assert edits[0].message_id == broadcast_row["progress_message_id"]
     assert edits[0].text == f"Рассылка №{broadcast_row['id']}: отправлено 0 из 5"
     stop = edits[0].reply_markup.inline_keyboard[0][0]
     assert stop.text == "Остановить" and stop.callback_data.startswith("adm")
