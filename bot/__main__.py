@@ -46,7 +46,7 @@ def main(argv: list[str]) -> int:
     app = build_app(settings)
     try:
         asyncio.run(run_webhook(app) if settings.webhook_url else run_polling(app))
-    except FaqFileError as exc:
+    except (FaqFileError, SettingsError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except TelegramUnauthorizedError:

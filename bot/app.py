@@ -6,6 +6,7 @@ Tests build the same app with test settings; `run` is what `python -m bot` does.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -36,7 +37,7 @@ from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.sender import Sender
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
@@ -181,11 +182,20 @@ async def on_shutdown(app: App) -> None:
 
 
 async def prepare(app: App) -> None:
-    """Before any update: the database, migrated, and the FAQ file imported into it.
+    """Before any update: the token checked, the database migrated, the FAQ file imported.
 
-    Raises `FaqFileError` for an invalid FAQ file; the caller stops start-up.
+    Raises `SettingsError` for a database file that cannot be opened and `FaqFileError` for
+    an invalid FAQ file; a refused token or an unreachable server raises aiogram's error.
+    The caller stops start-up.
     """
-    await app.db.connect()
+    # The token first: a refused token then costs one line on stderr and nothing else.
+    await app.bot.me()
+    try:
+        await app.db.connect()
+    except (OSError, sqlite3.Error) as exc:
+        raise SettingsError(
+            f"Invalid setting: DATABASE_PATH {app.settings.database_path} cannot be used: {exc}"
+        ) from None
     await app.faq.import_file(app.settings.faq_path)
 
 

@@ -12,8 +12,11 @@ import signal
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+
+from bot.settings import SettingsError
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -50,9 +53,22 @@ async def serve_webhook(app: App) -> None:
     setup_application(web_app, dispatcher, bot=app.bot)
 
     runner = web.AppRunner(web_app, handle_signals=False)
-    await runner.setup()
+    try:
+        await runner.setup()
+    except TelegramBadRequest as exc:
+        await runner.cleanup()
+        raise SettingsError(
+            f"Invalid setting: WEBHOOK_URL was refused by the Bot API server: {exc.message}"
+        ) from None
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise SettingsError(
+            f"Invalid setting: WEBHOOK_HOST/WEBHOOK_PORT: cannot listen on"
+            f" {settings.webhook_host}:{settings.webhook_port} ({exc.strerror or exc})"
+        ) from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -79,18 +79,18 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        # WAL lets a backup or a reader run beside the bot; secure_delete overwrites
-        # deleted personal data instead of leaving it in free pages.
-        for pragma in (
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 5000",
-            "PRAGMA secure_delete = ON",
-        ):
-            await conn.execute(pragma)
-        self._conn = conn
         try:
+            # WAL lets a backup or a reader run beside the bot; secure_delete overwrites
+            # deleted personal data instead of leaving it in free pages.
+            for pragma in (
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
+                "PRAGMA busy_timeout = 5000",
+                "PRAGMA secure_delete = ON",
+            ):
+                await conn.execute(pragma)
+            self._conn = conn
             await self._migrate()
         except BaseException:
             self._conn = None

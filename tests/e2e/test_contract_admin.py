@@ -8,9 +8,11 @@ HTML-like and over-long text, non-admins replaying admins' buttons, garbage ids.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
+import socket
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -19,10 +21,11 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from bot.settings import Settings
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
-from tests.e2e.conftest import BOT_USERNAME, RunBot
+from tests.e2e.conftest import BOT_USERNAME, REPO_ROOT, RunBot, RunBotOnce
 from tests.fakeapi import FakeBotAPI
 from tests.fakeapi.state import BotMessage
 from tests.fakeapi.users import FakeUser
@@ -544,3 +547,45 @@ async def test_broadcasts_audiences_failures_stop_and_questions_to_admins(
         r for r in fake_api.rejected if not r.injected and r.params.get("chat_id") != str(gone)
     ]
     assert unexpected == []
+
+
+def test_env_example_lists_every_setting() -> None:
+    example = (REPO_ROOT / ".env.example").read_text(encoding="utf-8")
+    listed = re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE)
+    assert sorted(listed) == sorted(name.upper() for name in Settings.model_fields)
+    for name in listed:  # each with a comment just above it (or above its group)
+        block = example.split(f"\n{name}=")[0].rstrip().split("\n\n")[-1]
+        assert "#" in block, name
+
+
+async def test_each_bad_setting_exits_2_with_one_line_naming_it(
+    fake_api: FakeBotAPI, run_bot_once: RunBotOnce, tmp_path: Path
+) -> None:
+    not_a_folder = tmp_path / "plain-file"
+    not_a_folder.write_text("x")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        webhook = {
+            "WEBHOOK_URL": "https://example.org/hook",
+            "WEBHOOK_SECRET": "s3cret",
+            "WEBHOOK_HOST": "127.0.0.1",
+        }
+        cases: list[tuple[str, dict[str, str | None]]] = [
+            ("BOT_TOKEN", {"BOT_TOKEN": None}),
+            ("BOT_TOKEN", {"BOT_TOKEN": "999:refused-by-the-server"}),
+            ("ADMIN_IDS", {"ADMIN_IDS": "12, boss"}),
+            ("REMINDER_OFFSETS", {"REMINDER_OFFSETS": "24h,soon"}),
+            ("DATABASE_PATH", {"DATABASE_PATH": str(not_a_folder / "bot.sqlite3")}),
+            ("WEBHOOK_SECRET", {**webhook, "WEBHOOK_SECRET": "not allowed!"}),
+            ("WEBHOOK_PORT", {**webhook, "WEBHOOK_PORT": str(busy.getsockname()[1])}),
+        ]
+        results = await asyncio.gather(
+            *(run_bot_once(env={"LOG_LEVEL": "INFO", **env}, timeout=60) for _, env in cases)
+        )
+    for (name, env), (code, _out, err) in zip(cases, results, strict=True):
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert code == 2 and "Traceback" not in err, (name, env, err)
+        assert name in lines[-1] and lines[-1].startswith("Invalid setting"), (name, env, err)
+        if name != "WEBHOOK_PORT":  # found only once the bot is up and listening
+            assert len(lines) == 1, (name, env, err)
