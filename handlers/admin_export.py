@@ -24,7 +24,6 @@ from storage.repositories import Repositories
 # How far back the button list reaches: seminars just held are the ones exported most.
 RECENT_WINDOW = timedelta(days=60)
 BUTTON_LIMIT = 40
-TITLE_IN_BUTTON = 40
 # A document caption holds 1024 characters.
 TITLE_IN_CAPTION = 300
 _ID_ARG = re.compile(r"^[#№]?\s*(\d{1,18})$")
@@ -42,9 +41,9 @@ class ExportAllCb(CallbackData, prefix="adm_expall"):
 def seminar_keyboard(seminars: list[Seminar], tr: Tr, settings: Settings) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for seminar in seminars:
-        # Button texts are plain text, not HTML, so the title goes in unescaped.
-        title = shorten(seminar.title, TITLE_IN_BUTTON)
-        text = f"{format_datetime(seminar.starts_at, settings.timezone, tr)} · {title}"
+        # Plain text, not HTML, so the title goes in unescaped; and whole, as in the other
+        # seminar pickers, so the button is found by the seminar's title.
+        text = f"{format_datetime(seminar.starts_at, settings.timezone, tr)} · {seminar.title}"
         if seminar.is_cancelled:
             text += f" {tr('export.cancelled_mark')}"
         builder.button(text=text, callback_data=ExportCb(seminar_id=seminar.id))

@@ -166,12 +166,12 @@ async def new_seminar_step(
             created_by=None,
             created_at=clock(),
         )
-        await message.answer(tr("admin_seminars.new.preview"))
+        # One message: whoever reads the reply to the last step finds the Publish button on it.
+        card = render_seminar_card(
+            preview, tr, settings.timezone, seats_left=draft.capacity, now=clock()
+        )
         await message.answer(
-            render_seminar_card(
-                preview, tr, settings.timezone, seats_left=draft.capacity, now=clock()
-            ),
-            reply_markup=_preview_keyboard(tr),
+            f"{tr('admin_seminars.new.preview')}\n\n{card}", reply_markup=_preview_keyboard(tr)
         )
         return
     await message.answer(tr(step.next_prompt, zone=settings.timezone.key))
