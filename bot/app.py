@@ -18,6 +18,7 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
@@ -49,6 +50,8 @@ from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
+# On SIGTERM, notices already under way get this long to finish.
+BACKGROUND_DRAIN_SECONDS = 10.0
 # More than this many updates from one user within the window are dropped (admins exempt).
 FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
@@ -69,6 +72,7 @@ class App:
     notifier: ParticipantNotifier
     faq: FaqService
     questions: QuestionService
+    background: BackgroundTasks
     clock: Clock = field(default=utc_now)
 
 
@@ -107,6 +111,7 @@ def build_app(
     registration.on_promotion(notifier.promoted)
     faq = FaqService(db, clock)
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
+    background = BackgroundTasks()
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -123,6 +128,7 @@ def build_app(
         notifier=notifier,
         faq=faq,
         questions=questions,
+        background=background,
         clock=clock,
         db=db,
     )
@@ -150,6 +156,7 @@ def build_app(
         notifier=notifier,
         faq=faq,
         questions=questions,
+        background=background,
         clock=clock,
     )
 
@@ -175,6 +182,7 @@ async def on_startup(app: App) -> None:
 
 
 async def on_shutdown(app: App) -> None:
+    await app.background.drain(BACKGROUND_DRAIN_SECONDS)
     await app.broadcasts.shutdown()
     if app.scheduler.running:
         app.scheduler.shutdown(wait=False)

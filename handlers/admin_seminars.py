@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.formatting import format_datetime
 from bot.i18n import Html, Tr, Translator
@@ -348,6 +349,7 @@ async def edit_value(
     sender: Sender,
     translator: Translator,
     reminders: SeminarReminders,
+    background: BackgroundTasks,
 ) -> None:
     data = await state.get_data()
     which = SeminarField(data["field"])
@@ -383,7 +385,10 @@ async def edit_value(
     if which is SeminarField.STARTS_AT:
         await reminders.schedule_seminar(result.after)
     if which in ANNOUNCED_FIELDS:
-        await announce_change(db, sender, translator, settings.timezone, result)
+        background.spawn(
+            announce_change(db, sender, translator, settings.timezone, result),
+            f"seminar-{result.after.id}-change-notices",
+        )
 
 
 # --- /cancel_seminar -----------------------------------------------------------------------
@@ -455,6 +460,7 @@ async def cancel_confirmed(
     sender: Sender,
     translator: Translator,
     reminders: SeminarReminders,
+    background: BackgroundTasks,
     callback_answer: CallbackAnswer,
 ) -> None:
     result = await cancel_seminar(db, clock, callback_data.seminar_id)
@@ -471,7 +477,10 @@ async def cancel_confirmed(
         await query.message.answer(
             tr("admin_seminars.cancel.done", title=result.seminar.title, count=len(result.audience))
         )
-    await announce_cancellation(db, sender, translator, settings.timezone, result)
+    background.spawn(
+        announce_cancellation(db, sender, translator, settings.timezone, result),
+        f"seminar-{result.seminar.id}-cancel-notices",
+    )
 
 
 async def cancel_kept(query: CallbackQuery, tr: Tr) -> None:

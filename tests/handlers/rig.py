@@ -136,4 +136,6 @@ class UpdateFactory:
 
 
 async def feed(app: App, update: Update) -> None:
+    """Handle the update, including the notices its handler left running in the background."""
     await app.dispatcher.feed_update(app.bot, update)
+    await app.background.drain()
