@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, shorten
 from bot.i18n import Tr
 from bot.services.questions import (
     MAX_ANSWER_LENGTH,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from bot.services.questions import QuestionService
 
 LIST_LIMIT = 10  # /questions shows this many of the oldest, one message each
+LIST_EXCERPT = 200  # characters of each question in the /questions overview
 
 
 class AskCb(CallbackData, prefix="ask"):
@@ -325,10 +326,16 @@ async def list_questions(message: Message, tr: Tr, questions: QuestionService) -
     if not shown:
         await message.answer(tr("questions.list_empty"))
         return
-    header: str = tr("questions.list_header", count=total)
+    # One overview message first, so the whole list is readable at a glance; then each
+    # question as its own staff message, which an organiser can answer by replying.
+    lines = [tr("questions.list_header", count=total), ""]
+    lines += [
+        tr("questions.list_item", number=q.id, excerpt=shorten(q.text, LIST_EXCERPT)) for q in shown
+    ]
     if total > len(shown):
-        header += " " + tr("questions.list_more", shown=len(shown))
-    await message.answer(header)
+        lines += ["", tr("questions.list_more", shown=len(shown))]
+    lines += ["", tr("questions.list_tail")]
+    await message.answer("\n".join(lines))
     for question in shown:
         await questions.post(question, message.chat.id, tr.lang)
 
