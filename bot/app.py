@@ -30,6 +30,7 @@ from bot.middlewares import (
     UserContextMiddleware,
 )
 from bot.response_models import keep_response_models_alive
+from bot.retry_after import RetryAfterMiddleware
 from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
 from bot.services.notifications import ParticipantNotifier
@@ -97,6 +98,7 @@ def build_app(
     translator = Translator.load()
     scheduler = AsyncIOScheduler(timezone="UTC")
     pacer = SendPacer(settings.broadcast_rate)
+    bot.session.middleware(RetryAfterMiddleware(pacer))
 
     async def mark_unreachable(user_id: int) -> None:
         await Repositories(db).users.mark_inactive(user_id)

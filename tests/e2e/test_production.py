@@ -64,3 +64,16 @@ async def test_backup_command_copies_the_database(
         assert conn.execute("SELECT id FROM users").fetchall() == [(1001,)]
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert await bot.stop() == 0
+
+
+async def test_replies_wait_out_a_429(fake_api: FakeBotAPI, run_bot: RunBot) -> None:
+    anna = fake_api.user(1001, "Анна", language_code="ru")
+    await run_bot()
+    fake_api.fail_next(
+        "sendMessage", 429, "Too Many Requests: retry after 1", times=2, retry_after=1
+    )
+    await anna.send("/start")
+    greeting = await anna.wait_message("Здравствуйте", timeout=15)
+    assert greeting.buttons
+    assert len([r for r in fake_api.rejected if r.method == "sendMessage"]) == 2
+    fake_api.assert_no_rejections()
