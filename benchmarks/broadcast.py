@@ -75,10 +75,13 @@ async def run(recipients: int, rate: float, server_limit: float) -> BroadcastFig
             await admin.press("Всем", message_id=menu.message_id)
             await admin.wait_edit(menu.message_id, "Отправьте сообщение")
             source_id = await admin.send("Benchmark announcement")
-            confirm = await admin.wait_message("Отправить?")
+            # The preview (a copy of the announcement) carries the Send button.
+            preview = await admin.wait_message(
+                "Benchmark announcement", predicate=lambda m: bool(m.buttons)
+            )
             limited_before = api.count_429
             started = time.monotonic()
-            await admin.press("Отправить", message_id=confirm.message_id)
+            await admin.press("Отправить", message_id=preview.message_id)
             await admin.wait_message("Доставлено", timeout=recipients / rate * 3 + 60)
             elapsed = time.monotonic() - started
         finally:
