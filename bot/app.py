@@ -39,6 +39,7 @@ from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.sender import Sender
+from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
 from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
@@ -47,7 +48,6 @@ from handlers.broadcast import BroadcastBoard
 from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
-from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +100,8 @@ def build_app(
     pacer = SendPacer(settings.broadcast_rate)
     bot.session.middleware(RetryAfterMiddleware(pacer))
 
-    async def mark_unreachable(user_id: int) -> None:
-        await Repositories(db).users.mark_inactive(user_id)
-
-    sender = Sender(bot, pacer, on_unreachable=mark_unreachable)
+    users = UserDirectory(db, clock)
+    sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
     registration = RegistrationService(db, clock)
     reminders = ReminderService(
         db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
@@ -131,11 +129,12 @@ def build_app(
         faq=faq,
         questions=questions,
         background=background,
+        users=users,
         clock=clock,
         db=db,
     )
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
-    dispatcher.update.outer_middleware(UserContextMiddleware(db, translator, settings, clock))
+    dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
     dispatcher.update.outer_middleware(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )

@@ -14,8 +14,8 @@ from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
-from bot.clock import Clock
 from bot.i18n import Tr, Translator, pick_language
+from bot.services.users import TelegramIdentity, UserDirectory
 from bot.settings import Settings
 from storage.database import Database
 from storage.repositories import Repositories
@@ -74,12 +74,12 @@ class UserContextMiddleware(BaseMiddleware):
     """Records who wrote and hands handlers `user`, `repos`, `tr`, `is_admin`."""
 
     def __init__(
-        self, db: Database, translator: Translator, settings: Settings, clock: Clock
+        self, db: Database, users: UserDirectory, translator: Translator, settings: Settings
     ) -> None:
         self._db = db
+        self._users = users
         self._translator = translator
         self._settings = settings
-        self._clock = clock
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         repos = Repositories(self._db)
@@ -90,13 +90,14 @@ class UserContextMiddleware(BaseMiddleware):
             data["is_admin"] = False
             data["tr"] = self._translator.for_language(pick_language(None, None))
             return await handler(event, data)
-        user = await repos.users.record_seen(
+        user = await self._users.seen(
             from_user.id,
-            from_user.first_name,
-            from_user.last_name,
-            from_user.username,
-            from_user.language_code,
-            self._clock(),
+            TelegramIdentity(
+                from_user.first_name,
+                from_user.last_name,
+                from_user.username,
+                from_user.language_code,
+            ),
         )
         data["user"] = user
         data["is_admin"] = self._settings.is_admin(user.id)

@@ -10,9 +10,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKey
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Tr, Translator
+from bot.services.users import UserDirectory
 from handlers.menu import MenuCb, main_menu
 from storage.models import User
-from storage.repositories import Repositories
 
 
 class LanguageCb(CallbackData, prefix="lang"):
@@ -53,11 +53,11 @@ async def language_menu(query: CallbackQuery, tr: Tr) -> None:
 async def language_chosen(
     query: CallbackQuery,
     callback_data: LanguageCb,
-    repos: Repositories,
+    users: UserDirectory,
     user: User,
     translator: Translator,
 ) -> None:
-    await repos.users.set_language(user.id, callback_data.code)
+    await users.set_language(user.id, callback_data.code)
     tr = translator.for_language(callback_data.code)
     if isinstance(query.message, Message):
         await query.message.edit_text(tr("language.changed"))

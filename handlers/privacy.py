@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.i18n import Tr
 from bot.services.privacy import forget_user
 from bot.services.registration import RegistrationService
+from bot.services.users import UserDirectory
 from storage.database import Database
 from storage.models import User
 
@@ -42,8 +43,10 @@ async def forget(
     registration: RegistrationService,
     clock: Clock,
     state: FSMContext,
+    users: UserDirectory,
 ) -> None:
     result = await forget_user(db, registration, user.id, clock)
+    users.forget(user.id)
     # The stored dialog rows are gone; clearing through the storage drops its cache too.
     await state.clear()
     lines = [tr("privacy.done"), ""]
