@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, Filter
+from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -344,12 +344,16 @@ def create_router() -> Router:
     router = Router(name="questions")
     # A reply to a question's staff message is an answer, whatever dialog is open.
     router.message.register(answer_by_reply, RepliesToQuestion())
-    router.message.register(answer_typed, AnswerStates.answer, HAS_TEXT, NOT_COMMAND)
-    router.message.register(answer_not_text, AnswerStates.answer, NO_TEXT)
+    router.message.register(answer_typed, StateFilter(AnswerStates.answer), HAS_TEXT, NOT_COMMAND)
+    router.message.register(answer_not_text, StateFilter(AnswerStates.answer), NO_TEXT)
     router.message.register(ask_command, Command("ask"), PRIVATE_CHAT)
     router.message.register(ask_in_group, Command("ask"))
-    router.message.register(question_text, AskStates.question, PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
-    router.message.register(question_not_text, AskStates.question, PRIVATE_CHAT, NO_TEXT)
+    router.message.register(
+        question_text, StateFilter(AskStates.question), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND
+    )
+    router.message.register(
+        question_not_text, StateFilter(AskStates.question), PRIVATE_CHAT, NO_TEXT
+    )
     router.message.register(list_questions, Command("questions"), IsAdmin())
     router.callback_query.register(ask_menu, MenuCb.filter(F.action == "ask"))
     router.callback_query.register(ask_typed, AskCb.filter())

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -467,7 +467,7 @@ class _LanguageIndex:
             owner = self._phrase_owner[phrase]
             best_phrase[owner] = max(best_phrase.get(owner, 0.0), f_score)
 
-        similarity = self._similarity(tokens, slots)
+        similarity = self._similarity(tokens, slots, cover.keys())
         scored: list[_Scored] = []
         for position, row in cover.items():
             coverage = sum(row) / query_weight
@@ -491,21 +491,26 @@ class _LanguageIndex:
         scored.sort(key=lambda item: (round(item.confidence, 2), item.bm25), reverse=True)
         return scored
 
-    def _similarity(self, tokens: list[str], slots: list[_Slot]) -> dict[int, float]:
-        """Best whole-string similarity (0..1) of the query to each entry's phrases.
+    def _similarity(
+        self, tokens: list[str], slots: list[_Slot], candidates: Collection[int]
+    ) -> dict[int, float]:
+        """Best whole-string similarity (0..1) of the query to each candidate's phrases.
 
         Computed on stems (word forms do not matter) and on surface words (they tell
         "записан" from "записаться"), and only the part above a floor counts:
-        token_set_ratio gives 30–50 to unrelated strings of similar letters.
+        token_set_ratio gives 30–50 to unrelated strings of similar letters. Only
+        entries that share a word with the query are scored, so only their phrases
+        are compared: that keeps the search at a fraction of a millisecond.
         """
         stem_query = " ".join(
             max(slot.candidates, key=slot.candidates.__getitem__) if slot.candidates else "?"
             for slot in slots
         )
         best: dict[int, float] = {}
+        wanted = [i for i, owner in enumerate(self._phrase_owner) if owner in candidates]
         for query, phrases in (
-            (stem_query, self._stem_phrases),
-            (" ".join(tokens), self._surface_phrases),
+            (stem_query, {i: self._stem_phrases[i] for i in wanted}),
+            (" ".join(tokens), {i: self._surface_phrases[i] for i in wanted}),
         ):
             for _, ratio, phrase in process.extract(
                 query,
