@@ -12,6 +12,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.commands import ADMIN_ONLY_COMMANDS
 from bot.i18n import Tr
+from handlers.alerts import alert
 from handlers.filters import ADMIN_BUTTON, IsAdmin
 
 
@@ -20,8 +21,7 @@ async def refuse_command(message: Message, tr: Tr) -> None:
 
 
 async def refuse_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = tr("errors.admin_only")
-    callback_answer.show_alert = True
+    alert(callback_answer, tr("errors.admin_only"))
 
 
 def create_router() -> Router:

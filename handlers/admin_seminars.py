@@ -44,6 +44,7 @@ from bot.services.seminar_admin import (
 )
 from bot.services.sender import Sender
 from bot.settings import Settings
+from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
 from handlers.seminar_views import render_seminar_card
 from storage.database import Database
@@ -284,8 +285,7 @@ async def edit_choose_field(
 ) -> None:
     seminar = await _editable(repos, callback_data.seminar_id, clock)
     if seminar is None:
-        callback_answer.text = tr("admin_seminars.pick.seminar_gone")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("admin_seminars.pick.seminar_gone"))
         return
     builder = InlineKeyboardBuilder()
     for which in SeminarField:
@@ -314,8 +314,7 @@ async def edit_ask_value(
     seminar = await _editable(repos, callback_data.seminar_id, clock)
     which = callback_data.field
     if seminar is None or which is None:
-        callback_answer.text = tr("admin_seminars.pick.seminar_gone")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("admin_seminars.pick.seminar_gone"))
         return
     await state.set_state(EditSeminar.value)
     await state.set_data({"seminar_id": seminar.id, "field": which.value})
@@ -425,8 +424,7 @@ async def cancel_ask(
 ) -> None:
     seminar = await _editable(repos, callback_data.seminar_id, clock)
     if seminar is None:
-        callback_answer.text = tr("admin_seminars.pick.seminar_gone")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("admin_seminars.pick.seminar_gone"))
         return
     counts = await repos.registrations.counts(seminar.id)
     builder = InlineKeyboardBuilder()
@@ -469,8 +467,7 @@ async def cancel_confirmed(
             CancelSeminarOutcome.ALREADY_CANCELLED: "admin_seminars.cancel.already",
             CancelSeminarOutcome.STARTED: "admin_seminars.cancel.started",
         }.get(result.outcome, "admin_seminars.pick.seminar_gone")
-        callback_answer.text = tr(key)
-        callback_answer.show_alert = True
+        alert(callback_answer, tr(key))
         return
     await reminders.drop_seminar(result.seminar.id)
     if isinstance(query.message, Message):

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.i18n import Tr, Translator, pick_language
 from bot.services.broadcasts import BroadcastService
 from bot.services.sender import Sender
+from handlers.alerts import alert
 from handlers.filters import NOT_COMMAND, IsAdmin, RowId
 from storage.database import Database
 from storage.models import Audience, Broadcast, BroadcastStatus, BroadcastTally, Seminar
@@ -185,13 +186,11 @@ async def audience_chosen(
     if callback_data.audience is not Audience.ALL:
         seminar = await repos.seminars.get(callback_data.seminar_id)
         if seminar is None or seminar.is_cancelled:
-            callback_answer.text = tr("errors.expired_button")
-            callback_answer.show_alert = True
+            alert(callback_answer, tr("errors.expired_button"))
             return
     seminar_id = seminar.id if seminar else None
     if await broadcasts.count(callback_data.audience, seminar_id) == 0:
-        callback_answer.text = tr("broadcast.audience_empty")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("broadcast.audience_empty"))
         return
     await state.set_state(BroadcastDialog.message)
     await state.set_data({"audience": callback_data.audience.value, "seminar_id": seminar_id})
@@ -260,8 +259,7 @@ async def send_confirmed(
     if await state.get_state() != BroadcastDialog.confirm.state or not isinstance(
         query.message, Message
     ):
-        callback_answer.text = tr("errors.expired_button")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("errors.expired_button"))
         return
     await state.clear()
     chat_id = query.message.chat.id

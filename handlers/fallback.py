@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Tr
+from handlers.alerts import alert
 from handlers.filters import IS_COMMAND, NO_TEXT, PRIVATE_CHAT
 
 
@@ -20,8 +21,7 @@ async def not_text(message: Message, tr: Tr) -> None:
 
 
 async def stale_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
-    callback_answer.text = tr("errors.expired_button")
-    callback_answer.show_alert = True
+    alert(callback_answer, tr("errors.expired_button"))
 
 
 def create_router() -> Router:

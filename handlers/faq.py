@@ -26,6 +26,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Tr
 from bot.services.faq_file import FaqEntry
 from bot.services.questions import clip
+from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
 from handlers.menu import MenuCb
 from handlers.questions import AskCb
@@ -139,8 +140,7 @@ async def faq_navigate(
                 # From a free-text reply: keep that answer, show this one below it.
                 await query.message.answer(render_entry(tr, entry), reply_markup=markup)
             return
-    callback_answer.text = tr("errors.expired_button")
-    callback_answer.show_alert = True
+    alert(callback_answer, tr("errors.expired_button"))
 
 
 # ---------------------------------------------------------------------- free text

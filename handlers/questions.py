@@ -29,6 +29,7 @@ from bot.services.questions import (
 )
 from bot.services.sender import Delivery
 from bot.settings import Settings
+from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from handlers.menu import MenuCb
 from storage.models import Question, User
@@ -250,17 +251,14 @@ async def answer_button(
     if not isinstance(query.message, Message):
         return
     if not is_organiser(query.message.chat.id, is_admin, settings):
-        callback_answer.text = tr("questions.not_organiser")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("questions.not_organiser"))
         return
     question = await questions.get(callback_data.question_id)
     if question is None:
-        callback_answer.text = tr("questions.not_found")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("questions.not_found"))
         return
     if question.is_answered:
-        callback_answer.text = await _already_answered_text(tr, question, questions, settings)
-        callback_answer.show_alert = True
+        alert(callback_answer, await _already_answered_text(tr, question, questions, settings))
         return
     await state.set_state(AnswerStates.answer)
     await state.set_data({"question_id": question.id})
@@ -303,8 +301,7 @@ async def add_to_faq(
     if not isinstance(query.message, Message):
         return
     if not is_organiser(query.message.chat.id, is_admin, settings):
-        callback_answer.text = tr("questions.not_organiser")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("questions.not_organiser"))
         return
     outcome = await questions.add_to_faq(callback_data.question_id)
     if outcome is AddToFaqOutcome.ADDED:

@@ -15,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Tr
 from bot.services.reminders import AnswerOutcome, render_reminder
 from bot.settings import Settings
+from handlers.alerts import alert
 from handlers.filters import RowId
 from storage.models import User
 
@@ -56,8 +57,7 @@ async def answer_reminder(
     attending = callback_data.action == "yes"
     result = await reminders.answer(user.id, callback_data.registration_id, attending)
     if result.outcome is AnswerOutcome.STALE or result.seminar is None:
-        callback_answer.text = tr("reminders.stale")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("reminders.stale"))
         return
     text = render_reminder(tr, result.seminar, settings)
     markup: InlineKeyboardMarkup | None = None

@@ -21,6 +21,7 @@ from bot.i18n import Tr
 from bot.services.calendar import ics_filename, seminar_ics
 from bot.services.registration import CancelOutcome, RegistrationService
 from bot.settings import Settings
+from handlers.alerts import alert
 from handlers.menu import MenuCb
 from handlers.profile import begin_profile
 from handlers.seminar_views import (
@@ -164,8 +165,7 @@ async def _seminar_or_alert(
 ) -> Seminar | None:
     seminar = await repos.seminars.get(seminar_id)
     if seminar is None:
-        callback_answer.text = tr("seminars.not_found")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("seminars.not_found"))
     return seminar
 
 
@@ -276,8 +276,7 @@ async def confirm_cancel(
 ) -> None:
     result = await registration.cancel(user.id, callback_data.id)
     if result.seminar is None or result.outcome is CancelOutcome.NOT_FOUND:
-        callback_answer.text = tr("seminars.not_found")
-        callback_answer.show_alert = True
+        alert(callback_answer, tr("seminars.not_found"))
         return
     title = result.seminar.title
     if result.outcome is CancelOutcome.NOT_REGISTERED:

@@ -1,0 +1,11 @@
+"""Answering a button press with a pop-up, through aiogram's CallbackAnswer."""
+
+from __future__ import annotations
+
+from aiogram.utils.callback_answer import CallbackAnswer
+
+
+def alert(callback_answer: CallbackAnswer, text: str) -> None:
+    """The press is answered once (by the middleware) with `text` as a pop-up."""
+    callback_answer.text = text
+    callback_answer.show_alert = True
