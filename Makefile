@@ -1,17 +1,29 @@
-# Two entry points: `make run` and `make test`. Both create .venv when it is missing.
+# Two entry points: `make run` and `make test`. Both create .venv when it is missing and
+# install exactly what requirements.lock pins (with hashes). After changing dependencies in
+# pyproject.toml, `make lock` regenerates requirements.lock (uv, keeping other pins).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck pytest backup clean
+.PHONY: run test lint typecheck pytest backup clean lock
 
-$(STAMP): pyproject.toml
+# `pip check` fails when pyproject.toml asks for a package the lock file lacks: run `make lock`.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	@touch $(STAMP)
+
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'uv>=0.5,<1'
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command 'make lock' --output-file $(LOCK)
 
 run: $(STAMP)
 	@if [ ! -f .env ]; then \
