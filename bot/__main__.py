@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from bot.app import build_app, run_polling, run_webhook
-from bot.logging_setup import setup_logging
+from bot.logging_setup import guard_output, setup_logging
 from bot.services.faq_file import FaqFileError
 from bot.settings import SettingsError, load_settings
 from storage.database import Database
@@ -27,12 +28,17 @@ async def _backup(database: Path, target: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    # Before anything can print: a token given in the environment is scrubbed already.
+    guard_output([os.environ.get("BOT_TOKEN", "")])
     try:
         settings = load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, [settings.bot_token.get_secret_value()])
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    setup_logging(settings.log_level, secrets)
     if argv[:1] == ["backup"]:
         if len(argv) != 2:
             print(USAGE, file=sys.stderr)

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    webhook_host: str = "0.0.0.0"
+    webhook_host: str = "127.0.0.1"  # behind a reverse proxy on the same machine
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
 

@@ -1,20 +1,28 @@
 """Webhook mode: an aiohttp server that takes updates Telegram POSTs to WEBHOOK_URL.
 
-Every request must carry WEBHOOK_SECRET in `X-Telegram-Bot-Api-Secret-Token`;
-aiogram's handler answers anything else with 401 and handles nothing.
+Every request must carry WEBHOOK_SECRET in `X-Telegram-Bot-Api-Secret-Token`; anything
+else gets 401 and is not read. An authenticated body that is not JSON, or not an
+Update, gets 400 and one log line with its size only (never its content). There is no
+access log: one line per request would let anyone who reaches the port fill the log.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
 import signal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.settings import SettingsError
 
@@ -24,8 +32,48 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
 def webhook_path(url: str) -> str:
     return urlsplit(url).path or "/"
+
+
+def secret_matches(header: str, secret: str) -> bool:
+    """Constant-time comparison that also takes a header with non-ASCII characters."""
+    return hmac.compare_digest(
+        header.encode("utf-8", "surrogateescape"), secret.encode("utf-8", "surrogateescape")
+    )
+
+
+class UpdateRequestHandler(SimpleRequestHandler):
+    """aiogram's handler with the checks above; updates are handled in the background."""
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: str) -> None:
+        super().__init__(dispatcher=dispatcher, bot=bot, secret_token=secret)
+        self._secret = secret
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        if not secret_matches(request.headers.get(SECRET_HEADER, ""), self._secret):
+            return web.Response(text="Unauthorized", status=401)
+        body = await request.read()
+        try:
+            raw: Any = json.loads(body)
+            update = Update.model_validate(raw, context={"bot": self.bot})
+        except (ValueError, ValidationError):
+            # ValidationError's text quotes the input: the body may be a user's message.
+            log.warning("webhook: refused a body of %d bytes that is not an Update", len(body))
+            return web.Response(text="Bad Request", status=400)
+        task = asyncio.create_task(self._feed(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return web.json_response({})
+
+    async def _feed(self, update: Update) -> None:
+        result = await self.dispatcher.feed_update(self.bot, update, **self.data)
+        if isinstance(result, TelegramMethod):
+            await self.dispatcher.silent_call_request(bot=self.bot, result=result)
 
 
 async def serve_webhook(app: App) -> None:
@@ -35,31 +83,14 @@ async def serve_webhook(app: App) -> None:
     secret = settings.webhook_secret.get_secret_value()
     dispatcher = app.dispatcher
 
-    async def register_webhook() -> None:
-        await app.bot.set_webhook(
-            url=settings.webhook_url or "",
-            secret_token=secret,
-            allowed_updates=dispatcher.resolve_used_update_types(),
-        )
-        log.info(
-            "webhook registered; listening on %s:%s", settings.webhook_host, settings.webhook_port
-        )
-
-    dispatcher.startup.register(register_webhook)
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=dispatcher, bot=app.bot, secret_token=secret).register(
+    UpdateRequestHandler(dispatcher, app.bot, secret).register(
         web_app, path=webhook_path(settings.webhook_url)
     )
     setup_application(web_app, dispatcher, bot=app.bot)
 
-    runner = web.AppRunner(web_app, handle_signals=False)
-    try:
-        await runner.setup()
-    except TelegramBadRequest as exc:
-        await runner.cleanup()
-        raise SettingsError(
-            f"Invalid setting: WEBHOOK_URL was refused by the Bot API server: {exc.message}"
-        ) from None
+    runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
+    await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     try:
         await site.start()
@@ -69,6 +100,19 @@ async def serve_webhook(app: App) -> None:
             f"Invalid setting: WEBHOOK_HOST/WEBHOOK_PORT: cannot listen on"
             f" {settings.webhook_host}:{settings.webhook_port} ({exc.strerror or exc})"
         ) from None
+    # Registered once the port listens, so the first update Telegram sends finds it open.
+    try:
+        await app.bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+    except TelegramBadRequest as exc:
+        await runner.cleanup()
+        raise SettingsError(
+            f"Invalid setting: WEBHOOK_URL was refused by the Bot API server: {exc.message}"
+        ) from None
+    log.info("webhook registered; listening on %s:%s", settings.webhook_host, settings.webhook_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

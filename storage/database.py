@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import aiosqlite
 
 from storage.migrations import Migration, load_migrations
+from storage.private_files import make_private_file, narrow_companions
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class Database:
         return self._migrations[-1].version if self._migrations else 0
 
     async def connect(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_file(self.path)
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = sqlite3.Row
         try:
@@ -92,6 +93,7 @@ class Database:
                 await conn.execute(pragma)
             self._conn = conn
             await self._migrate()
+            narrow_companions(self.path)
         except BaseException:
             self._conn = None
             await conn.close()
@@ -146,8 +148,8 @@ class Database:
             await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def backup(self, target: Path) -> None:
-        """A consistent copy of the live database (SQLite's online backup API)."""
-        target.parent.mkdir(parents=True, exist_ok=True)
+        """A consistent copy of the live database (SQLite's online backup API), 0600."""
+        make_private_file(target)
         async with self._lock:
             dest = await aiosqlite.connect(target)
             try:
