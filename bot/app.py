@@ -39,6 +39,7 @@ from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
 from bot.services.sender import Sender
+from bot.services.staff import StaffAuthority
 from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
 from bot.throttling import FloodGate, ThrottlingMiddleware
@@ -112,6 +113,7 @@ def build_app(
     faq = FaqService(db, clock)
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
     background = BackgroundTasks()
+    staff = StaffAuthority(bot, settings)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -128,6 +130,7 @@ def build_app(
         notifier=notifier,
         faq=faq,
         questions=questions,
+        staff=staff,
         background=background,
         users=users,
         clock=clock,

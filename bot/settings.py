@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"  # behind a reverse proxy on the same machine
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
+    staff_language: Literal["ru", "en"] = "ru"
 
     @field_validator("bot_token")
     @classmethod
@@ -146,6 +147,13 @@ class Settings(BaseSettings):
                 return ()
             offsets = {parse_offset(p) for p in parts}
             return tuple(sorted(offsets, reverse=True))
+        return value
+
+    @field_validator("staff_language", mode="before")
+    @classmethod
+    def _language_code(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().lower() or "ru"
         return value
 
     @field_validator("log_level")

@@ -2,6 +2,7 @@
 
 The first router whose filters match wins, so: errors first (it only sees errors),
 then the admin guard (refuses admin commands before any admin router could match),
+then the private guard (refuses personal-data screens in groups),
 then feature routers, with deep links (`/start seminar_<id>`) before plain /start,
 then the FAQ router, whose catch-all treats any plain private text outside a dialog as a
 question, and the fallback last, because it takes any command and any button.
@@ -23,6 +24,7 @@ from handlers import (
     faq,
     my,
     privacy,
+    private_guard,
     profile,
     questions,
     reminders,
@@ -35,6 +37,7 @@ def get_routers() -> list[Router]:
     return [
         errors.create_router(),
         admin_guard.create_router(),
+        private_guard.create_router(),
         # Admin dialogs' state text handlers must win over the FAQ catch-all.
         admin_seminars.create_router(),
         seminars.create_router(),

@@ -26,8 +26,16 @@ def language_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def start(message: Message, tr: Tr, user: User, is_admin: bool, state: FSMContext) -> None:
+async def start(
+    message: Message,
+    tr: Tr,
+    user: User,
+    is_admin: bool,
+    state: FSMContext,
+    users: UserDirectory,
+) -> None:
     await state.clear()
+    await users.started(user.id)
     text: str = tr("start.greeting", name=user.first_name or user.display_name)
     if is_admin:
         text += tr("start.admin_hint")

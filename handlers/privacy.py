@@ -12,6 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.i18n import Tr
 from bot.services.privacy import forget_user
+from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
 from bot.services.users import UserDirectory
 from storage.database import Database
@@ -44,8 +45,9 @@ async def forget(
     clock: Clock,
     state: FSMContext,
     users: UserDirectory,
+    questions: QuestionService,
 ) -> None:
-    result = await forget_user(db, registration, user.id, clock)
+    result = await forget_user(db, registration, user.id, clock, questions)
     users.forget(user.id)
     # The stored dialog rows are gone; clearing through the storage drops its cache too.
     await state.clear()
@@ -56,6 +58,8 @@ async def forget(
         lines.append(tr("privacy.cancelled", count=result.cancelled))
     if result.anonymised:
         lines.append(tr("privacy.anonymised", count=result.anonymised))
+    if result.questions:
+        lines.append(tr("privacy.questions", count=result.questions))
     lines += ["", tr("privacy.footer")]
     await bot.send_message(user.id, "\n".join(lines), reply_markup=ReplyKeyboardRemove())
 

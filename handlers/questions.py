@@ -1,7 +1,8 @@
 """Questions to organisers: /ask, answering (reply or button), "Add to FAQ", /questions.
 
-Organisers are the admins and whoever writes in the staff chat, so the staff buttons
-do not use the admin-only `adm` prefix; every handler checks `is_organiser` instead.
+Organisers are the admins and the administrators of the staff chat, so the staff
+buttons do not use the admin-only `adm` prefix; each handler asks `StaffAuthority`.
+"Add to FAQ" (admins only) opens a draft the admin reviews and may rewrite first.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import format_datetime, shorten
-from bot.i18n import Tr
+from bot.i18n import Html, Tr
 from bot.services.questions import (
+    DRAFT_LIMITS,
     MAX_ANSWER_LENGTH,
     MAX_OPEN_QUESTIONS,
     MAX_QUESTION_LENGTH,
     AddToFaqOutcome,
     AnswerOutcome,
+    DraftField,
+    FaqDraft,
     SubmitOutcome,
+    clip,
 )
 from bot.services.sender import Delivery
 from bot.settings import Settings
@@ -36,9 +41,14 @@ from storage.models import Question, User
 
 if TYPE_CHECKING:
     from bot.services.questions import QuestionService
+    from bot.services.staff import StaffAuthority
 
 LIST_LIMIT = 10  # /questions shows this many of the oldest, one message each
 LIST_EXCERPT = 200  # characters of each question in the /questions overview
+# The draft message shows both texts in one message (4096 characters at most).
+DRAFT_QUESTION_SHOWN = 1200
+DRAFT_ANSWER_SHOWN = 2600
+ALERT_LENGTH = 200  # Telegram's limit for a pop-up's text
 
 
 class AskCb(CallbackData, prefix="ask"):
@@ -55,6 +65,15 @@ class AddToFaqCb(CallbackData, prefix="qfaq"):
     question_id: RowId
 
 
+class AskerCb(CallbackData, prefix="qwho"):
+    question_id: RowId
+
+
+class DraftCb(CallbackData, prefix="qdraft"):
+    action: str  # question | answer | publish | drop
+    question_id: RowId
+
+
 class AskStates(StatesGroup):
     question = State()
 
@@ -63,11 +82,30 @@ class AnswerStates(StatesGroup):
     answer = State()
 
 
+class DraftStates(StatesGroup):
+    question = State()
+    answer = State()
+
+
 def answer_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr("questions.buttons.answer"), callback_data=AnswerCb(question_id=question_id)
     )
+    builder.button(
+        text=tr("questions.buttons.asker"), callback_data=AskerCb(question_id=question_id)
+    )
+    return builder.as_markup()
+
+
+def draft_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for action in ("question", "answer", "publish", "drop"):
+        builder.button(
+            text=tr(f"questions.buttons.draft_{action}"),
+            callback_data=DraftCb(action=action, question_id=question_id),
+        )
+    builder.adjust(2, 1, 1)
     return builder.as_markup()
 
 
@@ -77,10 +115,6 @@ def add_to_faq_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
         text=tr("questions.buttons.add_to_faq"), callback_data=AddToFaqCb(question_id=question_id)
     )
     return builder.as_markup()
-
-
-def is_organiser(chat_id: int, is_admin: bool, settings: Settings) -> bool:
-    return is_admin or (settings.staff_chat_id is not None and chat_id == settings.staff_chat_id)
 
 
 class RepliesToQuestion(Filter):
@@ -226,12 +260,12 @@ async def answer_by_reply(
     question_id: int,
     user: User,
     tr: Tr,
-    is_admin: bool,
     settings: Settings,
     state: FSMContext,
     questions: QuestionService,
+    staff: StaffAuthority,
 ) -> None:
-    if not is_organiser(message.chat.id, is_admin, settings):
+    if not await staff.may_answer(message.chat.id, user.id):
         await message.answer(tr("questions.not_organiser"))
         return
     await _answer(message, user, question_id, message.text or "", tr, state, questions, settings)
@@ -242,15 +276,15 @@ async def answer_button(
     callback_data: AnswerCb,
     user: User,
     tr: Tr,
-    is_admin: bool,
     settings: Settings,
     state: FSMContext,
     questions: QuestionService,
+    staff: StaffAuthority,
     callback_answer: CallbackAnswer,
 ) -> None:
     if not isinstance(query.message, Message):
         return
-    if not is_organiser(query.message.chat.id, is_admin, settings):
+    if not await staff.may_answer(query.message.chat.id, user.id):
         alert(callback_answer, tr("questions.not_organiser"))
         return
     question = await questions.get(callback_data.question_id)
@@ -271,13 +305,13 @@ async def answer_typed(
     message: Message,
     user: User,
     tr: Tr,
-    is_admin: bool,
     settings: Settings,
     state: FSMContext,
     questions: QuestionService,
+    staff: StaffAuthority,
 ) -> None:
     question_id = (await state.get_data()).get("question_id")
-    if not isinstance(question_id, int) or not is_organiser(message.chat.id, is_admin, settings):
+    if not isinstance(question_id, int) or not await staff.may_answer(message.chat.id, user.id):
         await state.set_state(None)
         await state.set_data({})
         await message.answer(tr("questions.not_organiser"))
@@ -289,30 +323,144 @@ async def answer_not_text(message: Message, tr: Tr) -> None:
     await message.answer(tr("questions.answer_need_text"))
 
 
+async def show_asker(
+    query: CallbackQuery,
+    callback_data: AskerCb,
+    user: User,
+    tr: Tr,
+    questions: QuestionService,
+    staff: StaffAuthority,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """The asker's organisation, in a pop-up only the admin who pressed sees."""
+    if not staff.may_publish(user.id):
+        alert(callback_answer, tr("questions.asker_admins_only"))
+        return
+    asker = await questions.asker_of(callback_data.question_id)
+    if asker is None:
+        alert(callback_answer, tr("questions.asker_gone"))
+        return
+    # A pop-up is plain text: Html() keeps the values from being HTML-escaped.
+    if asker.organisation:
+        text = tr(
+            "questions.asker_details",
+            name=Html(asker.name),
+            organisation=Html(asker.organisation),
+            username=Html(f"@{asker.username}" if asker.username else "—"),
+        )
+    else:
+        text = tr("questions.asker_no_profile", name=Html(asker.name))
+    alert(callback_answer, clip(text, ALERT_LENGTH))
+
+
+_DRAFT_REFUSALS = {
+    AddToFaqOutcome.ALREADY_ADDED: "questions.faq_already",
+    AddToFaqOutcome.NOT_ANSWERED: "questions.faq_not_answered",
+    AddToFaqOutcome.NOT_FOUND: "questions.not_found",
+    AddToFaqOutcome.NO_DRAFT: "questions.draft_gone",
+}
+
+
+async def _show_draft(message: Message, tr: Tr, draft: FaqDraft) -> None:
+    await message.answer(
+        tr(
+            "questions.draft",
+            number=draft.question_id,
+            question=clip(draft.question, DRAFT_QUESTION_SHOWN),
+            answer=clip(draft.answer, DRAFT_ANSWER_SHOWN),
+        ),
+        reply_markup=draft_keyboard(tr, draft.question_id),
+    )
+
+
 async def add_to_faq(
     query: CallbackQuery,
     callback_data: AddToFaqCb,
+    user: User,
     tr: Tr,
-    is_admin: bool,
-    settings: Settings,
     questions: QuestionService,
+    staff: StaffAuthority,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Admins only: the draft to review, never a public entry straight away."""
+    if not isinstance(query.message, Message):
+        return
+    if not staff.may_publish(user.id):
+        alert(callback_answer, tr("questions.faq_admins_only"))
+        return
+    draft = await questions.start_draft(callback_data.question_id, user.id)
+    if draft.outcome is not AddToFaqOutcome.ADDED:
+        alert(callback_answer, tr(_DRAFT_REFUSALS[draft.outcome]))
+        return
+    await _show_draft(query.message, tr, draft)
+
+
+async def draft_button(
+    query: CallbackQuery,
+    callback_data: DraftCb,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+    questions: QuestionService,
+    staff: StaffAuthority,
     callback_answer: CallbackAnswer,
 ) -> None:
     if not isinstance(query.message, Message):
         return
-    if not is_organiser(query.message.chat.id, is_admin, settings):
-        alert(callback_answer, tr("questions.not_organiser"))
+    if not staff.may_publish(user.id):
+        alert(callback_answer, tr("questions.faq_admins_only"))
         return
-    outcome = await questions.add_to_faq(callback_data.question_id)
+    question_id = callback_data.question_id
+    if callback_data.action in ("question", "answer"):
+        await state.set_state(getattr(DraftStates, callback_data.action))
+        await state.set_data({"question_id": question_id})
+        await query.message.answer(tr(f"questions.draft_prompt_{callback_data.action}"))
+        return
+    if callback_data.action == "drop":
+        await questions.drop_draft(question_id)
+        await query.message.answer(tr("questions.draft_dropped"))
+        return
+    outcome = await questions.publish_draft(question_id)
     if outcome is AddToFaqOutcome.ADDED:
-        await query.message.answer(tr("questions.faq_added", number=callback_data.question_id))
+        await query.message.answer(tr("questions.faq_added", number=question_id))
         return
-    callback_answer.show_alert = True
-    callback_answer.text = {
-        AddToFaqOutcome.ALREADY_ADDED: tr("questions.faq_already"),
-        AddToFaqOutcome.NOT_ANSWERED: tr("questions.faq_not_answered"),
-        AddToFaqOutcome.NOT_FOUND: tr("questions.not_found"),
-    }[outcome]
+    alert(callback_answer, tr(_DRAFT_REFUSALS[outcome]))
+
+
+async def draft_typed(
+    message: Message,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+    questions: QuestionService,
+    staff: StaffAuthority,
+) -> None:
+    """The admin's new text for the draft's question or answer."""
+    question_id = (await state.get_data()).get("question_id")
+    current = await state.get_state()
+    if not isinstance(question_id, int) or not staff.may_publish(user.id):
+        await state.clear()
+        await message.answer(tr("questions.faq_admins_only"))
+        return
+    field = DraftField.QUESTION if current == DraftStates.question.state else DraftField.ANSWER
+    draft = await questions.edit_draft(question_id, user.id, field, message.text or "")
+    if draft.outcome is AddToFaqOutcome.TOO_LONG:
+        await message.answer(
+            tr(
+                "questions.draft_too_long",
+                length=len((message.text or "").strip()),
+                limit=DRAFT_LIMITS[field],
+            )
+        )
+        return
+    if draft.outcome is AddToFaqOutcome.EMPTY:
+        await message.answer(tr(f"questions.draft_prompt_{field.value}"))
+        return
+    await state.clear()
+    if draft.outcome is not AddToFaqOutcome.ADDED:
+        await message.answer(tr(_DRAFT_REFUSALS[draft.outcome]))
+        return
+    await _show_draft(message, tr, draft)
 
 
 # ---------------------------------------------------------------------- /questions
@@ -343,6 +491,9 @@ def create_router() -> Router:
     router.message.register(answer_by_reply, RepliesToQuestion())
     router.message.register(answer_typed, StateFilter(AnswerStates.answer), HAS_TEXT, NOT_COMMAND)
     router.message.register(answer_not_text, StateFilter(AnswerStates.answer), NO_TEXT)
+    router.message.register(
+        draft_typed, StateFilter(DraftStates.question, DraftStates.answer), HAS_TEXT, NOT_COMMAND
+    )
     router.message.register(ask_command, Command("ask"), PRIVATE_CHAT)
     router.message.register(ask_in_group, Command("ask"))
     router.message.register(
@@ -356,4 +507,8 @@ def create_router() -> Router:
     router.callback_query.register(ask_typed, AskCb.filter())
     router.callback_query.register(answer_button, AnswerCb.filter())
     router.callback_query.register(add_to_faq, AddToFaqCb.filter())
+    router.callback_query.register(show_asker, AskerCb.filter())
+    router.callback_query.register(
+        draft_button, DraftCb.filter(F.action.in_({"question", "answer", "publish", "drop"}))
+    )
     return router

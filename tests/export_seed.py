@@ -92,7 +92,7 @@ async def seed_story(db: Database, now: datetime = NOW) -> Story:
     # GONE used /forget_me: the registration stays, detached from the person.
     await repos.registrations.anonymise_user(GONE.user_id)
     await repos.profiles.delete(GONE.user_id)
-    await repos.users.forget_names(GONE.user_id)
+    await repos.users.forget_names(GONE.user_id, now)
 
     past = await repos.seminars.create(
         "Гранты для НКО", "", now - timedelta(days=5), "Онлайн", 10, None, now - timedelta(days=30)

@@ -1,19 +1,28 @@
 """`/forget_me`: removing a participant's personal data in one transaction.
 
-Upcoming registrations are cancelled (the waitlist moves up); the remaining
-registrations and the user's questions are kept for statistics, detached from the
-user; the profile and Telegram names are deleted, and the write-ahead log is
-folded into the file so the old values do not linger.
+Upcoming registrations are cancelled (the waitlist moves up); past registrations are
+kept for statistics, detached from the user. The user's questions are kept as a count
+(asked, answered) but their texts and the answers are blanked; an FAQ entry made from
+one of them is removed unless an admin rewrote its question, and an unpublished draft
+goes too. The staff messages that showed the questions then say that the participant
+deleted their data. The profile and Telegram names are deleted, the user leaves the
+"Everyone" audience, and the write-ahead log is folded into the file so the old
+values do not linger.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.services.registration import CancelOutcome, Promotion, RegistrationService
 from storage.database import Database
+from storage.models import Question
 from storage.repositories import Repositories
+
+if TYPE_CHECKING:
+    from bot.services.questions import QuestionService
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +30,37 @@ class ForgetResult:
     profile_deleted: bool
     cancelled: int  # upcoming registrations and waitlist places given up
     anonymised: int  # past registrations kept for statistics without the user's id
+    questions: int = 0  # questions whose texts (and answers) were blanked
+    faq_removed: int = 0  # FAQ entries that carried a question's words
+
+
+def _same_words(left: str, right: str) -> bool:
+    return " ".join(left.split()).casefold() == " ".join(right.split()).casefold()
+
+
+async def _forget_questions(repos: Repositories, user_id: int) -> tuple[list[Question], int]:
+    asked = await repos.questions.of_user(user_id)
+    faq_removed = 0
+    for question in asked:
+        await repos.questions.delete_draft(question.id)
+        if question.faq_entry_id is None:
+            continue
+        entry = await repos.faq.get(question.faq_entry_id)
+        # An admin who rewrote the question made the entry their own words: it stays.
+        if entry is not None and _same_words(entry.question, question.text):
+            faq_removed += await repos.faq.delete(entry.id)
+    await repos.questions.blank_user(user_id)
+    return asked, faq_removed
 
 
 async def forget_user(
-    db: Database, registration: RegistrationService, user_id: int, clock: Clock
+    db: Database,
+    registration: RegistrationService,
+    user_id: int,
+    clock: Clock,
+    questions: QuestionService | None = None,
 ) -> ForgetResult:
+    """`questions`, when given, updates the staff messages and the FAQ search afterwards."""
     promotions: list[Promotion] = []
     async with db.transaction() as tx:
         repos = Repositories(tx)
@@ -41,10 +76,17 @@ async def forget_user(
                 promotions.extend(result.promotions)
         past = len(await repos.registrations.live_for_user(user_id))
         await repos.registrations.anonymise_user(user_id)
-        await repos.questions.detach_user(user_id)
+        asked, faq_removed = await _forget_questions(repos, user_id)
         profile_deleted = await repos.profiles.delete(user_id)
-        await repos.users.forget_names(user_id)
+        await repos.users.forget_names(user_id, now)
         await repos.dialogs.forget_user(user_id)
     await registration.notify_promotions(promotions)
     await db.checkpoint()
-    return ForgetResult(profile_deleted, cancelled, past)
+    if questions is not None:
+        if faq_removed:
+            await questions.reload_faq()
+        for question in asked:
+            forgotten = await questions.get(question.id)
+            if forgotten is not None:
+                await questions.refresh_posts(forgotten)
+    return ForgetResult(profile_deleted, cancelled, past, len(asked), faq_removed)

@@ -8,6 +8,8 @@ from enum import StrEnum
 
 import phonenumbers
 
+from bot.services.text_input import strip_format_characters
+
 TEXT_MIN_LENGTH = 2
 TEXT_MAX_LENGTH = 200
 PHONE_REGION = "RU"
@@ -32,7 +34,7 @@ class Checked:
 
 def check_text(raw: str) -> Checked:
     """A name or an organisation: one line, 2–200 characters, with letters, not a command."""
-    text = _SPACES.sub(" ", raw).strip()
+    text = _SPACES.sub(" ", strip_format_characters(raw)).strip()
     if text.startswith("/"):
         return Checked(None, TextProblem.COMMAND)
     if len(text) < TEXT_MIN_LENGTH:
@@ -47,7 +49,7 @@ def check_text(raw: str) -> Checked:
 
 def normalise_phone(raw: str) -> str | None:
     """E.164 (`+79123456789`) for a valid number; Russian numbers may omit the country code."""
-    text = raw.strip()
+    text = strip_format_characters(raw).strip()
     if not text or len(text) > 40:
         return None
     try:

@@ -1,10 +1,13 @@
 """Questions to organisers: limits, posting to the staff, answers relayed back, FAQ additions.
 
-A question is posted to STAFF_CHAT_ID, or to each admin privately when it is not set;
-every staff message is recorded in `question_posts`, so an organiser's reply to any of
-them finds the question, and all of them are edited once it is answered. The answer is
-recorded with a conditional UPDATE, so of two organisers answering at once exactly one
-wins and the other is told politely.
+A question is posted to STAFF_CHAT_ID (in STAFF_LANGUAGE), or to each admin privately
+when it is not set; every staff message is recorded in `question_posts`, so an
+organiser's reply to any of them finds the question, and all of them are edited once it
+is answered or its asker used /forget_me. A staff message names the asker only; an
+admin sees the organisation on request. The answer is recorded with a conditional
+UPDATE, so of two organisers answering at once exactly one wins and the other is told
+politely. A question becomes public only through a draft that an admin reviewed (and
+may rewrite): the participant's words may hold a phone number or an address.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import DEFAULT_LANGUAGE, Html, Tr, Translator, pick_language
+from bot.i18n import DEFAULT_LANGUAGE, Tr, Translator, pick_language
 from bot.services.faq import FaqService
 from bot.services.sender import Delivery, Sender
+from bot.services.text_input import strip_format_characters
 from bot.settings import Settings
 from storage.database import Database
 from storage.models import FaqSource, Question, User
@@ -77,6 +81,27 @@ class AddToFaqOutcome(StrEnum):
     ALREADY_ADDED = "already_added"
     NOT_ANSWERED = "not_answered"
     NOT_FOUND = "not_found"
+    TOO_LONG = "too_long"
+    EMPTY = "empty"
+    NO_DRAFT = "no_draft"
+
+
+class DraftField(StrEnum):
+    QUESTION = "question"
+    ANSWER = "answer"
+
+
+DRAFT_LIMITS = {DraftField.QUESTION: MAX_QUESTION_LENGTH, DraftField.ANSWER: MAX_ANSWER_LENGTH}
+
+
+@dataclass(frozen=True, slots=True)
+class FaqDraft:
+    """What an admin reviews before a question and its answer become a public FAQ entry."""
+
+    outcome: AddToFaqOutcome  # ADDED: the draft is there to review
+    question_id: int
+    question: str = ""
+    answer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +109,11 @@ class Asker:
     name: str
     organisation: str | None
     username: str | None
+
+
+def is_forgotten(question: Question) -> bool:
+    """The asker used /forget_me: the texts are blanked and the person unknown."""
+    return question.user_id is None and not question.text
 
 
 class QuestionService:
@@ -114,7 +144,7 @@ class QuestionService:
 
     async def submit(self, user: User, text: str) -> SubmitResult:
         """Store the question (within the limits) and post it to the organisers."""
-        text = text.strip()
+        text = strip_format_characters(text).strip()
         if len(text) > MAX_QUESTION_LENGTH:
             return SubmitResult(SubmitOutcome.TOO_LONG)
         async with self._db.transaction() as tx:
@@ -134,7 +164,7 @@ class QuestionService:
     async def _staff_chats(self) -> list[tuple[int, str]]:
         """(chat id, language) of every chat a new question goes to."""
         if self._settings.staff_chat_id is not None:
-            return [(self._settings.staff_chat_id, DEFAULT_LANGUAGE)]
+            return [(self._settings.staff_chat_id, self._settings.staff_language)]
         admin_ids = sorted(self._settings.admin_ids)
         known = await Repositories(self._db).users.get_many(admin_ids)
         chats = []
@@ -148,7 +178,11 @@ class QuestionService:
         """Send the question with its Answer button to one chat and remember the message."""
         tr = self._translator.for_language(lang)
         text = await self.render(question, tr)
-        markup = None if question.is_answered else self._answer_keyboard(tr, question.id)
+        markup = (
+            None
+            if question.is_answered or is_forgotten(question)
+            else self._answer_keyboard(tr, question.id)
+        )
         sent: list[Message] = []
 
         async def call() -> None:
@@ -185,21 +219,19 @@ class QuestionService:
         user = await repos.users.get(user_id)
         return user.display_name if user else str(user_id)
 
+    async def asker_of(self, question_id: int) -> Asker | None:
+        """Name, organisation and username of who asked: for an admin who asks to see them."""
+        repos = Repositories(self._db)
+        question = await repos.questions.get(question_id)
+        return None if question is None else await self._asker(repos, question.user_id)
+
     async def render(self, question: Question, tr: Tr) -> str:
-        """The staff message: who asks, the question, and once answered who answered when."""
+        """The staff message: who asks (name only), the question, who answered when."""
+        if is_forgotten(question):
+            return str(tr("questions.staff.forgotten", number=question.id))
         repos = Repositories(self._db)
         asker = await self._asker(repos, question.user_id)
-        parts: list[str] = []
-        if asker is None:
-            parts.append(tr("questions.staff.anonymous"))
-        else:
-            parts.append(tr("questions.staff.asker", name=asker.name))
-            if asker.organisation:
-                parts.append(tr("questions.staff.organisation", organisation=asker.organisation))
-            if asker.username:
-                parts.append(tr("questions.staff.username", username=asker.username))
-        # The parts are already escaped; Html keeps tr() from escaping them twice.
-        who = Html("".join(parts))
+        who = tr("questions.staff.anonymous") if asker is None else asker.name
         text: str = tr("questions.staff.new", number=question.id, who=who, question=question.text)
         if question.answered_at is not None and question.answered_by is not None:
             text += tr(
@@ -225,7 +257,7 @@ class QuestionService:
 
     async def answer(self, question_id: int, organiser_id: int, text: str) -> AnswerResult:
         """Record the answer once, send it to the asker, and edit every staff message."""
-        text = text.strip()
+        text = strip_format_characters(text).strip()
         repos = Repositories(self._db)
         question = await repos.questions.get(question_id)
         if question is None:
@@ -241,7 +273,7 @@ class QuestionService:
         answered = await repos.questions.get(question_id)
         assert answered is not None
         delivery = await self._deliver_answer(repos, answered)
-        await self._refresh_posts(repos, answered)
+        await self.refresh_posts(answered)
         log.info("question %d answered by %d; delivery %s", question_id, organiser_id, delivery)
         return AnswerResult(AnswerOutcome.ANSWERED, answered, delivery)
 
@@ -259,9 +291,11 @@ class QuestionService:
         )
         return await self._sender.send_message(asker.id, text)
 
-    async def _refresh_posts(self, repos: Repositories, question: Question) -> None:
+    async def refresh_posts(self, question: Question) -> None:
+        """Show every staff message of the question as it is now (answered or forgotten)."""
+        repos = Repositories(self._db)
         for chat_id, message_id in await repos.questions.posts(question.id):
-            lang = DEFAULT_LANGUAGE
+            lang: str = self._settings.staff_language
             if chat_id != self._settings.staff_chat_id:
                 admin = await repos.users.get(chat_id)
                 if admin is not None:
@@ -275,17 +309,62 @@ class QuestionService:
 
     # ------------------------------------------------------------------ FAQ
 
-    async def add_to_faq(self, question_id: int) -> AddToFaqOutcome:
-        """Make an answered question an organiser FAQ entry (kept across imports)."""
+    async def start_draft(self, question_id: int, admin_id: int) -> FaqDraft:
+        """The FAQ draft of an answered question (made from its texts the first time)."""
         async with self._db.transaction() as tx:
             repos = Repositories(tx)
             question = await repos.questions.get(question_id)
-            if question is None:
-                return AddToFaqOutcome.NOT_FOUND
+            if question is None or is_forgotten(question):
+                return FaqDraft(AddToFaqOutcome.NOT_FOUND, question_id)
             if question.answer is None:
-                return AddToFaqOutcome.NOT_ANSWERED
+                return FaqDraft(AddToFaqOutcome.NOT_ANSWERED, question_id)
+            if question.faq_entry_id is not None:
+                return FaqDraft(AddToFaqOutcome.ALREADY_ADDED, question_id)
+            draft = await repos.questions.draft(question_id)
+            if draft is None:
+                draft = (question.text, question.answer)
+                await repos.questions.save_draft(
+                    question_id, draft[0], draft[1], admin_id, self._clock()
+                )
+        return FaqDraft(AddToFaqOutcome.ADDED, question_id, draft[0], draft[1])
+
+    async def edit_draft(
+        self, question_id: int, admin_id: int, field: DraftField, text: str
+    ) -> FaqDraft:
+        """Replace the draft's question or answer with what the admin typed."""
+        text = strip_format_characters(text).strip()
+        if not text:
+            return FaqDraft(AddToFaqOutcome.EMPTY, question_id)
+        if len(text) > DRAFT_LIMITS[field]:
+            return FaqDraft(AddToFaqOutcome.TOO_LONG, question_id)
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            draft = await repos.questions.draft(question_id)
+            if draft is None:
+                return FaqDraft(AddToFaqOutcome.NO_DRAFT, question_id)
+            question, answer = draft
+            if field is DraftField.QUESTION:
+                question = text
+            else:
+                answer = text
+            await repos.questions.save_draft(question_id, question, answer, admin_id, self._clock())
+        return FaqDraft(AddToFaqOutcome.ADDED, question_id, question, answer)
+
+    async def drop_draft(self, question_id: int) -> None:
+        await Repositories(self._db).questions.delete_draft(question_id)
+
+    async def publish_draft(self, question_id: int) -> AddToFaqOutcome:
+        """Make the reviewed draft an organiser FAQ entry (kept across imports)."""
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            question = await repos.questions.get(question_id)
+            if question is None or is_forgotten(question):
+                return AddToFaqOutcome.NOT_FOUND
             if question.faq_entry_id is not None:
                 return AddToFaqOutcome.ALREADY_ADDED
+            draft = await repos.questions.draft(question_id)
+            if draft is None:
+                return AddToFaqOutcome.NO_DRAFT
             lang = DEFAULT_LANGUAGE
             if question.user_id is not None:
                 asker = await repos.users.get(question.user_id)
@@ -296,13 +375,17 @@ class QuestionService:
                 entry_id,
                 lang,
                 str(self._translator.text(lang, "faq.organiser_category")),
-                question.text,
+                draft[0],
                 (),
-                question.answer,
+                draft[1],
                 FaqSource.ORGANISER,
                 self._clock(),
             )
             await repos.questions.set_faq_entry(question.id, entry_id)
+            await repos.questions.delete_draft(question.id)
         await self._faq.reload()
         log.info("question %d added to the FAQ as %s", question_id, entry_id)
         return AddToFaqOutcome.ADDED
+
+    async def reload_faq(self) -> None:
+        await self._faq.reload()

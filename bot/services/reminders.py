@@ -240,7 +240,12 @@ class ReminderService:
         counts = await repos.registrations.counts(seminar.id)
         targets: list[tuple[int, Tr]] = []
         if self._settings.staff_chat_id is not None:
-            targets.append((self._settings.staff_chat_id, self._translator.for_language("ru")))
+            targets.append(
+                (
+                    self._settings.staff_chat_id,
+                    self._translator.for_language(self._settings.staff_language),
+                )
+            )
         else:
             admins = await repos.users.get_many(sorted(self._settings.admin_ids))
             for admin_id in sorted(self._settings.admin_ids):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.text_input import strip_format_characters
 from storage.database import Database
 from storage.models import User
 from storage.repositories import Repositories
@@ -56,8 +57,9 @@ class UserDirectory:
             return cached[2]
         user = await Repositories(self._db).users.record_seen(
             user_id,
-            identity.first_name,
-            identity.last_name,
+            # Telegram names reach the staff chat and exports: no invisible format characters.
+            strip_format_characters(identity.first_name),
+            strip_format_characters(identity.last_name) if identity.last_name else None,
             identity.username,
             identity.language_code,
             self._clock(),
@@ -71,6 +73,10 @@ class UserDirectory:
     async def set_language(self, user_id: int, language: str) -> None:
         await Repositories(self._db).users.set_language(user_id, language)
         self.forget(user_id)
+
+    async def started(self, user_id: int) -> None:
+        """/start: a user who had used /forget_me is part of the "Everyone" audience again."""
+        await Repositories(self._db).users.started(user_id)
 
     async def mark_inactive(self, user_id: int) -> None:
         """After a 403 or "chat not found": skipped by bulk sends until they write again."""

@@ -39,7 +39,10 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
 def _audience_query(audience: Audience, seminar_id: int | None) -> tuple[str, Params]:
     """SELECT of the user ids an audience reaches now; users who blocked the bot excluded."""
     if audience is Audience.ALL:
-        return "SELECT id AS user_id FROM users WHERE is_active = 1", ()
+        return (
+            "SELECT id AS user_id FROM users WHERE is_active = 1 AND forgotten_at IS NULL",
+            (),
+        )
     if seminar_id is None:
         raise ValueError(f"audience {audience} needs a seminar")
     return (

@@ -77,6 +77,9 @@ class FaqRepository:
             ),
         )
 
+    async def delete(self, entry_id: str) -> bool:
+        return await self._db.execute("DELETE FROM faq_entries WHERE id = ?", (entry_id,)) == 1
+
     async def delete_file_entries_except(self, keep_ids: Sequence[str]) -> int:
         """Remove file entries whose id is not in `keep_ids`; organisers' entries stay."""
         return await self._db.execute(

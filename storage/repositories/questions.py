@@ -105,8 +105,47 @@ class QuestionRepository:
         )
         return [(row["chat_id"], row["message_id"]) for row in rows]
 
-    async def detach_user(self, user_id: int) -> int:
-        """Keep the user's questions for the record, no longer linked to the person."""
-        return await self._db.execute(
-            "UPDATE questions SET user_id = NULL WHERE user_id = ?", (user_id,)
+    async def of_user(self, user_id: int) -> list[Question]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM questions WHERE user_id = ? ORDER BY id", (user_id,)
         )
+        return [_question(row) for row in rows]
+
+    async def blank_user(self, user_id: int) -> int:
+        """Keep that the user's questions were asked and answered (for statistics), but
+        not their texts nor the answers (which may quote them), nor the link to the person."""
+        return await self._db.execute(
+            """
+            UPDATE questions
+            SET user_id = NULL, text = '',
+                answer = CASE WHEN answer IS NULL THEN NULL ELSE '' END
+            WHERE user_id = ?
+            """,
+            (user_id,),
+        )
+
+    async def save_draft(
+        self, question_id: int, question: str, answer: str, admin_id: int, now: datetime
+    ) -> None:
+        await self._db.execute(
+            """
+            INSERT INTO faq_drafts (question_id, question, answer, updated_by, updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (question_id) DO UPDATE SET
+                question = excluded.question,
+                answer = excluded.answer,
+                updated_by = excluded.updated_by,
+                updated_at = excluded.updated_at
+            """,
+            (question_id, question, answer, admin_id, to_db(now)),
+        )
+
+    async def draft(self, question_id: int) -> tuple[str, str] | None:
+        """(question, answer) of the FAQ draft made from the question, if any."""
+        row = await self._db.fetch_one(
+            "SELECT question, answer FROM faq_drafts WHERE question_id = ?", (question_id,)
+        )
+        return (row["question"], row["answer"]) if row else None
+
+    async def delete_draft(self, question_id: int) -> None:
+        await self._db.execute("DELETE FROM faq_drafts WHERE question_id = ?", (question_id,))

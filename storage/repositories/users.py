@@ -76,10 +76,19 @@ class UserRepository:
         rows = await self._db.fetch_all("SELECT id FROM users WHERE is_active = 1 ORDER BY id")
         return [row["id"] for row in rows]
 
-    async def forget_names(self, user_id: int) -> None:
-        """Drop what Telegram told us about the person, keeping only the id and language."""
+    async def forget_names(self, user_id: int, now: datetime) -> None:
+        """Drop what Telegram told us about the person, keeping only the id and language;
+        the user is out of the "Everyone" audience until they /start again."""
         await self._db.execute(
-            "UPDATE users SET first_name = '', last_name = NULL, username = NULL WHERE id = ?",
+            "UPDATE users SET first_name = '', last_name = NULL, username = NULL,"
+            " forgotten_at = ? WHERE id = ?",
+            (to_db(now), user_id),
+        )
+
+    async def started(self, user_id: int) -> None:
+        """/start: a user who had been forgotten is part of "Everyone" again."""
+        await self._db.execute(
+            "UPDATE users SET forgotten_at = NULL WHERE id = ? AND forgotten_at IS NOT NULL",
             (user_id,),
         )
 

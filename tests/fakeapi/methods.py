@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tests.fakeapi.errors import ApiError, bad_request, conflict
-from tests.fakeapi.objects import chat_full_info
+from tests.fakeapi.objects import chat_full_info, chat_member
 from tests.fakeapi.schema import MethodSpec
 from tests.fakeapi.state import DEFAULT_UPDATE_TYPES, BotMessage, ChatState, StoredFile, World
 from tests.fakeapi.validation import UploadedFile, parse_text
@@ -437,12 +437,12 @@ class Methods:
         return chat_full_info(self.world.known_chat(params["chat_id"]).chat)
 
     async def get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
-        self.world.known_chat(params["chat_id"])
+        chat = self.world.known_chat(params["chat_id"])
         member = self.world.chats.get(params["user_id"])
         if member is None or member.chat["type"] != "private":
             raise bad_request("user not found")
         user = {"id": member.chat_id, "is_bot": False, "first_name": member.chat["first_name"]}
-        return {"status": "member", "user": user}
+        return chat_member(chat.member_status.get(member.chat_id, "member"), user)
 
     async def send_chat_action(self, params: dict[str, Any]) -> bool:
         self.world.chat(params["chat_id"])

@@ -75,6 +75,37 @@ def chat_full_info(chat: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_ADMIN_RIGHTS = (
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+
+
+def chat_member(status: str, user: dict[str, Any]) -> dict[str, Any]:
+    """``getChatMember`` result: the ChatMember subtype of ``status``."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update({right: right != "is_anonymous" for right in _ADMIN_RIGHTS})
+        member["can_be_edited"] = False
+    elif status == "kicked":
+        member["until_date"] = 0
+    elif status not in ("member", "left"):
+        raise ValueError(f"unknown chat member status {status!r}")
+    return member
+
+
 def command_entities(text: str) -> list[dict[str, Any]]:
     """Telegram marks a leading ``/command`` (with an optional ``@botname``)."""
     if not text.startswith("/") or len(text) < 2 or text[1].isspace():

@@ -180,6 +180,9 @@ class ChatState:
     consumed: set[int] = field(default_factory=set)
     blocked: bool = False
     gone: bool = False
+    # A group's members by user id: "creator", "administrator", "member", "left", "kicked";
+    # a user not listed is a plain member.
+    member_status: dict[int, str] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property

@@ -49,6 +49,24 @@ async def test_everything_delivered_and_returned_is_schema_valid(api: FakeBotAPI
     assert result["result"]["reply_to_message"]["text"] == "/start seminar_1"
 
 
+async def test_get_chat_member_reports_the_status_set_for_the_group(api: FakeBotAPI) -> None:
+    anna = api.user(1001, "Anna")
+    staff = api.group()
+    statuses = ["member", "creator", "administrator", "left", "kicked", "member"]
+    seen = []
+    for status in statuses:
+        if status != "member" or seen:
+            staff.set_member_status(anna.id, status)
+        result = await call(api, "getChatMember", chat_id=staff.chat_id, user_id=anna.id)
+        validate_object("ChatMember", result["result"])
+        seen.append(result["result"]["status"])
+    assert seen == statuses
+    unknown = await call(api, "getChatMember", chat_id=staff.chat_id, user_id=4242)
+    assert unknown["ok"] is False and unknown["error_code"] == 400
+    with pytest.raises(ValueError, match="unknown chat member status"):
+        staff.set_member_status(anna.id, "boss")
+
+
 async def test_contact_and_forged_callback(api: FakeBotAPI, bot: Bot) -> None:
     anna = api.user()
     sent = await bot.send_message(anna.id, "Share your phone")

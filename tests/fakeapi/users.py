@@ -8,7 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.fakeapi.objects import command_entities, now, private_chat_dict, user_dict
+from tests.fakeapi.objects import (
+    chat_member,
+    command_entities,
+    now,
+    private_chat_dict,
+    user_dict,
+)
 from tests.fakeapi.state import BotMessage, CallbackQueryState, ChatState
 
 if TYPE_CHECKING:
@@ -69,6 +75,12 @@ class FakeGroup(ChatView):
     @property
     def title(self) -> str:
         return str(self.api.chat_state(self.chat_id).chat["title"])
+
+    def set_member_status(self, user_id: int, status: str) -> None:
+        """What getChatMember says of the user here: "creator", "administrator", "member",
+        "left" or "kicked" (a user never set is a plain "member")."""
+        chat_member(status, {})  # refuses an unknown status at once
+        self.api.chat_state(self.chat_id).member_status[user_id] = status
 
 
 class FakeUser(ChatView):
