@@ -25,6 +25,20 @@ OUTPUT = Path(__file__).with_name("schema.json")
 _DISCRIMINATORS = ("type", "source", "status")
 _CONST_RE = re.compile(r'(?:must be|always) [“"]?([a-z_]+)[”"]?')
 
+# Fields of later Bot API versions that aiogram already requires in results, so the fake
+# must send them and the schema must allow them (aiogram 3.31 speaks Bot API 10.3).
+NEWER_FIELDS: dict[str, list[dict[str, Any]]] = {
+    "ChatMemberAdministrator": [
+        {"name": "can_send_welcome_messages", "types": ["Boolean"], "required": True}
+    ],
+}
+
+
+def add_newer_fields(types: dict[str, Any]) -> None:
+    for type_name, additions in NEWER_FIELDS.items():
+        known = {field["name"] for field in types[type_name]["fields"]}
+        types[type_name]["fields"].extend(f for f in additions if f["name"] not in known)
+
 
 def _trim_fields(fields: list[dict[str, Any]], const_field: bool) -> list[dict[str, Any]]:
     trimmed = []
@@ -60,6 +74,7 @@ def trim(source: dict[str, Any]) -> dict[str, Any]:
         if "subtypes" in spec:
             entry["subtypes"] = list(spec["subtypes"])
         types[name] = entry
+    add_newer_fields(types)
     return {"version": source.get("version", ""), "methods": methods, "types": types}
 
 

@@ -49,7 +49,9 @@ async def test_everything_delivered_and_returned_is_schema_valid(api: FakeBotAPI
     assert result["result"]["reply_to_message"]["text"] == "/start seminar_1"
 
 
-async def test_get_chat_member_reports_the_status_set_for_the_group(api: FakeBotAPI) -> None:
+async def test_get_chat_member_reports_the_status_set_for_the_group(
+    api: FakeBotAPI, bot: Bot
+) -> None:
     anna = api.user(1001, "Anna")
     staff = api.group()
     statuses = ["member", "creator", "administrator", "left", "kicked", "member"]
@@ -59,6 +61,8 @@ async def test_get_chat_member_reports_the_status_set_for_the_group(api: FakeBot
             staff.set_member_status(anna.id, status)
         result = await call(api, "getChatMember", chat_id=staff.chat_id, user_id=anna.id)
         validate_object("ChatMember", result["result"])
+        parsed = await bot.get_chat_member(staff.chat_id, anna.id)  # aiogram reads it too
+        assert parsed.status == result["result"]["status"]
         seen.append(result["result"]["status"])
     assert seen == statuses
     unknown = await call(api, "getChatMember", chat_id=staff.chat_id, user_id=4242)

@@ -13,11 +13,13 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import GetMe, TelegramMethod
+from aiogram.methods import GetChatMember, GetMe, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
     CallbackQuery,
     Chat,
+    ChatMemberAdministrator,
+    ChatMemberMember,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
@@ -30,11 +32,36 @@ from bot.app import App
 BOT_USER = User(id=123456, is_bot=True, first_name="Seminars", username="seminar_test_bot")
 
 
+def _chat_member(user_id: int, administrator: bool) -> ChatMemberAdministrator | ChatMemberMember:
+    user = User(id=user_id, is_bot=False, first_name=f"User{user_id}")
+    if not administrator:
+        return ChatMemberMember(user=user)
+    rights = dict.fromkeys(
+        (
+            "can_manage_chat",
+            "can_delete_messages",
+            "can_manage_video_chats",
+            "can_restrict_members",
+            "can_promote_members",
+            "can_change_info",
+            "can_invite_users",
+            "can_post_stories",
+            "can_edit_stories",
+            "can_delete_stories",
+            "can_send_welcome_messages",
+        ),
+        True,
+    )
+    return ChatMemberAdministrator(user=user, can_be_edited=False, is_anonymous=False, **rights)
+
+
 class RecordingSession(BaseSession):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[TelegramMethod[Any]] = []
         self._message_ids = itertools.count(1000)
+        # getChatMember says "administrator" for these user ids, "member" for anyone else.
+        self.chat_administrators: set[int] = set()
 
     async def make_request(
         self,
@@ -46,6 +73,8 @@ class RecordingSession(BaseSession):
         result: Any = True
         if isinstance(method, GetMe):
             result = BOT_USER
+        elif isinstance(method, GetChatMember):
+            result = _chat_member(method.user_id, method.user_id in self.chat_administrators)
         elif method.__returning__ is Message or "Message" in str(method.__returning__):
             chat_id = getattr(method, "chat_id", 0) or 0
             result = Message(

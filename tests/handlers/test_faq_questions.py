@@ -17,14 +17,15 @@ from bot.services.questions import MAX_OPEN_QUESTIONS
 from bot.settings import Settings
 from handlers.faq import FaqCb
 from handlers.menu import MenuCb
-from handlers.questions import AddToFaqCb, AnswerCb, AskCb
+from handlers.questions import AddToFaqCb, AnswerCb, AskCb, AskerCb, DraftCb
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
 from tests.handlers.rig import BOT_USER, RecordingSession, UpdateFactory, feed
 
 STAFF_CHAT = -100777
 ASKER = 501
-ORGANISER = 601  # not an admin: counts as an organiser only in the staff chat
+ORGANISER = 601  # not an admin: an administrator of the staff chat, so an organiser there
+MEMBER = 602  # a plain member of the staff chat: no organiser
 STRANGER = 701
 
 _ids = itertools.count(50_000)
@@ -39,6 +40,7 @@ async def staff_app(tmp_path: Path, session: RecordingSession) -> AsyncIterator[
         staff_chat_id=STAFF_CHAT,
         _env_file=None,  # type: ignore[call-arg]
     )
+    session.chat_administrators.add(ORGANISER)
     application = build_app(settings, session=session)
     await application.db.connect()
     await application.faq.import_file(settings.faq_path)
@@ -210,11 +212,33 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
 
     staff = sent(session, STAFF_CHAT)[-1]
     assert "&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt; можно ли с собакой?" in staff.text
-    assert "Анна Петрова" in staff.text and "НКО &lt;Рассвет&gt;" in staff.text
-    assert f"@user{ASKER}" in staff.text
-    assert buttons(staff) == [("Ответить / Answer", AnswerCb(question_id=1).pack())]
+    # The name only: organisation and username are for an admin who asks for them.
+    assert "Анна Петрова" in staff.text and "Рассвет" not in staff.text
+    assert f"@user{ASKER}" not in staff.text
+    assert buttons(staff) == [
+        ("Ответить / Answer", AnswerCb(question_id=1).pack()),
+        ("Кто спрашивает", AskerCb(question_id=1).pack()),
+    ]
     [(chat_id, post_id)] = await posts(app, 1)
     assert chat_id == STAFF_CHAT
+    await feed(app, callback_update(organiser, AskerCb(question_id=1).pack(), STAFF_CHAT))
+    assert callback_answers(session)[-1] == (
+        "Организацию участника видят только администраторы бота."
+    )
+    await feed(
+        app, callback_update(updates.tg_user(ADMIN_ID), AskerCb(question_id=1).pack(), STAFF_CHAT)
+    )
+    assert callback_answers(session)[-1] == (
+        f"Анна Петрова\nОрганизация: НКО <Рассвет>\nTelegram: @user{ASKER}"
+    )
+
+    # A plain member of the staff chat cannot answer.
+    member = updates.tg_user(MEMBER)
+    await feed(app, reply_update(member, STAFF_CHAT, post_id, "Переведите 500 руб."))
+    assert sent(session, STAFF_CHAT)[-1].text == (
+        "Отвечать на вопросы участников могут только организаторы."
+    )
+    assert "500 руб" not in "".join(session.texts(ASKER))
 
     await feed(app, reply_update(organiser, STAFF_CHAT, post_id, "Да, <i>можно</i>."))
     to_anna = sent(session, ASKER)[-1]
@@ -234,10 +258,39 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     await feed(app, callback_update(organiser, AnswerCb(question_id=1).pack(), STAFF_CHAT))
     assert "уже ответил(а)" in callback_answers(session)[-1]
 
+    # An organiser who is not an admin may not publish; an admin reviews a draft first.
     await feed(app, callback_update(organiser, AddToFaqCb(question_id=1).pack(), STAFF_CHAT))
+    assert callback_answers(session)[-1] == (
+        "Добавлять ответы в частые вопросы могут только администраторы бота."
+    )
+    admin = updates.tg_user(ADMIN_ID)
+    await feed(app, callback_update(admin, AddToFaqCb(question_id=1).pack(), STAFF_CHAT))
+    draft = sent(session, STAFF_CHAT)[-1]
+    assert "Черновик" in draft.text and "можно ли с собакой?" in draft.text
+    assert app.faq.get("question-1") is None
+    assert [text for text, _ in buttons(draft)] == [
+        "✏️ Изменить вопрос",
+        "✏️ Изменить ответ",
+        "✅ Опубликовать",
+        "Отменить",
+    ]
+    edit_question = DraftCb(action="question", question_id=1).pack()
+    await feed(app, callback_update(organiser, edit_question, STAFF_CHAT))
+    assert "только администраторы" in callback_answers(session)[-1]
+    await feed(app, callback_update(admin, edit_question, STAFF_CHAT))
+    assert "новый текст вопроса" in sent(session, STAFF_CHAT)[-1].text
+    await feed(app, updates.message(admin, "Можно ли прийти с собакой?", chat_id=STAFF_CHAT))
+    redrafted = sent(session, STAFF_CHAT)[-1]
+    assert "Можно ли прийти с собакой?" in redrafted.text and "&lt;script&gt;" not in redrafted.text
+    publish = DraftCb(action="publish", question_id=1).pack()
+    await feed(app, callback_update(organiser, publish, STAFF_CHAT))
+    assert app.faq.get("question-1") is None
+    await feed(app, callback_update(admin, publish, STAFF_CHAT))
     assert "добавлен в частые вопросы" in sent(session, STAFF_CHAT)[-1].text
+    entry = app.faq.get("question-1")
+    assert entry is not None and entry.question == "Можно ли прийти с собакой?"
     assert [e.id for e in app.faq.search("можно с собакой?", "ru")][:1] == ["question-1"]
-    await feed(app, callback_update(organiser, AddToFaqCb(question_id=1).pack(), STAFF_CHAT))
+    await feed(app, callback_update(admin, AddToFaqCb(question_id=1).pack(), STAFF_CHAT))
     assert callback_answers(session)[-1] == "Этот вопрос уже есть в частых вопросах."
 
     # A re-import keeps the organiser's entry.
