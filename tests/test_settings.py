@@ -32,7 +32,18 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.faq_path == BUNDLED_FAQ_PATH
     assert settings.broadcast_rate == 25
     assert settings.webhook_url is None
+    assert settings.webhook_host == "127.0.0.1"  # behind a reverse proxy, never open to all
     assert settings.log_level == "INFO"
+    assert settings.staff_language == "ru"
+
+
+def test_staff_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("STAFF_LANGUAGE", " EN ")
+    assert load_settings().staff_language == "en"
+    monkeypatch.setenv("STAFF_LANGUAGE", "de")
+    with pytest.raises(SettingsError, match="STAFF_LANGUAGE"):
+        load_settings()
 
 
 def test_lists_and_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
