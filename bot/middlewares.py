@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
-from aiogram.types import TelegramObject, Update
+from aiogram.types import Chat, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
@@ -101,7 +101,11 @@ class UserContextMiddleware(BaseMiddleware):
         )
         data["user"] = user
         data["is_admin"] = self._settings.is_admin(user.id)
-        data["tr"] = self._translator.for_language(pick_language(user.language, user.language_code))
+        lang = pick_language(user.language, user.language_code)
+        chat: Chat | None = data.get("event_chat")
+        if chat is not None and chat.id == self._settings.staff_chat_id:
+            lang = self._settings.staff_language  # the staff chat speaks one language
+        data["tr"] = self._translator.for_language(lang)
         return await handler(event, data)
 
 

@@ -31,6 +31,7 @@ from bot.services.questions import (
     FaqDraft,
     SubmitOutcome,
     clip,
+    is_forgotten,
 )
 from bot.services.sender import Delivery
 from bot.settings import Settings
@@ -150,6 +151,10 @@ async def _submit(
     questions: QuestionService,
 ) -> None:
     result = await questions.submit(user, text)
+    if result.outcome is SubmitOutcome.EMPTY:
+        await state.set_state(AskStates.question)
+        await message.answer(tr("questions.need_text"))
+        return
     if result.outcome is SubmitOutcome.TOO_LONG:
         # Stay in (or enter) the dialog so a shorter version can simply be sent.
         await state.set_state(AskStates.question)
@@ -231,6 +236,9 @@ async def _answer(
     settings: Settings,
 ) -> None:
     result = await questions.answer(question_id, user.id, text)
+    if result.outcome is AnswerOutcome.EMPTY:
+        await message.answer(tr("questions.answer_need_text"))
+        return
     if result.outcome is AnswerOutcome.TOO_LONG:
         await message.answer(
             tr("questions.answer_too_long", length=len(text.strip()), limit=MAX_ANSWER_LENGTH)
@@ -288,7 +296,7 @@ async def answer_button(
         alert(callback_answer, tr("questions.not_organiser"))
         return
     question = await questions.get(callback_data.question_id)
-    if question is None:
+    if question is None or is_forgotten(question):
         alert(callback_answer, tr("questions.not_found"))
         return
     if question.is_answered:

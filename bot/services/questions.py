@@ -52,6 +52,7 @@ def clip(text: str, limit: int) -> str:
 
 class SubmitOutcome(StrEnum):
     SENT = "sent"
+    EMPTY = "empty"  # nothing visible was left once format characters were removed
     TOO_LONG = "too_long"
     TOO_MANY = "too_many"
 
@@ -65,6 +66,7 @@ class SubmitResult:
 class AnswerOutcome(StrEnum):
     ANSWERED = "answered"
     ALREADY_ANSWERED = "already_answered"
+    EMPTY = "empty"
     TOO_LONG = "too_long"
     NOT_FOUND = "not_found"
 
@@ -145,6 +147,8 @@ class QuestionService:
     async def submit(self, user: User, text: str) -> SubmitResult:
         """Store the question (within the limits) and post it to the organisers."""
         text = strip_format_characters(text).strip()
+        if not text:
+            return SubmitResult(SubmitOutcome.EMPTY)
         if len(text) > MAX_QUESTION_LENGTH:
             return SubmitResult(SubmitOutcome.TOO_LONG)
         async with self._db.transaction() as tx:
@@ -260,10 +264,12 @@ class QuestionService:
         text = strip_format_characters(text).strip()
         repos = Repositories(self._db)
         question = await repos.questions.get(question_id)
-        if question is None:
+        if question is None or is_forgotten(question):
             return AnswerResult(AnswerOutcome.NOT_FOUND)
         if question.is_answered:
             return AnswerResult(AnswerOutcome.ALREADY_ANSWERED, question)
+        if not text:
+            return AnswerResult(AnswerOutcome.EMPTY, question)
         if len(text) > MAX_ANSWER_LENGTH:
             return AnswerResult(AnswerOutcome.TOO_LONG, question)
         if not await repos.questions.mark_answered(question_id, text, organiser_id, self._clock()):

@@ -48,15 +48,16 @@ class QuestionRepository:
         return int(row["n"])
 
     async def open_questions(self, limit: int) -> list[Question]:
-        """Unanswered questions, oldest first."""
+        """Unanswered questions, oldest first (those blanked by /forget_me left out)."""
         rows = await self._db.fetch_all(
-            "SELECT * FROM questions WHERE answered_at IS NULL ORDER BY id LIMIT ?", (limit,)
+            "SELECT * FROM questions WHERE answered_at IS NULL AND text <> '' ORDER BY id LIMIT ?",
+            (limit,),
         )
         return [_question(row) for row in rows]
 
     async def count_all_open(self) -> int:
         row = await self._db.fetch_one(
-            "SELECT COUNT(*) AS n FROM questions WHERE answered_at IS NULL"
+            "SELECT COUNT(*) AS n FROM questions WHERE answered_at IS NULL AND text <> ''"
         )
         assert row is not None
         return int(row["n"])

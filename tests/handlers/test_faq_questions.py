@@ -375,3 +375,48 @@ async def test_limits_and_the_open_questions_list(
     shown = [call.text for call in listing[1:]]
     assert [f"Короткий вопрос {n}" in text for n, text in enumerate(shown, 1)] == [True] * 5
     assert all(buttons(call)[0][0] == "Ответить / Answer" for call in listing[1:])
+
+
+async def test_staff_language_governs_the_staff_chat(
+    tmp_path: Path, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    settings = Settings(
+        bot_token="123456:TEST-token",  # type: ignore[arg-type]
+        database_path=tmp_path / "bot.sqlite3",
+        admin_ids=frozenset({ADMIN_ID}),
+        staff_chat_id=STAFF_CHAT,
+        staff_language="en",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    app = build_app(settings, session=session)
+    await app.db.connect()
+    try:
+        anna = updates.tg_user(ASKER)  # writes in Russian
+        member = updates.tg_user(MEMBER)  # Russian too, but in the staff chat
+        await feed(app, updates.message(anna, "/ask"))
+        await feed(app, updates.message(anna, "Где вход?"))
+        post = sent(session, STAFF_CHAT)[-1]
+        assert post.text.startswith("❓ <b>Question #1</b>")
+        assert [text for text, _ in buttons(post)] == ["Answer", "Who is asking"]
+        [(_, post_id)] = await posts(app, 1)
+        await feed(app, reply_update(member, STAFF_CHAT, post_id, "Со двора"))
+        assert sent(session, STAFF_CHAT)[-1].text == (
+            "Only the organisers can answer participants' questions."
+        )
+
+        # After /forget_me the staff message says so in the staff language; it can no
+        # longer be answered, listed or published.
+        await feed(app, updates.message(anna, "/forget_me"))
+        await feed(app, updates.callback(anna, "forget:yes"))
+        edit = [e for e in session.of_type(EditMessageText) if e.chat_id == STAFF_CHAT][-1]
+        assert edit.text == "❓ <b>Question #1</b>\nThe participant deleted their data."
+        assert edit.reply_markup is None
+        admin = updates.tg_user(ADMIN_ID)
+        await feed(app, reply_update(admin, STAFF_CHAT, post_id, "Со двора"))
+        assert sent(session, STAFF_CHAT)[-1].text == (
+            "There is no such question; it may have been deleted."
+        )
+        await feed(app, updates.message(admin, "/questions"))
+        assert "Вопросов без ответа нет" in sent(session, ADMIN_ID)[-1].text
+    finally:
+        await app.db.close()
