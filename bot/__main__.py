@@ -7,12 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-
-from bot.app import build_app, run_polling, run_webhook
 from bot.logging_setup import guard_output, setup_logging
 from bot.services.faq_file import FaqFileError
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 from storage.database import Database
 
 USAGE = "usage: python -m bot [backup PATH]"
@@ -49,6 +46,15 @@ def main(argv: list[str]) -> int:
     if argv:
         print(USAGE, file=sys.stderr)
         return 2
+    return _run(settings)
+
+
+def _run(settings: Settings) -> int:
+    # Imported only now: a settings error is reported before aiogram's seconds of import.
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    from bot.app import build_app, run_polling, run_webhook
+
     app = build_app(settings)
     try:
         asyncio.run(run_webhook(app) if settings.webhook_url else run_polling(app))
