@@ -50,7 +50,7 @@ class UpdateRequestHandler(SimpleRequestHandler):
     """aiogram's handler with the checks above; updates are handled in the background."""
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: str) -> None:
-        super().__init__(dispatcher=dispatcher, bot=bot, secret_token=secret)
+        super().__init__(dispatcher=dispatcher, bot=bot)
         self._secret = secret
         self._tasks: set[asyncio.Task[None]] = set()
 

@@ -418,13 +418,14 @@ async def draft_button(
     if not staff.may_publish(user.id):
         alert(callback_answer, tr("questions.faq_admins_only"))
         return
-    question_id = callback_data.question_id
-    if callback_data.action in ("question", "answer"):
-        await state.set_state(getattr(DraftStates, callback_data.action))
+    action, question_id = callback_data.action, callback_data.question_id
+    editing = {"question": DraftStates.question, "answer": DraftStates.answer}.get(action)
+    if editing is not None:
+        await state.set_state(editing)
         await state.set_data({"question_id": question_id})
-        await query.message.answer(tr(f"questions.draft_prompt_{callback_data.action}"))
+        await query.message.answer(tr(f"questions.draft_prompt_{action}"))
         return
-    if callback_data.action == "drop":
+    if action == "drop":
         await questions.drop_draft(question_id)
         await query.message.answer(tr("questions.draft_dropped"))
         return

@@ -377,6 +377,7 @@ async def test_english_story_faq_staff_chat_and_reminders(
     admin = fake_api.user(9001, "Ирина", username="irina")
     olga = fake_api.user(8001, "Olga", username="olga_staff", language_code="en")
     staff = fake_api.group(-100777, "Organisers")
+    staff.set_member_status(olga.id, "administrator")  # answering takes an administrator
     eve = fake_api.user(2001, "Eve", username="eve", language_code="en-GB")
     fedor = fake_api.user(2002, "Фёдор", username="fedor")  # chooses English
     gleb = fake_api.user(2003, "Глеб", username=None)
