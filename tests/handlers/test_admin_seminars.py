@@ -15,7 +15,9 @@ from bot.app import App, build_app
 from bot.services.reminders import job_id
 from bot.services.seminar_admin import SeminarField
 from bot.settings import Settings
-from handlers.admin_seminars import AdmCancelCb, AdmEditCb, AdmNewCb, NewSeminar
+from handlers.admin_seminars.cancel import AdmCancelCb
+from handlers.admin_seminars.edit import AdmEditCb
+from handlers.admin_seminars.new import AdmNewCb, NewSeminar
 from handlers.seminar_views import render_seminar_card
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories

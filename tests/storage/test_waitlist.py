@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.privacy import forget_user
+from bot.services.privacy import PrivacyService
 from bot.services.registration import (
     CancelOutcome,
     Promotion,
     RegisterOutcome,
     RegistrationService,
 )
+from bot.services.users import UserDirectory
 from storage.database import Database
+from storage.dialogs import DialogStore
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 
@@ -148,7 +150,8 @@ async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) ->
     service.on_promotion(listener)
 
     later = NOW + timedelta(days=1, hours=1)  # `past` has started, `upcoming` has not
-    result = await forget_user(db, service, 1, lambda: later)
+    privacy = PrivacyService(db, service, UserDirectory(db, clock), DialogStore(db), lambda: later)
+    result = await privacy.forget_me(1)
 
     assert (result.profile_deleted, result.cancelled, result.anonymised) == (True, 1, 1)
     assert promoted == [2]
