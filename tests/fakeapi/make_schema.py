@@ -72,10 +72,7 @@ def main(argv: list[str]) -> int:
         json.dumps(trimmed, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
         encoding="utf-8",
     )
-    print(
-        f"wrote {OUTPUT}: "
-        f"{len(trimmed['methods'])} methods, {len(trimmed['types'])} types"
-    )
+    print(f"wrote {OUTPUT}: {len(trimmed['methods'])} methods, {len(trimmed['types'])} types")
     return 0
 
 

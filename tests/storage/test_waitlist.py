@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -30,14 +29,12 @@ def clock() -> datetime:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    repos = Repositories(database)
+async def db(db: Database) -> Database:
+    """The shared database with users 1…30 known to it."""
+    repos = Repositories(db)
     for user_id in range(1, 31):
         await repos.users.record_seen(user_id, f"U{user_id}", None, None, "ru", NOW)
-    yield database
-    await database.close()
+    return db
 
 
 async def make_seminar(db: Database, capacity: int, starts_in: timedelta) -> Seminar:
