@@ -31,7 +31,7 @@ DESCRIPTION_MAX = 3000
 PLACE_MIN, PLACE_MAX = 2, 300
 CAPACITY_MAX = 10_000
 DURATION_MIN, DURATION_MAX = 5, 24 * 60
-DEFAULT_DURATION_MINUTES = 120  # PRODUCT.md: a seminar lasts 2 hours unless changed
+DEFAULT_DURATION_MINUTES = 120  # a seminar lasts 2 hours unless an organiser changes it
 # Far enough for any real programme; also keeps start + duration inside datetime's range.
 MAX_YEARS_AHEAD = 5
 NO_DESCRIPTION = "-"

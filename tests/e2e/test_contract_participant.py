@@ -1,6 +1,6 @@
-"""The participant's side read literally from PRODUCT.md, as an outside tester would.
+"""The participant's side read literally from the product contract, as an outside tester would.
 
-Buttons are found only by the wording PRODUCT.md gives (the first button whose text
+Buttons are found only by the wording the contract gives (the first button whose text
 contains it), seminars are created through `/new_seminar` as an admin would, and the
 bad input a real audience sends (forged buttons, broken links, huge and HTML-like texts,
 a blocked user, a restart in the middle of a dialog) must neither crash the bot nor make
@@ -43,7 +43,7 @@ async def create_seminar(
     place: str,
     capacity: int,
 ) -> int:
-    """`/new_seminar` in the order PRODUCT.md gives; returns the id from the deep link."""
+    """`/new_seminar` in the order the contract gives; returns the id from the deep link."""
     await admin.send("/new_seminar")
     await admin.wait_message()
     for answer in (
