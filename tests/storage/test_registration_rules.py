@@ -123,3 +123,39 @@ async def test_reregistering_after_cancel_goes_to_the_end_of_the_queue(db: Datab
     await service.cancel(2, seminar.id)
     again = await service.register(2, seminar.id)
     assert again.outcome is RegisterOutcome.WAITLISTED and again.waitlist_position == 2
+
+
+async def test_sign_up_asks_for_a_profile_first_and_reports_where_the_seminar_stands(
+    db: Database,
+) -> None:
+    seminar = await make_seminar(db, capacity=1)
+    service = RegistrationService(db, lambda: NOW)
+    repos = Repositories(db)
+
+    first = await service.sign_up(1, seminar.id)
+    assert first.outcome is RegisterOutcome.NEEDS_PROFILE
+    assert await repos.registrations.live(seminar.id, 1) is None
+
+    for user_id in (1, 2, 3):
+        await repos.profiles.save(user_id, f"U{user_id}", "НКО", "+79120000000", NOW, NOW)
+    seat = await service.sign_up(1, seminar.id)
+    assert (seat.outcome, seat.seats_left, seat.status) == (
+        RegisterOutcome.CONFIRMED,
+        0,
+        RegistrationStatus.CONFIRMED,
+    )
+    await service.sign_up(2, seminar.id)
+    queued = await service.sign_up(3, seminar.id)
+    assert (queued.outcome, queued.waitlist_position, queued.seats_left) == (
+        RegisterOutcome.WAITLISTED,
+        2,
+        0,
+    )
+    again = await service.sign_up(3, seminar.id)
+    assert (again.outcome, again.waitlist_position) == (RegisterOutcome.ALREADY_WAITLISTED, 2)
+
+
+async def test_sign_up_for_a_closed_seminar_needs_no_profile(db: Database) -> None:
+    seminar = await make_seminar(db, capacity=5)
+    later = RegistrationService(db, lambda: NOW + timedelta(days=4))
+    assert (await later.sign_up(1, seminar.id)).outcome is RegisterOutcome.CLOSED
