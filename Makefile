@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck pytest backup clean lock
+.PHONY: run test lint typecheck layers pytest backup clean lock
 
 # `pip check` fails when pyproject.toml asks for a package the lock file lacks: run `make lock`.
 $(STAMP): pyproject.toml $(LOCK)
@@ -33,7 +33,7 @@ run: $(STAMP)
 	fi
 	$(PY) -m bot
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) lint typecheck layers pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(CHECKED) tests benchmarks
@@ -41,6 +41,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy $(CHECKED)
+
+# The layer rules in pyproject.toml [tool.importlinter].
+layers: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
 	$(PY) -m pytest -q

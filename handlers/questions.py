@@ -1,8 +1,9 @@
 """Questions to organisers: /ask, answering (reply or button), "Add to FAQ", /questions.
 
 Organisers are the admins and the administrators of the staff chat, so the staff
-buttons do not use the admin-only `adm` prefix; each handler asks `StaffAuthority`.
-"Add to FAQ" (admins only) opens a draft the admin reviews and may rewrite first.
+buttons do not use the admin-only `adm` prefix; each handler asks `QuestionService`
+(`may_answer`, `may_publish`). "Add to FAQ" (admins only) opens a draft the admin
+reviews and may rewrite first.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime, shorten
+from bot.formatting import RenderContext, shorten
 from bot.i18n import Html, Tr
 from bot.services.questions import (
     DRAFT_LIMITS,
@@ -30,11 +31,9 @@ from bot.services.questions import (
     DraftField,
     FaqDraft,
     SubmitOutcome,
-    clip,
     is_forgotten,
 )
 from bot.services.sender import Delivery
-from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from handlers.menu import MenuCb
@@ -42,7 +41,6 @@ from storage.models import Question, User
 
 if TYPE_CHECKING:
     from bot.services.questions import QuestionService
-    from bot.services.staff import StaffAuthority
 
 LIST_LIMIT = 10  # /questions shows this many of the oldest, one message each
 LIST_EXCERPT = 200  # characters of each question in the /questions overview
@@ -214,14 +212,14 @@ async def question_not_text(message: Message, tr: Tr) -> None:
 
 
 async def _already_answered_text(
-    tr: Tr, question: Question, questions: QuestionService, settings: Settings
+    ctx: RenderContext, question: Question, questions: QuestionService
 ) -> str:
     assert question.answered_at is not None
-    return tr(
+    return ctx.tr(
         "questions.already_answered",
         number=question.id,
         name=await questions.answered_by_name(question),
-        when=format_datetime(question.answered_at, settings.timezone, tr),
+        when=ctx.when(question.answered_at),
     )
 
 
@@ -230,11 +228,11 @@ async def _answer(
     user: User,
     question_id: int,
     text: str,
-    tr: Tr,
+    ctx: RenderContext,
     state: FSMContext,
     questions: QuestionService,
-    settings: Settings,
 ) -> None:
+    tr = ctx.tr
     result = await questions.answer(question_id, user.id, text)
     if result.outcome is AnswerOutcome.EMPTY:
         await message.answer(tr("questions.answer_need_text"))
@@ -250,7 +248,7 @@ async def _answer(
         await message.answer(tr("questions.not_found"))
         return
     if result.outcome is AnswerOutcome.ALREADY_ANSWERED:
-        await message.answer(await _already_answered_text(tr, result.question, questions, settings))
+        await message.answer(await _already_answered_text(ctx, result.question, questions))
         return
     key = {
         Delivery.SENT: "questions.answer_sent",
@@ -267,32 +265,29 @@ async def answer_by_reply(
     message: Message,
     question_id: int,
     user: User,
-    tr: Tr,
-    settings: Settings,
+    ctx: RenderContext,
     state: FSMContext,
     questions: QuestionService,
-    staff: StaffAuthority,
 ) -> None:
-    if not await staff.may_answer(message.chat.id, user.id):
+    tr = ctx.tr
+    if not await questions.may_answer(message.chat.id, user.id):
         await message.answer(tr("questions.not_organiser"))
         return
-    await _answer(message, user, question_id, message.text or "", tr, state, questions, settings)
+    await _answer(message, user, question_id, message.text or "", ctx, state, questions)
 
 
 async def answer_button(
     query: CallbackQuery,
     callback_data: AnswerCb,
-    user: User,
-    tr: Tr,
-    settings: Settings,
+    ctx: RenderContext,
     state: FSMContext,
     questions: QuestionService,
-    staff: StaffAuthority,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
     if not isinstance(query.message, Message):
         return
-    if not await staff.may_answer(query.message.chat.id, user.id):
+    if not await questions.may_answer(query.message.chat.id, query.from_user.id):
         alert(callback_answer, tr("questions.not_organiser"))
         return
     question = await questions.get(callback_data.question_id)
@@ -300,31 +295,30 @@ async def answer_button(
         alert(callback_answer, tr("questions.not_found"))
         return
     if question.is_answered:
-        alert(callback_answer, await _already_answered_text(tr, question, questions, settings))
+        alert(callback_answer, await _already_answered_text(ctx, question, questions))
         return
     await state.set_state(AnswerStates.answer)
     await state.set_data({"question_id": question.id})
     await query.message.answer(
-        tr("questions.answer_prompt", name=user.display_name, number=question.id)
+        tr("questions.answer_prompt", name=query.from_user.full_name, number=question.id)
     )
 
 
 async def answer_typed(
     message: Message,
     user: User,
-    tr: Tr,
-    settings: Settings,
+    ctx: RenderContext,
     state: FSMContext,
     questions: QuestionService,
-    staff: StaffAuthority,
 ) -> None:
+    tr = ctx.tr
     question_id = (await state.get_data()).get("question_id")
-    if not isinstance(question_id, int) or not await staff.may_answer(message.chat.id, user.id):
+    if not isinstance(question_id, int) or not await questions.may_answer(message.chat.id, user.id):
         await state.set_state(None)
         await state.set_data({})
         await message.answer(tr("questions.not_organiser"))
         return
-    await _answer(message, user, question_id, message.text or "", tr, state, questions, settings)
+    await _answer(message, user, question_id, message.text or "", ctx, state, questions)
 
 
 async def answer_not_text(message: Message, tr: Tr) -> None:
@@ -334,14 +328,12 @@ async def answer_not_text(message: Message, tr: Tr) -> None:
 async def show_asker(
     query: CallbackQuery,
     callback_data: AskerCb,
-    user: User,
     tr: Tr,
     questions: QuestionService,
-    staff: StaffAuthority,
     callback_answer: CallbackAnswer,
 ) -> None:
     """The asker's organisation, in a pop-up only the admin who pressed sees."""
-    if not staff.may_publish(user.id):
+    if not questions.may_publish(query.from_user.id):
         alert(callback_answer, tr("questions.asker_admins_only"))
         return
     asker = await questions.asker_of(callback_data.question_id)
@@ -358,7 +350,7 @@ async def show_asker(
         )
     else:
         text = tr("questions.asker_no_profile", name=Html(asker.name))
-    alert(callback_answer, clip(text, ALERT_LENGTH))
+    alert(callback_answer, shorten(text, ALERT_LENGTH))
 
 
 _DRAFT_REFUSALS = {
@@ -374,8 +366,8 @@ async def _show_draft(message: Message, tr: Tr, draft: FaqDraft) -> None:
         tr(
             "questions.draft",
             number=draft.question_id,
-            question=clip(draft.question, DRAFT_QUESTION_SHOWN),
-            answer=clip(draft.answer, DRAFT_ANSWER_SHOWN),
+            question=shorten(draft.question, DRAFT_QUESTION_SHOWN),
+            answer=shorten(draft.answer, DRAFT_ANSWER_SHOWN),
         ),
         reply_markup=draft_keyboard(tr, draft.question_id),
     )
@@ -384,19 +376,17 @@ async def _show_draft(message: Message, tr: Tr, draft: FaqDraft) -> None:
 async def add_to_faq(
     query: CallbackQuery,
     callback_data: AddToFaqCb,
-    user: User,
     tr: Tr,
     questions: QuestionService,
-    staff: StaffAuthority,
     callback_answer: CallbackAnswer,
 ) -> None:
     """Admins only: the draft to review, never a public entry straight away."""
     if not isinstance(query.message, Message):
         return
-    if not staff.may_publish(user.id):
+    if not questions.may_publish(query.from_user.id):
         alert(callback_answer, tr("questions.faq_admins_only"))
         return
-    draft = await questions.start_draft(callback_data.question_id, user.id)
+    draft = await questions.start_draft(callback_data.question_id, query.from_user.id)
     if draft.outcome is not AddToFaqOutcome.ADDED:
         alert(callback_answer, tr(_DRAFT_REFUSALS[draft.outcome]))
         return
@@ -406,16 +396,14 @@ async def add_to_faq(
 async def draft_button(
     query: CallbackQuery,
     callback_data: DraftCb,
-    user: User,
     tr: Tr,
     state: FSMContext,
     questions: QuestionService,
-    staff: StaffAuthority,
     callback_answer: CallbackAnswer,
 ) -> None:
     if not isinstance(query.message, Message):
         return
-    if not staff.may_publish(user.id):
+    if not questions.may_publish(query.from_user.id):
         alert(callback_answer, tr("questions.faq_admins_only"))
         return
     action, question_id = callback_data.action, callback_data.question_id
@@ -437,17 +425,12 @@ async def draft_button(
 
 
 async def draft_typed(
-    message: Message,
-    user: User,
-    tr: Tr,
-    state: FSMContext,
-    questions: QuestionService,
-    staff: StaffAuthority,
+    message: Message, user: User, tr: Tr, state: FSMContext, questions: QuestionService
 ) -> None:
     """The admin's new text for the draft's question or answer."""
     question_id = (await state.get_data()).get("question_id")
     current = await state.get_state()
-    if not isinstance(question_id, int) or not staff.may_publish(user.id):
+    if not isinstance(question_id, int) or not questions.may_publish(user.id):
         await state.clear()
         await message.answer(tr("questions.faq_admins_only"))
         return
@@ -491,7 +474,7 @@ async def list_questions(message: Message, tr: Tr, questions: QuestionService) -
     lines += ["", tr("questions.list_tail")]
     await message.answer("\n".join(lines))
     for question in shown:
-        await questions.post(question, message.chat.id, tr.lang)
+        await questions.post(question, message.chat.id, tr)
 
 
 def create_router() -> Router:

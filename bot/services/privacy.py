@@ -4,25 +4,31 @@ Upcoming registrations are cancelled (the waitlist moves up); past registrations
 kept for statistics, detached from the user. The user's questions are kept as a count
 (asked, answered) but their texts and the answers are blanked; an FAQ entry made from
 one of them is removed unless an admin rewrote its question, and an unpublished draft
-goes too. The staff messages that showed the questions then say that the participant
-deleted their data. The profile and Telegram names are deleted, the user leaves the
-"Everyone" audience, and the write-ahead log is folded into the file so the old
-values do not linger.
+goes too. The profile, Telegram names and every unfinished dialog of the user (in any
+chat) are deleted, the user leaves the "Everyone" audience, and the write-ahead log is
+folded into the file so the old values do not linger. Afterwards the staff messages
+that showed the questions say that the participant deleted their data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.services.registration import CancelOutcome, Promotion, RegistrationService
+from bot.services.users import UserDirectory
 from storage.database import Database
+from storage.dialogs import DialogStore
 from storage.models import Question
 from storage.repositories import Repositories
 
-if TYPE_CHECKING:
-    from bot.services.questions import QuestionService
+
+class StaffPosts(Protocol):
+    """What shows questions to the staff (QuestionService): told once texts are blanked."""
+
+    async def questions_forgotten(self, question_ids: Sequence[int], faq_changed: bool) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,40 +59,45 @@ async def _forget_questions(repos: Repositories, user_id: int) -> tuple[list[Que
     return asked, faq_removed
 
 
-async def forget_user(
-    db: Database,
-    registration: RegistrationService,
-    user_id: int,
-    clock: Clock,
-    questions: QuestionService | None = None,
-) -> ForgetResult:
-    """`questions`, when given, updates the staff messages and the FAQ search afterwards."""
-    promotions: list[Promotion] = []
-    async with db.transaction() as tx:
-        repos = Repositories(tx)
-        now = clock()
-        cancelled = 0
-        for live in await repos.registrations.live_for_user(user_id):
-            seminar = await repos.seminars.get(live.seminar_id)
-            if seminar is None or seminar.starts_at <= now:
-                continue
-            result = await registration.cancel_in(tx, user_id, live.seminar_id)
-            if result.outcome is CancelOutcome.CANCELLED:
-                cancelled += 1
-                promotions.extend(result.promotions)
-        past = len(await repos.registrations.live_for_user(user_id))
-        await repos.registrations.anonymise_user(user_id)
-        asked, faq_removed = await _forget_questions(repos, user_id)
-        profile_deleted = await repos.profiles.delete(user_id)
-        await repos.users.forget_names(user_id, now)
-        await repos.dialogs.forget_user(user_id)
-    await registration.notify_promotions(promotions)
-    await db.checkpoint()
-    if questions is not None:
-        if faq_removed:
-            await questions.reload_faq()
-        for question in asked:
-            forgotten = await questions.get(question.id)
-            if forgotten is not None:
-                await questions.refresh_posts(forgotten)
-    return ForgetResult(profile_deleted, cancelled, past, len(asked), faq_removed)
+class PrivacyService:
+    def __init__(
+        self,
+        db: Database,
+        registration: RegistrationService,
+        users: UserDirectory,
+        dialogs: DialogStore,
+        staff_posts: StaffPosts,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._registration = registration
+        self._users = users
+        self._dialogs = dialogs
+        self._staff_posts = staff_posts
+        self._clock = clock
+
+    async def forget_me(self, user_id: int) -> ForgetResult:
+        promotions: list[Promotion] = []
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            now = self._clock()
+            cancelled = 0
+            for live in await repos.registrations.live_for_user(user_id):
+                seminar = await repos.seminars.get(live.seminar_id)
+                if seminar is None or seminar.starts_at <= now:
+                    continue
+                result = await self._registration.cancel_in(tx, user_id, live.seminar_id)
+                if result.outcome is CancelOutcome.CANCELLED:
+                    cancelled += 1
+                    promotions.extend(result.promotions)
+            past = len(await repos.registrations.live_for_user(user_id))
+            await repos.registrations.anonymise_user(user_id)
+            asked, faq_removed = await _forget_questions(repos, user_id)
+            profile_deleted = await repos.profiles.delete(user_id)
+            await repos.users.forget_names(user_id, now)
+            await self._dialogs.forget_user(tx, user_id)
+        self._users.forget(user_id)
+        await self._registration.notify_promotions(promotions)
+        await self._db.checkpoint()
+        await self._staff_posts.questions_forgotten([q.id for q in asked], faq_removed > 0)
+        return ForgetResult(profile_deleted, cancelled, past, len(asked), faq_removed)

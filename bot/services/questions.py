@@ -13,7 +13,7 @@ may rewrite): the participant's words may hold a phone number or an address.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,10 +23,12 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
-from bot.formatting import format_datetime
-from bot.i18n import DEFAULT_LANGUAGE, Tr, Translator, pick_language
+from bot.formatting import format_datetime, shorten
+from bot.i18n import Tr, Translator
 from bot.services.faq import FaqService
+from bot.services.recipients import Recipients, language_of
 from bot.services.sender import Delivery, Sender
+from bot.services.staff import StaffAuthority
 from bot.services.text_input import strip_format_characters
 from bot.settings import Settings
 from storage.database import Database
@@ -44,10 +46,6 @@ _ANSWER_EXCERPT = 1000  # how much of the answer the edited staff message shows
 _QUOTE_LENGTH = 300  # how much of the question the asker's answer message quotes
 
 AnswerKeyboard = Callable[[Tr, int], InlineKeyboardMarkup]
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class SubmitOutcome(StrEnum):
@@ -127,6 +125,8 @@ class QuestionService:
         translator: Translator,
         settings: Settings,
         faq: FaqService,
+        recipients: Recipients,
+        staff: StaffAuthority,
         answer_keyboard: AnswerKeyboard,
         clock: Clock,
     ) -> None:
@@ -136,8 +136,18 @@ class QuestionService:
         self._translator = translator
         self._settings = settings
         self._faq = faq
+        self._recipients = recipients
+        self._staff = staff
         self._answer_keyboard = answer_keyboard
         self._clock = clock
+
+    async def may_answer(self, chat_id: int, user_id: int) -> bool:
+        """An admin, or an administrator of the staff chat writing there (StaffAuthority)."""
+        return await self._staff.may_answer(chat_id, user_id)
+
+    def may_publish(self, user_id: int) -> bool:
+        """Only admins put text into the public FAQ."""
+        return self._staff.may_publish(user_id)
 
     # ------------------------------------------------------------------ asking
 
@@ -157,30 +167,16 @@ class QuestionService:
                 return SubmitResult(SubmitOutcome.TOO_MANY)
             question = await repos.questions.create(user.id, text, self._clock())
         posted = 0
-        for chat_id, lang in await self._staff_chats():
-            if await self.post(question, chat_id, lang) is Delivery.SENT:
+        for chat_id, tr in await self._recipients.staff():
+            if await self.post(question, chat_id, tr) is Delivery.SENT:
                 posted += 1
         if posted == 0:
             log.warning("question %d reached no organiser; it waits in /questions", question.id)
         log.info("question %d from user %d posted to %d chat(s)", question.id, user.id, posted)
         return SubmitResult(SubmitOutcome.SENT, question)
 
-    async def _staff_chats(self) -> list[tuple[int, str]]:
-        """(chat id, language) of every chat a new question goes to."""
-        if self._settings.staff_chat_id is not None:
-            return [(self._settings.staff_chat_id, self._settings.staff_language)]
-        admin_ids = sorted(self._settings.admin_ids)
-        known = await Repositories(self._db).users.get_many(admin_ids)
-        chats = []
-        for admin_id in admin_ids:
-            admin = known.get(admin_id)
-            lang = pick_language(admin.language, admin.language_code) if admin else None
-            chats.append((admin_id, lang or DEFAULT_LANGUAGE))
-        return chats
-
-    async def post(self, question: Question, chat_id: int, lang: str) -> Delivery:
+    async def post(self, question: Question, chat_id: int, tr: Tr) -> Delivery:
         """Send the question with its Answer button to one chat and remember the message."""
-        tr = self._translator.for_language(lang)
         text = await self.render(question, tr)
         markup = (
             None
@@ -242,7 +238,7 @@ class QuestionService:
                 "questions.staff.answered",
                 name=await self._organiser_name(repos, question.answered_by),
                 when=format_datetime(question.answered_at, self._settings.timezone, tr),
-                answer=clip(question.answer or "", _ANSWER_EXCERPT),
+                answer=shorten(question.answer or "", _ANSWER_EXCERPT),
             )
         return text
 
@@ -289,10 +285,10 @@ class QuestionService:
         asker = await repos.users.get(question.user_id)
         if asker is None:
             return None
-        tr = self._translator.for_language(pick_language(asker.language, asker.language_code))
+        tr = self._translator.for_language(language_of(asker))
         text = tr(
             "questions.answer_for_asker",
-            question=clip(question.text, _QUOTE_LENGTH),
+            question=shorten(question.text, _QUOTE_LENGTH),
             answer=question.answer or "",
         )
         return await self._sender.send_message(asker.id, text)
@@ -301,12 +297,7 @@ class QuestionService:
         """Show every staff message of the question as it is now (answered or forgotten)."""
         repos = Repositories(self._db)
         for chat_id, message_id in await repos.questions.posts(question.id):
-            lang: str = self._settings.staff_language
-            if chat_id != self._settings.staff_chat_id:
-                admin = await repos.users.get(chat_id)
-                if admin is not None:
-                    lang = pick_language(admin.language, admin.language_code)
-            text = await self.render(question, self._translator.for_language(lang))
+            text = await self.render(question, await self._recipients.chat(chat_id))
             # A message may be too old to edit or deleted by someone; the rest still are.
             with suppress(TelegramBadRequest, TelegramForbiddenError):
                 await self._bot.edit_message_text(
@@ -371,11 +362,8 @@ class QuestionService:
             draft = await repos.questions.draft(question_id)
             if draft is None:
                 return AddToFaqOutcome.NO_DRAFT
-            lang = DEFAULT_LANGUAGE
-            if question.user_id is not None:
-                asker = await repos.users.get(question.user_id)
-                if asker is not None:
-                    lang = pick_language(asker.language, asker.language_code)
+            asker = None if question.user_id is None else await repos.users.get(question.user_id)
+            lang = language_of(asker)
             entry_id = f"question-{question.id}"
             await repos.faq.upsert(
                 entry_id,
@@ -393,5 +381,12 @@ class QuestionService:
         log.info("question %d added to the FAQ as %s", question_id, entry_id)
         return AddToFaqOutcome.ADDED
 
-    async def reload_faq(self) -> None:
-        await self._faq.reload()
+    async def questions_forgotten(self, question_ids: Sequence[int], faq_changed: bool) -> None:
+        """After /forget_me: the FAQ search without removed entries, staff messages redone."""
+        if faq_changed:
+            await self._faq.reload()
+        repos = Repositories(self._db)
+        for question_id in question_ids:
+            question = await repos.questions.get(question_id)
+            if question is not None:
+                await self.refresh_posts(question)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.services.privacy import forget_user
+from bot.services.privacy import PrivacyService
 from bot.services.registration import (
     CancelOutcome,
     Promotion,
     RegisterOutcome,
     RegistrationService,
 )
+from bot.services.users import UserDirectory
 from storage.database import Database
+from storage.dialogs import DialogStore
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 
@@ -28,14 +29,12 @@ def clock() -> datetime:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    repos = Repositories(database)
+async def db(db: Database) -> Database:
+    """The shared database with users 1…30 known to it."""
+    repos = Repositories(db)
     for user_id in range(1, 31):
         await repos.users.record_seen(user_id, f"U{user_id}", None, None, "ru", NOW)
-    yield database
-    await database.close()
+    return db
 
 
 async def make_seminar(db: Database, capacity: int, starts_in: timedelta) -> Seminar:
@@ -130,6 +129,16 @@ async def test_registration_closes_at_start(db: Database) -> None:
     assert result.outcome is RegisterOutcome.CLOSED
 
 
+class ForgottenQuestions:
+    """Stands in for the staff messages: records what it is told."""
+
+    def __init__(self) -> None:
+        self.told: list[tuple[list[int], bool]] = []
+
+    async def questions_forgotten(self, question_ids: Sequence[int], faq_changed: bool) -> None:
+        self.told.append((list(question_ids), faq_changed))
+
+
 async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) -> None:
     repos = Repositories(db)
     upcoming = await make_seminar(db, 1, timedelta(days=2))
@@ -148,7 +157,11 @@ async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) ->
     service.on_promotion(listener)
 
     later = NOW + timedelta(days=1, hours=1)  # `past` has started, `upcoming` has not
-    result = await forget_user(db, service, 1, lambda: later)
+    staff_posts = ForgottenQuestions()
+    privacy = PrivacyService(
+        db, service, UserDirectory(db, clock), DialogStore(db), staff_posts, lambda: later
+    )
+    result = await privacy.forget_me(1)
 
     assert (result.profile_deleted, result.cancelled, result.anonymised) == (True, 1, 1)
     assert promoted == [2]
@@ -160,3 +173,5 @@ async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) ->
     assert user is not None and user.first_name == "" and user.username is None
     kept_question = await repos.questions.get(question.id)
     assert kept_question is not None and kept_question.user_id is None
+    assert kept_question.text == "" and result.questions == 1
+    assert staff_posts.told == [([question.id], False)]
