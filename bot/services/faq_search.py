@@ -27,15 +27,29 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from bot.services.faq_file import FaqEntry
+from bot.services.faq_meaning import EntryMeanings
+from bot.services.lemmas import Lemmatizer
+from bot.services.word_vectors import WordVectors
 
-__all__ = ["MATCH_THRESHOLD", "FaqIndex", "FaqMatch", "analyze", "normalize", "words"]
+__all__ = [
+    "MATCH_THRESHOLD",
+    "SUGGESTION_LIMIT",
+    "SUGGESTION_THRESHOLD",
+    "FaqIndex",
+    "FaqLookup",
+    "FaqMatch",
+    "analyze",
+    "normalize",
+    "words",
+]
 
 # A match is returned only when its confidence reaches this value. Two reasons for
 # 0.42, measured with benchmarks/faq_accuracy.py on tests/faq_eval.yml:
@@ -47,6 +61,9 @@ __all__ = ["MATCH_THRESHOLD", "FaqIndex", "FaqMatch", "analyze", "normalize", "w
 #   paraphrases that share only answer words with their entry drop out.
 # 0.42 keeps a margin of 0.03 over the worst off-topic message seen.
 MATCH_THRESHOLD = 0.42
+# Below MATCH_THRESHOLD, entries from this confidence are offered as "maybe you mean".
+SUGGESTION_THRESHOLD = 0.3
+SUGGESTION_LIMIT = 3
 
 # Shares of the three signals in the confidence (they sum to 1). Coverage carries most
 # because it knows which words are rare; the phrase match prefers the entry whose one
@@ -88,6 +105,14 @@ _FUZZY_MIN_RATIO = 85.0
 # Stems sharing a long beginning (see _related) count as the same word, trusted less.
 _RELATED_MIN_PREFIX = 6
 _RELATED_TRUST = 0.8
+# A word whose dictionary form (pymorphy3) is an index term, though its stem is not.
+_LEMMA_TRUST = 0.9
+# A query word close in meaning to an entry's words (see faq_meaning) counts at most
+# this share of a word found verbatim.
+_MEANING_TRUST = 0.8
+# In a message of several sentences, the words outside the asking sentence count this
+# much (see _weighted_words).
+_STORY_WEIGHT = 0.4
 # Per-index memo of query words; bounded so that a flood of random text cannot grow it.
 _SLOT_CACHE_SIZE = 20_000
 
@@ -181,6 +206,10 @@ _WORD_STEMS: dict[str, str] = {
 }
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+# Numbers of one or two digits ("2+2", "в 10 утра") say nothing about the topic; longer
+# ones are law numbers (209, 245) and are kept.
+_SHORT_NUMBER = re.compile(r"\d{1,2}")
 _CYRILLIC_RE = re.compile(r"[а-я]")
 _LATIN_RE = re.compile(r"[a-z]")
 
@@ -191,6 +220,14 @@ class FaqMatch:
 
     entry_id: str
     score: float
+
+
+@dataclass(frozen=True)
+class FaqLookup:
+    """What a message finds: confident answers, or else up to three plausible entries."""
+
+    answers: list[FaqMatch]
+    suggestions: list[FaqMatch]
 
 
 _RU_STEMMER = snowballstemmer.stemmer("russian")
@@ -222,7 +259,31 @@ def words(text: str) -> list[str]:
     return [
         token
         for token in normalize(text).split()
-        if token not in _RU_STOP_WORDS and token not in _EN_STOP_WORDS
+        if token not in _RU_STOP_WORDS
+        and token not in _EN_STOP_WORDS
+        and not _SHORT_NUMBER.fullmatch(token)
+    ]
+
+
+def _weighted_words(text: str) -> list[tuple[str, float]]:
+    """The words of ``text``, each with its share of attention.
+
+    A message that tells a story before its question ("Мы небольшая НКО из Ишима ...
+    подскажите, ...") is mostly about its question: the words of the sentences that
+    ask (end with "?", or the last one when none does) count in full, the story's
+    words at ``_STORY_WEIGHT``. They still count: the story often names the topic.
+    """
+    sentences = [words(part) for part in _SENTENCE_END.split(text)]
+    sentences = [tokens for tokens in sentences if tokens]
+    if len(sentences) < 2:
+        return [(token, 1.0) for tokens in sentences for token in tokens]
+    raw = [part.rstrip() for part in _SENTENCE_END.split(text) if words(part)]
+    asking = {number for number, part in enumerate(raw) if part.endswith("?")}
+    asking = asking or {len(raw) - 1}
+    return [
+        (token, 1.0 if number in asking else _STORY_WEIGHT)
+        for number, tokens in enumerate(sentences)
+        for token in tokens
     ]
 
 
@@ -281,7 +342,13 @@ def _related(a: str, b: str) -> bool:
 class _LanguageIndex:
     """The entries of one language, indexed for scoring."""
 
-    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+    def __init__(
+        self,
+        entries: Sequence[FaqEntry],
+        vectors: WordVectors | None,
+        lemmatizer: Lemmatizer | None,
+    ) -> None:
+        self._lemmatizer = lemmatizer
         self.docs: list[_Doc] = []
         surfaces: set[str] = set()
         # Question and aliases one by one ("phrases"): a query usually rephrases one
@@ -357,6 +424,13 @@ class _LanguageIndex:
         for term in self.stem_vocab:
             self._by_prefix.setdefault(term[:_RELATED_MIN_PREFIX], []).append(term)
         self._slots: dict[str, list[_Slot]] = {}
+        self._meaning: EntryMeanings | None = None
+        if vectors is not None:
+            self._meaning = EntryMeanings(
+                [words(" ".join((e.question, *e.aliases))) for e in entries],
+                [words(f"{e.answer} {e.category}") for e in entries],
+                vectors,
+            )
 
     def slots(self, token: str) -> list[_Slot]:
         """What one query word means to this index (cached: queries repeat words)."""
@@ -368,12 +442,12 @@ class _LanguageIndex:
         return cached
 
     def _slot(self, stem: str, token: str) -> _Slot:
-        candidates: dict[str, float] = {}
-        if stem in self.idf:
-            candidates[stem] = 1.0
-        for term in self._by_prefix.get(stem[:_RELATED_MIN_PREFIX], ()):
-            if term != stem and _related(stem, term):
-                candidates[term] = _RELATED_TRUST
+        candidates = self._known(stem, 1.0)
+        if not candidates and self._lemmatizer is not None:
+            lemma = self._lemmatizer.lemma(token)
+            if lemma != token:
+                for lemma_stem in _stem(lemma):
+                    candidates.update(self._known(lemma_stem, _LEMMA_TRUST))
         if not candidates and len(token) >= _FUZZY_MIN_LENGTH:
             corrected = self._correct(token, stem)
             if corrected is not None:
@@ -388,6 +462,16 @@ class _LanguageIndex:
             share = _QUESTION_WORD_SHARE
             return _Slot({t: v * share for t, v in candidates.items()}, weight * share, False)
         return _Slot(candidates, weight)
+
+    def _known(self, stem: str, trust: float) -> dict[str, float]:
+        """Index terms that ``stem`` stands for: itself and related forms."""
+        candidates: dict[str, float] = {}
+        if stem in self.idf:
+            candidates[stem] = trust
+        for term in self._by_prefix.get(stem[:_RELATED_MIN_PREFIX], ()):
+            if term != stem and _related(stem, term):
+                candidates[term] = _RELATED_TRUST * trust
+        return candidates
 
     def _correct(self, token: str, stem: str) -> tuple[str, float] | None:
         """The index term closest to a misspelt word, if it is close enough."""
@@ -409,23 +493,50 @@ class _LanguageIndex:
                 best = (found[0], found[1])
         return best
 
-    def search(self, text: str, limit: int) -> list[FaqMatch]:
-        return [
-            FaqMatch(entry_id=item.entry_id, score=round(item.confidence, 4))
-            for item in self.score(text)[:limit]
-            if item.confidence >= MATCH_THRESHOLD
+    def lookup(self, text: str, limit: int) -> FaqLookup:
+        scored = self.score(text)
+        answers = [_match(item) for item in scored[:limit] if item.confidence >= MATCH_THRESHOLD]
+        if answers:
+            return FaqLookup(answers, [])
+        suggestions = [
+            _match(item)
+            for item in scored[:SUGGESTION_LIMIT]
+            if item.confidence >= SUGGESTION_THRESHOLD
         ]
+        return FaqLookup([], suggestions)
+
+    def nearest(self, text: str, limit: int) -> list[FaqMatch]:
+        return [_match(item) for item in self.score(text)[:limit]]
 
     def score(self, text: str) -> list[_Scored]:
-        """Every entry that shares a word with ``text``, best first, with its signals."""
-        tokens = words(text)
+        """Entries that ``text`` may ask about, best first, with their signals.
+
+        A message of several sentences is scored as a whole (its story's words
+        weighed down) and by its asking sentences alone; each entry keeps its best.
+        """
+        weighted = _weighted_words(text)
+        scored = self._score_words(weighted)
+        asking = [(token, factor) for token, factor in weighted if factor == 1.0]
+        if len(asking) == len(weighted):
+            return scored
+        best = {item.entry_id: item for item in scored}
+        for item in self._score_words(asking):
+            if item.entry_id not in best or item.confidence > best[item.entry_id].confidence:
+                best[item.entry_id] = item
+        return sorted(best.values(), key=_rank, reverse=True)
+
+    def _score_words(self, weighted: list[tuple[str, float]]) -> list[_Scored]:
         slots: list[_Slot] = []
         slot_words: list[str] = []
-        for token in tokens:
+        focus: list[int] = []  # the slots of the asking sentence
+        for token, factor in weighted:
             for slot in self.slots(token):
-                slots.append(slot)
+                if factor == 1.0:
+                    focus.append(len(slots))
+                slots.append(slot if factor == 1.0 else replace(slot, weight=slot.weight * factor))
                 slot_words.append(token)
-        if not any(slot.candidates and slot.topical for slot in slots):
+        meaning = self._meaning_credits(slots, slot_words)
+        if not any(slot.candidates and slot.topical for slot in slots) and not meaning:
             return []
         query_weight = sum(slot.weight for slot in slots)
 
@@ -458,6 +569,14 @@ class _LanguageIndex:
                     hits = phrase_hits.setdefault(phrase, {})
                     hits[term] = max(hits.get(term, 0.0), self.idf[term] * trust)
 
+        # A word close in meaning to an entry's words covers it too, at most as much as
+        # the word itself would.
+        for position, credits in meaning.items():
+            row = cover.setdefault(position, [0.0] * len(slots))
+            bm25.setdefault(position, [0.0] * len(slots))
+            for number, credit in enumerate(credits):
+                row[number] = max(row[number], _MEANING_TRUST * credit * slots[number].weight)
+
         best_phrase: dict[int, float] = {}
         for phrase, row in phrase_recall.items():
             recall = sum(row) / query_weight
@@ -467,7 +586,9 @@ class _LanguageIndex:
             owner = self._phrase_owner[phrase]
             best_phrase[owner] = max(best_phrase.get(owner, 0.0), f_score)
 
-        similarity = self._similarity(tokens, slots, cover.keys())
+        similarity = self._similarity(
+            [slot_words[i] for i in focus], [slots[i] for i in focus], cover.keys()
+        )
         scored: list[_Scored] = []
         for position, row in cover.items():
             coverage = sum(row) / query_weight
@@ -488,8 +609,24 @@ class _LanguageIndex:
             )
         # Confidence decides whether to answer; BM25 breaks near-ties because it also
         # counts how strongly (not just whether) an entry uses the words.
-        scored.sort(key=lambda item: (round(item.confidence, 2), item.bm25), reverse=True)
+        scored.sort(key=_rank, reverse=True)
         return scored
+
+    def _meaning_credits(self, slots: list[_Slot], slot_words: list[str]) -> dict[int, list[float]]:
+        """Per entry, the meaning credit (0..1) of each topical slot; only non-zero rows."""
+        if self._meaning is None:
+            return {}
+        topical = [number for number, slot in enumerate(slots) if slot.topical]
+        if not topical:
+            return {}
+        credits = self._meaning.credits([slot_words[number] for number in topical])
+        result: dict[int, list[float]] = {}
+        for position in np.flatnonzero(credits.max(axis=0) > 0):
+            row = [0.0] * len(slots)
+            for column, number in enumerate(topical):
+                row[number] = float(credits[column, position])
+            result[int(position)] = row
+        return result
 
     def _similarity(
         self, tokens: list[str], slots: list[_Slot], candidates: Collection[int]
@@ -525,6 +662,14 @@ class _LanguageIndex:
         return best
 
 
+def _rank(item: _Scored) -> tuple[float, float]:
+    return round(item.confidence, 2), item.bm25
+
+
+def _match(item: _Scored) -> FaqMatch:
+    return FaqMatch(entry_id=item.entry_id, score=round(item.confidence, 4))
+
+
 def _typo_trust(ratio: float) -> float:
     """Trust in a typo correction: 1.0 for identical, about 0.6 at the cut-off."""
     return 0.6 + 0.4 * (ratio - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
@@ -533,27 +678,51 @@ def _typo_trust(ratio: float) -> float:
 class FaqIndex:
     """Search index over FAQ entries in several languages; build once, query often."""
 
-    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[FaqEntry],
+        vectors: WordVectors | None = None,
+        lemmatizer: Lemmatizer | None = None,
+    ) -> None:
+        """``vectors`` and ``lemmatizer`` (Russian) help the Russian entries' search."""
         by_lang: dict[str, list[FaqEntry]] = {}
         for entry in entries:
             by_lang.setdefault(entry.lang, []).append(entry)
-        self._indexes = {lang: _LanguageIndex(items) for lang, items in by_lang.items()}
+        self._indexes = {
+            lang: (
+                _LanguageIndex(items, vectors, lemmatizer)
+                if lang == "ru"
+                else _LanguageIndex(items, None, None)
+            )
+            for lang, items in by_lang.items()
+        }
 
     @property
     def languages(self) -> frozenset[str]:
         return frozenset(self._indexes)
 
     def search(self, text: str, lang: str, limit: int = 4) -> list[FaqMatch]:
-        """Entries of ``lang`` that answer ``text``, best first, at most ``limit``.
+        """Entries of ``lang`` that answer ``text`` confidently, best first, at most ``limit``."""
+        return self.lookup(text, lang, limit).answers
+
+    def lookup(self, text: str, lang: str, limit: int = 4) -> FaqLookup:
+        """Confident answers of ``lang`` (at most ``limit``), or else suggestions.
 
         Falls back to another language only when there are no entries in ``lang``
         at all (e.g. an FAQ file without translations).
         """
-        if limit <= 0:
-            return []
+        index = self._index(lang)
+        if limit <= 0 or index is None:
+            return FaqLookup([], [])
+        return index.lookup(text, limit)
+
+    def nearest(self, text: str, lang: str, limit: int) -> list[FaqMatch]:
+        """The ``limit`` entries closest to ``text`` whatever their confidence."""
+        index = self._index(lang)
+        return [] if index is None else index.nearest(text, limit)
+
+    def _index(self, lang: str) -> _LanguageIndex | None:
         index = self._indexes.get(lang)
-        if index is None:
-            if not self._indexes:
-                return []
+        if index is None and self._indexes:
             index = self._indexes.get("ru") or next(iter(self._indexes.values()))
-        return index.search(text, limit)
+        return index
