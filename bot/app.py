@@ -17,6 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
@@ -33,6 +34,8 @@ from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
 from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
+from bot.services.faq_desk import FaqDesk
+from bot.services.faq_learning import FaqLearning
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
 from bot.services.questions import QuestionService
@@ -56,6 +59,8 @@ BACKGROUND_DRAIN_SECONDS = 10.0
 # More than this many updates from one user within the window are dropped (admins exempt).
 FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
+# Misses older than 90 days are deleted by a job that runs at start-up and this often.
+MISS_PURGE_HOURS = 6
 
 
 @dataclass
@@ -72,6 +77,7 @@ class App:
     broadcasts: BroadcastService
     notifier: ParticipantNotifier
     faq: FaqService
+    faq_learning: FaqLearning
     questions: QuestionService
     background: BackgroundTasks
     clock: Clock = field(default=utc_now)
@@ -110,6 +116,8 @@ def build_app(
     notifier = ParticipantNotifier(db, translator, sender, settings.timezone)
     registration.on_promotion(notifier.promoted)
     faq = FaqService(db, clock)
+    faq_learning = FaqLearning(db, faq, clock)
+    faq_desk = FaqDesk(faq, faq_learning)
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
     background = BackgroundTasks()
 
@@ -127,6 +135,8 @@ def build_app(
         broadcasts=broadcasts,
         notifier=notifier,
         faq=faq,
+        faq_learning=faq_learning,
+        faq_desk=faq_desk,
         questions=questions,
         background=background,
         users=users,
@@ -156,6 +166,7 @@ def build_app(
         broadcasts=broadcasts,
         notifier=notifier,
         faq=faq,
+        faq_learning=faq_learning,
         questions=questions,
         background=background,
         clock=clock,
@@ -178,6 +189,15 @@ async def on_startup(app: App) -> None:
     app.scheduler.start()
     await app.reminders.restore()
     app.reminders.schedule_sweep()
+    app.scheduler.add_job(
+        app.faq_learning.purge_old_misses,
+        trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),
+        id="faq-misses-purge",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=app.clock(),
+    )
     await app.broadcasts.resume()
     log.info("bot started")
 

@@ -30,6 +30,7 @@ ADMIN_ONLY_COMMANDS = (
     "broadcast",
     "export",
     "questions",
+    "faq_misses",
     "stats",
 )
 

@@ -8,6 +8,7 @@ it after every change. Buttons refer to categories and entries by short stable k
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -17,13 +18,15 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.services.faq_file import FaqEntry, load_faq_file
 from bot.services.faq_search import FaqIndex
+from bot.services.lemmas import shared_lemmatizer
+from bot.services.word_vectors import shared_word_vectors
 from storage.database import Database
 from storage.models import FaqRecord, FaqSource
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FaqCategory", "FaqService", "ImportSummary", "short_key"]
+__all__ = ["FaqCategory", "FaqFound", "FaqService", "ImportSummary", "short_key"]
 
 
 def short_key(text: str) -> str:
@@ -45,21 +48,31 @@ class FaqCategory:
     entries: tuple[FaqEntry, ...]
 
 
-def _entry(record: FaqRecord) -> FaqEntry:
+@dataclass(frozen=True, slots=True)
+class FaqFound:
+    """What a message finds: confident answers (best first), or else suggestions."""
+
+    answers: list[FaqEntry]
+    suggestions: list[FaqEntry]
+
+
+def _entry(record: FaqRecord, learned: Sequence[str]) -> FaqEntry:
     return FaqEntry(
         id=record.id,
         lang=record.lang,
         category=record.category,
         question=record.question,
-        aliases=record.aliases,
+        aliases=(*record.aliases, *learned),
         answer=record.answer,
     )
 
 
 class FaqService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, understands_russian: bool = True) -> None:
+        """``understands_russian``: load word vectors and lemmas for Russian entries."""
         self._db = db
         self._clock = clock
+        self._understands_russian = understands_russian
         self._index = FaqIndex([])
         self._entries: dict[str, FaqEntry] = {}
         self._by_key: dict[str, FaqEntry] = {}
@@ -96,15 +109,28 @@ class FaqService:
         return ImportSummary(imported=len(entries), removed=removed)
 
     async def reload(self) -> None:
-        """Rebuild the index and the category lists from the database."""
-        records = await Repositories(self._db).faq.all()
+        """Rebuild the index and the category lists from the database.
+
+        Wordings organisers attached to entries (from /faq_misses or an answered
+        question) are kept apart from the entries and join their aliases here, so a
+        re-import of the file does not lose them. The index is built in a thread: the
+        first build loads the Russian models (about a second).
+        """
+        repos = Repositories(self._db)
+        records = await repos.faq.all()
+        learned = await repos.faq_learning.aliases()
         unplaced = len(self._file_order)
         records.sort(key=lambda r: self._file_order.get(r.id, unplaced))
-        entries = [_entry(record) for record in records]
-        self._index = FaqIndex(entries)
+        entries = [_entry(record, learned.get(record.id, ())) for record in records]
+        self._index = await asyncio.to_thread(self._build_index, entries)
         self._entries = {entry.id: entry for entry in entries}
         self._by_key = {short_key(entry.id): entry for entry in entries}
         self._build_categories(entries)
+
+    def _build_index(self, entries: list[FaqEntry]) -> FaqIndex:
+        if not self._understands_russian:
+            return FaqIndex(entries)
+        return FaqIndex(entries, shared_word_vectors(), shared_lemmatizer())
 
     def _build_categories(self, entries: Sequence[FaqEntry]) -> None:
         grouped: dict[tuple[str, str], list[FaqEntry]] = {}
@@ -146,10 +172,23 @@ class FaqService:
 
     def search(self, text: str, lang: str, limit: int = 4) -> list[FaqEntry]:
         """Confident matches, best first; other languages are tried when `lang` has none."""
-        matches = self._index.search(text, lang, limit)
-        if not matches:
-            for other in sorted(self._index.languages - {lang}):
-                matches = self._index.search(text, other, limit)
-                if matches:
+        return self.find(text, lang, limit).answers
+
+    def find(self, text: str, lang: str, limit: int = 4) -> FaqFound:
+        """Confident answers in `lang` (else in another language), or else suggestions."""
+        index = self._index
+        found = index.lookup(text, lang, limit)
+        if not found.answers:
+            for other in sorted(index.languages - {lang}):
+                elsewhere = index.lookup(text, other, limit)
+                if elsewhere.answers:
+                    found = elsewhere
                     break
-        return [self._entries[match.entry_id] for match in matches]
+        return FaqFound(
+            [self._entries[match.entry_id] for match in found.answers],
+            [self._entries[match.entry_id] for match in found.suggestions],
+        )
+
+    def nearest(self, text: str, lang: str, limit: int) -> list[FaqEntry]:
+        """The entries closest to `text`, however unsure (for organisers to choose from)."""
+        return [self._entries[m.entry_id] for m in self._index.nearest(text, lang, limit)]

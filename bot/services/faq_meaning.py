@@ -20,7 +20,6 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from bot.services.faq_file import FaqEntry
 from bot.services.word_vectors import WordVectors
 
 __all__ = ["EntryMeanings"]
@@ -65,7 +64,8 @@ class EntryMeanings:
         similarity = (self._matrix @ query.T).T
         title = _credit(self._title.best(similarity))
         context = _credit(self._context.best(similarity)) * _CONTEXT_CREDIT
-        return np.maximum(title, context)
+        result: Credits = np.maximum(title, context)
+        return result
 
 
 class _Groups:

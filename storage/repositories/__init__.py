@@ -7,6 +7,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
+from storage.repositories.faq_learning import FaqLearningRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.questions import QuestionRepository
 from storage.repositories.registrations import RegistrationRepository
@@ -28,4 +29,5 @@ class Repositories:
         self.stats = StatsRepository(db)
         self.dialogs = DialogStateRepository(db)
         self.faq = FaqRepository(db)
+        self.faq_learning = FaqLearningRepository(db)
         self.questions = QuestionRepository(db)
