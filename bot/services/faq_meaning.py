@@ -15,7 +15,7 @@ word and one small matrix product.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -40,10 +40,15 @@ class EntryMeanings:
         self,
         titles: Sequence[Sequence[str]],
         contexts: Sequence[Sequence[str]],
+        phrases: Sequence[Sequence[Sequence[str]]],
+        weight: Callable[[str], float],
         vectors: WordVectors,
     ) -> None:
-        """``titles[i]`` and ``contexts[i]`` are the words of entry i's title and context."""
+        """Entry i: ``titles[i]`` and ``contexts[i]`` are the words of its title and
+        context, ``phrases[i]`` the words of each of its question and aliases;
+        ``weight`` tells how much a word says (its IDF), for averaging phrases."""
         self._vectors = vectors
+        self._weight = weight
         vocabulary: dict[str, int] = {}
         title_ids = [sorted({vocabulary.setdefault(w, len(vocabulary)) for w in t}) for t in titles]
         context_ids = [
@@ -56,6 +61,45 @@ class EntryMeanings:
         self._matrix = np.vstack([matrix, np.zeros((1, vectors.dim), np.float32)])
         self._title = _Groups([[i for i in ids if known[i]] + [blank] for ids in title_ids])
         self._context = _Groups([[i for i in ids if known[i]] + [blank] for ids in context_ids])
+        # The gist of each phrase: the IDF-weighted mean of its word vectors.
+        gists: list[Credits] = []
+        owners: list[list[int]] = []
+        for entry_phrases in phrases:
+            owners.append([])
+            for phrase in entry_phrases:
+                gist = self.gist(phrase)
+                if gist is not None:
+                    owners[-1].append(len(gists))
+                    gists.append(gist)
+            owners[-1].append(-1)  # the zero row: no group is empty
+        gists.append(np.zeros(vectors.dim, np.float32))
+        self._gists = np.vstack(gists)
+        self._gist_owners = _Groups([[len(gists) - 1 if i < 0 else i for i in o] for o in owners])
+
+    def gist(self, tokens: Sequence[str]) -> Credits | None:
+        """Unit IDF-weighted mean vector of the known tokens; None when none is known."""
+        matrix, known = self._vectors.matrix(list(tokens))
+        weights = np.array(
+            [self._weight(t) if k else 0.0 for t, k in zip(tokens, known, strict=True)],
+            dtype=np.float32,
+        )
+        if not weights.any():
+            return None
+        mean = weights @ matrix
+        norm = float(np.linalg.norm(mean))
+        if norm == 0.0:
+            return None
+        result: Credits = mean / norm
+        return result
+
+    def gist_similarity(self, tokens: Sequence[str]) -> Credits:
+        """Per entry, the best cosine between the query's gist and one of its phrases'."""
+        query = self.gist(tokens)
+        if query is None:
+            return np.zeros(self._gist_owners.count, np.float32)
+        similarity = (self._gists @ query)[np.newaxis, :]
+        result: Credits = np.clip(self._gist_owners.best(similarity)[0], 0.0, 1.0)
+        return result
 
     def credits(self, tokens: Sequence[str]) -> Credits:
         """Credit (0..1) of each token for each entry, shape (tokens, entries)."""
@@ -75,6 +119,7 @@ class _Groups:
         self._columns = np.fromiter((i for g in groups for i in g), dtype=np.intp)
         starts = np.cumsum([0, *(len(g) for g in groups)])[:-1]
         self._starts = starts.astype(np.intp)
+        self.count = len(groups)
 
     def best(self, similarity: Credits) -> Credits:
         picked = similarity[:, self._columns]

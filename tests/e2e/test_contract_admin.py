@@ -49,6 +49,7 @@ ADMIN_COMMANDS = [
     "broadcast",
     "export",
     "questions",
+    "faq_misses",
     "stats",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")
