@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -40,11 +41,6 @@ class Case:
     text: str
     expected: str | None  # None: off-topic
     lang: str = "ru"
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as file:
-        return int(file.read().split()[1]) * 4096 / 2**20
 
 
 def load_cases(path: Path, split: str | None) -> list[Case]:
@@ -107,6 +103,45 @@ def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
     return "\n".join(lines)
 
 
+_MODEL_COST = """
+import sys, time
+sys.path.insert(0, {root!r})
+began = time.perf_counter()
+from bot.services.faq_file import load_faq_file
+from bot.services.faq_search import FaqIndex
+from pathlib import Path
+entries = load_faq_file(Path({faq!r}))
+if {with_models}:
+    from bot.services.lemmas import shared_lemmatizer
+    from bot.services.word_vectors import shared_word_vectors
+    index = FaqIndex(entries, shared_word_vectors(), shared_lemmatizer())
+else:
+    index = FaqIndex(entries)
+for text in {texts!r}:
+    index.lookup(text, "ru")
+elapsed = time.perf_counter() - began
+with open("/proc/self/statm") as file:
+    rss = int(file.read().split()[1]) * 4096 / 2**20
+print(elapsed, rss)
+"""
+
+
+def model_cost(faq: Path, texts: list[str]) -> tuple[float, float]:
+    """Start-up seconds and RSS megabytes the models add, in fresh processes (best of 3)."""
+    results: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for _ in range(3):
+        for with_models in (False, True):
+            code = _MODEL_COST.format(
+                root=str(ROOT), faq=str(faq), with_models=with_models, texts=texts
+            )
+            output = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout.split()
+            results[with_models].append((float(output[0]), float(output[1])))
+    with_models, without = min(results[True]), min(results[False])
+    return with_models[0] - without[0], with_models[1] - without[1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--faq", type=Path, default=ROOT / "bot" / "data" / "faq.yml")
@@ -114,7 +149,6 @@ def main() -> int:
     args = parser.parse_args()
 
     entries = load_faq_file(args.faq)
-    rss_before = _rss_mb()
     started = time.perf_counter()
     vectors: WordVectors | None = load_word_vectors()
     lemmatizer = Lemmatizer()
@@ -143,8 +177,13 @@ def main() -> int:
                 print(evaluate(index, cases, show and model is not None))
     print(
         f"\nmodel: loading {load_s:.2f} s, index build {with_vectors_s * 1000:.0f} ms "
-        f"with vectors vs {lexical_s * 1000:.0f} ms without; "
-        f"RSS added after all searches {_rss_mb() - rss_before:.1f} MB"
+        f"with vectors vs {lexical_s * 1000:.0f} ms without (this process)"
+    )
+    texts = [case.text for case in load_cases(INDEPENDENT, "tune")]
+    seconds, megabytes = model_cost(args.faq, texts)
+    print(
+        f"fresh process, import + index + the tuning half's searches: "
+        f"start-up +{seconds:.2f} s, RSS +{megabytes:.1f} MB with the models"
     )
     return 0
 
