@@ -18,8 +18,8 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.services.faq_file import FaqEntry, load_faq_file
 from bot.services.faq_search import FaqIndex
-from bot.services.lemmas import shared_lemmatizer
-from bot.services.word_vectors import shared_word_vectors
+from bot.services.lemmas import Lemmatizer, shared_lemmatizer
+from bot.services.word_vectors import WordVectors, shared_word_vectors
 from storage.database import Database
 from storage.models import FaqRecord, FaqSource
 from storage.repositories import Repositories
@@ -73,6 +73,11 @@ class FaqService:
         self._db = db
         self._clock = clock
         self._understands_russian = understands_russian
+        self._models: tuple[WordVectors | None, Lemmatizer] | None = None
+        self._models_loading: asyncio.Task[None] | None = None
+        # One rebuild at a time, so that a words-only build that started before the
+        # models arrived cannot replace the build that has them.
+        self._reloading = asyncio.Lock()
         self._index = FaqIndex([])
         self._entries: dict[str, FaqEntry] = {}
         self._by_key: dict[str, FaqEntry] = {}
@@ -113,9 +118,19 @@ class FaqService:
 
         Wordings organisers attached to entries (from /faq_misses or an answered
         question) are kept apart from the entries and join their aliases here, so a
-        re-import of the file does not lose them. The index is built in a thread: the
-        first build loads the Russian models (about a second).
+        re-import of the file does not lose them.
+
+        The Russian models (word vectors, lemmas) take about a second to load, so the
+        first reload starts loading them in the background and builds a words-only
+        index; once they are loaded the index is rebuilt with them. Searches wait for
+        that (``ready``), start-up does not.
         """
+        async with self._reloading:
+            await self._rebuild()
+        if self._understands_russian and self._models_loading is None:
+            self._models_loading = asyncio.create_task(self._load_models())
+
+    async def _rebuild(self) -> None:
         repos = Repositories(self._db)
         records = await repos.faq.all()
         learned = await repos.faq_learning.aliases()
@@ -128,9 +143,25 @@ class FaqService:
         self._build_categories(entries)
 
     def _build_index(self, entries: list[FaqEntry]) -> FaqIndex:
-        if not self._understands_russian:
+        if self._models is None:
             return FaqIndex(entries)
-        return FaqIndex(entries, shared_word_vectors(), shared_lemmatizer())
+        return FaqIndex(entries, *self._models)
+
+    async def _load_models(self) -> None:
+        try:
+            self._models = await asyncio.to_thread(
+                lambda: (shared_word_vectors(), shared_lemmatizer())
+            )
+        except Exception:
+            log.exception("Russian models for the FAQ search failed to load; words only")
+            return
+        await self.reload()
+        log.info("FAQ search: Russian word vectors and lemmas loaded")
+
+    async def ready(self) -> None:
+        """Wait until the index has the Russian models (or they failed to load)."""
+        if self._models_loading is not None:
+            await asyncio.shield(self._models_loading)
 
     def _build_categories(self, entries: Sequence[FaqEntry]) -> None:
         grouped: dict[tuple[str, str], list[FaqEntry]] = {}
@@ -176,7 +207,8 @@ class FaqService:
 
     def find(self, text: str, lang: str, limit: int = 4) -> FaqFound:
         """Confident answers in `lang` (else in another language), or else suggestions."""
-        index = self._index
+        # Read once: a reload may replace both while this runs in a worker thread.
+        index, entries = self._index, self._entries
         found = index.lookup(text, lang, limit)
         if not found.answers:
             for other in sorted(index.languages - {lang}):
@@ -185,8 +217,8 @@ class FaqService:
                     found = elsewhere
                     break
         return FaqFound(
-            [self._entries[match.entry_id] for match in found.answers],
-            [self._entries[match.entry_id] for match in found.suggestions],
+            [entries[m.entry_id] for m in found.answers if m.entry_id in entries],
+            [entries[m.entry_id] for m in found.suggestions if m.entry_id in entries],
         )
 
     def nearest(self, text: str, lang: str, limit: int) -> list[FaqEntry]:

@@ -35,6 +35,7 @@ class FaqDesk:
         talk = small_talk(text)
         if talk is not None:
             return FaqReply(talk=talk)
+        await self._faq.ready()
         found = await asyncio.to_thread(self._faq.find, text, lang, limit)
         if not found.answers:
             await self._learning.record_miss(user_id, lang, text)

@@ -69,6 +69,7 @@ class FaqLearning:
 
     async def frequent_misses(self) -> list[MissWithCandidates]:
         misses = await Repositories(self._db).faq_learning.frequent_misses(MISSES_SHOWN)
+        await self._faq.ready()
         return [
             MissWithCandidates(miss, self._faq.nearest(miss.text, miss.lang, CANDIDATES))
             for miss in misses
@@ -116,6 +117,7 @@ class FaqLearning:
             asker = await repos.users.get(question.user_id)
             if asker is not None:
                 lang = pick_language(asker.language, asker.language_code)
+        await self._faq.ready()
         return self._faq.nearest(question.text, lang, CANDIDATES)
 
     async def attach_question(self, question_id: int, entry_key: str) -> AttachOutcome:

@@ -130,6 +130,9 @@ _MEANING_TRUST = 0.8
 # In a message of several sentences, the words outside the asking sentence count this
 # much (see _weighted_words).
 _STORY_WEIGHT = 0.4
+# Words of one message searched at most (the last ones, asking sentences first): a
+# question is a few dozen words; a pasted document must not cost a second.
+_MAX_QUERY_WORDS = 80
 # Per-index memo of query words; bounded so that a flood of random text cannot grow it.
 _SLOT_CACHE_SIZE = 20_000
 
@@ -293,15 +296,24 @@ def _weighted_words(text: str) -> list[tuple[str, float]]:
     sentences = [words(part) for part in _SENTENCE_END.split(text)]
     sentences = [tokens for tokens in sentences if tokens]
     if len(sentences) < 2:
-        return [(token, 1.0) for tokens in sentences for token in tokens]
+        return [(token, 1.0) for tokens in sentences for token in tokens][-_MAX_QUERY_WORDS:]
     raw = [part.rstrip() for part in _SENTENCE_END.split(text) if words(part)]
     asking = {number for number, part in enumerate(raw) if part.endswith("?")}
     asking = asking or {len(raw) - 1}
-    return [
+    weighted = [
         (token, 1.0 if number in asking else _STORY_WEIGHT)
         for number, tokens in enumerate(sentences)
         for token in tokens
     ]
+    if len(weighted) <= _MAX_QUERY_WORDS:
+        return weighted
+    # A very long message: its asking words, then the story words nearest the end.
+    keep = {i for i, (_, factor) in enumerate(weighted) if factor == 1.0}
+    for i in reversed(range(len(weighted))):
+        if len(keep) >= _MAX_QUERY_WORDS:
+            break
+        keep.add(i)
+    return [item for i, item in enumerate(weighted) if i in keep][-_MAX_QUERY_WORDS:]
 
 
 def analyze(text: str) -> list[str]:
@@ -324,6 +336,7 @@ class _Scored:
 
     entry_id: str
     confidence: float
+    strength: float  # what entries are ranked by (see _confidence)
     bm25: float
     phrase: float
     coverage: float
@@ -634,10 +647,12 @@ class _LanguageIndex:
             phrase_score = best_phrase.get(position, 0.0)
             sim = similarity.get(position, 0.0)
             gist = float(gists[position]) if gists is not None else 0.0
+            confidence, strength = _confidence(coverage, phrase_score, sim, gist, gists is not None)
             scored.append(
                 _Scored(
                     self.docs[position].entry_id,
-                    _confidence(coverage, phrase_score, sim, gist, gists is not None),
+                    confidence,
+                    strength,
                     sum(bm25[position]),
                     phrase_score,
                     coverage,
@@ -702,10 +717,17 @@ class _LanguageIndex:
 
 def _confidence(
     coverage: float, phrase: float, similarity: float, gist: float, with_meaning: bool
-) -> float:
-    """The signals combined into one confidence in 0..1."""
+) -> tuple[float, float]:
+    """The signals combined: a confidence in 0..1 and the strength to rank by.
+
+    The logistic confidence saturates near 1, where it no longer tells two good
+    matches apart; its logit (the strength) still does.
+    """
     if not with_meaning:
-        return _COVERAGE_SHARE * coverage + _PHRASE_SHARE * phrase + _SIMILARITY_SHARE * similarity
+        linear = (
+            _COVERAGE_SHARE * coverage + _PHRASE_SHARE * phrase + _SIMILARITY_SHARE * similarity
+        )
+        return linear, linear
     logit = (
         _FIT_BIAS
         + _FIT_COVERAGE * coverage
@@ -714,11 +736,11 @@ def _confidence(
         + _FIT_GIST * gist
         + _FIT_AGREEMENT * min(coverage, gist)
     )
-    return 1.0 / (1.0 + math.exp(-logit))
+    return 1.0 / (1.0 + math.exp(-logit)), logit / 10
 
 
 def _rank(item: _Scored) -> tuple[float, float]:
-    return round(item.confidence, 2), item.bm25
+    return round(item.strength, 2), item.bm25
 
 
 def _match(item: _Scored) -> FaqMatch:

@@ -97,7 +97,5 @@ async def test_misses_purged_after_90_days_and_erased_by_forget_me(
     await forget_user(app.db, app.registration, ANNA, clock)
 
     rows = await app.db.fetch_all("SELECT user_id, text FROM faq_misses")
-    assert [(row["user_id"], row["text"]) for row in rows] == [
-        (PETR, "вопрос Петра про парковку")
-    ]
+    assert [(row["user_id"], row["text"]) for row in rows] == [(PETR, "вопрос Петра про парковку")]
     assert await Repositories(app.db).faq_learning.delete_misses_of_user(ANNA) == 0
