@@ -30,8 +30,8 @@ ADMIN_ONLY_COMMANDS = (
     "broadcast",
     "export",
     "questions",
-    "faq_misses",
     "stats",
+    "faq_misses",
 )
 
 

@@ -49,8 +49,8 @@ ADMIN_COMMANDS = [
     "broadcast",
     "export",
     "questions",
-    "faq_misses",
     "stats",
+    "faq_misses",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")
 
