@@ -26,7 +26,7 @@ from bot.services.word_vectors import load_word_vectors  # noqa: E402
 
 CANDIDATES = 8  # per message, the best-scored entries enter the fit
 L2 = 0.01
-FEATURES = ("coverage", "phrase", "similarity", "gist", "agreement")
+FEATURES = ("coverage", "phrase", "similarity", "gist", "agreement", "context_gist")
 
 
 def rows(index: FaqIndex, cases: list[Case]) -> tuple[list[list[float]], list[int], list[int]]:
@@ -38,7 +38,14 @@ def rows(index: FaqIndex, cases: list[Case]) -> tuple[list[list[float]], list[in
         assert language is not None
         for item in language.score(case.text)[:CANDIDATES]:
             features.append(
-                [item.coverage, item.phrase, item.similarity, item.gist, item.agreement]
+                [
+                    item.coverage,
+                    item.phrase,
+                    item.similarity,
+                    item.gist,
+                    item.agreement,
+                    item.context_gist,
+                ]
             )
             labels.append(int(item.entry_id == case.expected))
             groups.append(number)

@@ -74,6 +74,14 @@ class EntryMeanings:
             owners[-1].append(-1)  # the zero row: no group is empty
         gists.append(np.zeros(vectors.dim, np.float32))
         self._gists = np.vstack(gists)
+        # The gist of each entry's context (answer and category), for sparse entries
+        # whose only question says little.
+        self._context_gists = np.vstack(
+            [
+                g if (g := self.gist(words)) is not None else np.zeros(vectors.dim, np.float32)
+                for words in contexts
+            ]
+        )
         self._gist_owners = _Groups([[len(gists) - 1 if i < 0 else i for i in o] for o in owners])
 
     def gist(self, tokens: Sequence[str]) -> Credits | None:
@@ -92,14 +100,17 @@ class EntryMeanings:
         result: Credits = mean / norm
         return result
 
-    def gist_similarity(self, tokens: Sequence[str]) -> Credits:
-        """Per entry, the best cosine between the query's gist and one of its phrases'."""
+    def gist_similarity(self, tokens: Sequence[str]) -> tuple[Credits, Credits]:
+        """Per entry, the cosine between the query's gist and (1) the best of its
+        phrases' gists, (2) its context's gist; both clipped to 0..1."""
         query = self.gist(tokens)
         if query is None:
-            return np.zeros(self._gist_owners.count, np.float32)
+            blank = np.zeros(self._gist_owners.count, np.float32)
+            return blank, blank
         similarity = (self._gists @ query)[np.newaxis, :]
-        result: Credits = np.clip(self._gist_owners.best(similarity)[0], 0.0, 1.0)
-        return result
+        title: Credits = np.clip(self._gist_owners.best(similarity)[0], 0.0, 1.0)
+        context: Credits = np.clip(self._context_gists @ query, 0.0, 1.0)
+        return title, context
 
     def credits(self, tokens: Sequence[str]) -> Credits:
         """Credit (0..1) of each token for each entry, shape (tokens, entries)."""
