@@ -64,13 +64,15 @@ def sparse(entries: list[FaqEntry]) -> list[FaqEntry]:
 
 def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
     timings: list[float] = []
+    cpu_timings: list[float] = []
     top1 = suggested = suggested_right = total = 0
     off_total = off_answered = off_suggested = 0
     misses: list[str] = []
     for case in cases:
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.thread_time()
         found = index.lookup(case.text, case.lang)
         timings.append((time.perf_counter() - began) * 1000)
+        cpu_timings.append((time.thread_time() - began_cpu) * 1000)
         if case.expected is None:
             off_total += 1
             off_answered += bool(found.answers)
@@ -89,7 +91,9 @@ def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
             got = found.answers[:1] or found.suggestions
             misses.append(f"  {case.text!r}\n      expected {case.expected}, got {got}")
     timings.sort()
+    cpu_timings.sort()
     p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    cpu_p95 = cpu_timings[min(len(cpu_timings) - 1, int(len(cpu_timings) * 0.95))]
     lines = [
         f"    top-1 (answer shown first): {top1}/{total} = {top1 / max(total, 1):.1%}",
         f"    suggestion band: {suggested}/{total} = {suggested / max(total, 1):.1%} "
@@ -97,7 +101,9 @@ def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
         f"    no answer, no suggestion: {total - top1 - suggested}",
         f"    off-topic answered confidently: {off_answered}/{off_total}; "
         f"in the suggestion band: {off_suggested}",
-        f"    time per search: p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms",
+        f"    time per search: p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms "
+        f"(CPU time, less disturbed by other load: p50 {statistics.median(cpu_timings):.2f} ms, "
+        f"p95 {cpu_p95:.2f} ms)",
         *misses,
     ]
     return "\n".join(lines)
