@@ -107,6 +107,8 @@ _STEM_ONLY_FACTOR = 0.85
 # token_set_ratio gives 30–50 to unrelated strings of similar letters; only the part
 # above this floor is treated as evidence.
 _SIMILARITY_FLOOR = 50.0
+# Only this many entries, those with the highest coverage, get the string similarity.
+_SIMILARITY_CANDIDATES = 8
 
 # BM25F, used to break near-ties: people type something close to a question or an
 # alias; the answer repeats many generic words, so it only helps a little.
@@ -128,6 +130,9 @@ _LEMMA_TRUST = 0.9
 # A query word close in meaning to an entry's words (see faq_meaning) counts at most
 # this share of a word found verbatim.
 _MEANING_TRUST = 0.8
+# Entries that only the meaning layer connects to a query: at most this many, the
+# closest, are scored (see _LanguageIndex._meaning_credits).
+_MEANING_CANDIDATES = 10
 # In a message of several sentences, the words outside the asking sentence count this
 # much (see _weighted_words).
 _STORY_WEIGHT = 0.4
@@ -637,8 +642,12 @@ class _LanguageIndex:
             owner = self._phrase_owner[phrase]
             best_phrase[owner] = max(best_phrase.get(owner, 0.0), f_score)
 
+        # String similarity is the costly signal: only for the best-covered entries.
+        leaders = sorted(cover, key=lambda position: sum(cover[position]), reverse=True)
         similarity = self._similarity(
-            [slot_words[i] for i in focus], [slots[i] for i in focus], cover.keys()
+            [slot_words[i] for i in focus],
+            [slots[i] for i in focus],
+            set(leaders[:_SIMILARITY_CANDIDATES]),
         )
         gists = (
             self._meaning.gist_similarity([slot_words[i] for i in focus])
@@ -674,19 +683,28 @@ class _LanguageIndex:
         return scored
 
     def _meaning_credits(self, slots: list[_Slot], slot_words: list[str]) -> dict[int, list[float]]:
-        """Per entry, the meaning credit (0..1) of each topical slot; only non-zero rows."""
+        """Per entry, the meaning credit (0..1) of each topical slot.
+
+        Only the ``_MEANING_CANDIDATES`` entries with the most weighted credit are
+        kept: every entry's answer has some word loosely close to some query word,
+        and scoring all of them costs time without changing the best few.
+        """
         if self._meaning is None:
             return {}
         topical = [number for number, slot in enumerate(slots) if slot.topical]
         if not topical:
             return {}
         credits = self._meaning.credits([slot_words[number] for number in topical])
+        weights = np.array([slots[number].weight for number in topical], dtype=np.float32)
+        mass = weights @ credits
+        best = np.argsort(-mass)[:_MEANING_CANDIDATES]
+        table = credits.T.tolist()
         result: dict[int, list[float]] = {}
-        for position in np.flatnonzero(credits.max(axis=0) > 0):
+        for position in best[mass[best] > 0].tolist():
             row = [0.0] * len(slots)
             for column, number in enumerate(topical):
-                row[number] = float(credits[column, position])
-            result[int(position)] = row
+                row[number] = table[position][column]
+            result[position] = row
         return result
 
     def _similarity(
