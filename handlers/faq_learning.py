@@ -9,9 +9,11 @@ refuses them to anyone else.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -31,6 +33,13 @@ if TYPE_CHECKING:
 
 BUTTON_TEXT = 50
 MISS_EXCERPT = 500
+
+
+async def _drop_buttons(message: Message) -> None:
+    # A message too old to edit keeps its buttons; a second press then finds the
+    # wording gone and says the button is out of date.
+    with suppress(TelegramBadRequest):
+        await message.edit_reply_markup(reply_markup=None)
 
 
 class AttachQuestionCb(CallbackData, prefix="admqa"):
@@ -92,11 +101,11 @@ async def miss_button(
         if outcome is AttachOutcome.GONE:
             alert(callback_answer, tr("errors.expired_button"))
             return
-        await query.message.edit_reply_markup(reply_markup=None)
+        await _drop_buttons(query.message)
         await query.message.answer(tr(f"faq_misses.{outcome.value}"))
         return
     if callback_data.action == "dismiss" and await faq_learning.dismiss_miss(callback_data.miss_id):
-        await query.message.edit_reply_markup(reply_markup=None)
+        await _drop_buttons(query.message)
         await query.message.answer(tr("faq_misses.dismissed"))
         return
     alert(callback_answer, tr("errors.expired_button"))
@@ -131,7 +140,7 @@ async def attach_question(
         return
     outcome = await faq_learning.attach_question(number, callback_data.key)
     if outcome is AttachOutcome.ATTACHED:
-        await query.message.edit_reply_markup(reply_markup=None)
+        await _drop_buttons(query.message)
         await query.message.answer(tr("faq_misses.question_attached", number=number))
         return
     alert(callback_answer, tr("faq_misses.question_unavailable"))
