@@ -23,7 +23,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.formatting import shorten
 from bot.i18n import Tr
 from bot.services.faq_learning import AttachOutcome, MissWithCandidates
-from bot.services.questions import clip
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
 
@@ -59,7 +58,7 @@ def miss_keyboard(tr: Tr, item: MissWithCandidates, faq: FaqService) -> InlineKe
     builder = InlineKeyboardBuilder()
     for entry in item.candidates:
         builder.button(
-            text=tr("faq_misses.buttons.attach", question=clip(entry.question, BUTTON_TEXT)),
+            text=tr("faq_misses.buttons.attach", question=shorten(entry.question, BUTTON_TEXT)),
             callback_data=MissCb(action="attach", miss_id=item.miss.id, key=faq.key_of(entry)),
         )
     builder.button(
@@ -130,7 +129,7 @@ async def attach_question(
         builder = InlineKeyboardBuilder()
         for entry in candidates:
             builder.button(
-                text=tr("faq_misses.buttons.attach", question=clip(entry.question, BUTTON_TEXT)),
+                text=tr("faq_misses.buttons.attach", question=shorten(entry.question, BUTTON_TEXT)),
                 callback_data=AttachQuestionCb(question_id=number, key=faq.key_of(entry)),
             )
         builder.adjust(1)

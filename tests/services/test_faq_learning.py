@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bot.app import App
 from bot.services.faq_learning import AttachOutcome
-from bot.services.privacy import forget_user
 from storage.repositories import Repositories
 from tests.services.conftest import FakeClock
 
@@ -94,7 +93,7 @@ async def test_misses_purged_after_90_days_and_erased_by_forget_me(
 
     clock.advance(timedelta(days=31))
     assert await app.faq_learning.purge_old_misses() == 1
-    await forget_user(app.db, app.registration, ANNA, clock)
+    await app.privacy.forget_me(ANNA)
 
     rows = await app.db.fetch_all("SELECT user_id, text FROM faq_misses")
     assert [(row["user_id"], row["text"]) for row in rows] == [(PETR, "вопрос Петра про парковку")]
