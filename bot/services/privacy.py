@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.services.faq_learning import MISS_MAX_LENGTH
 from bot.services.registration import CancelOutcome, Promotion, RegistrationService
 from bot.services.users import UserDirectory
 from storage.database import Database
 from storage.dialogs import DialogStore
-from storage.models import Question
+from storage.models import FaqSource, Question
 from storage.repositories import Repositories
 
 
@@ -45,6 +46,7 @@ def _same_words(left: str, right: str) -> bool:
 
 
 async def _forget_questions(repos: Repositories, user_id: int) -> tuple[list[Question], int]:
+    """Blank the user's questions; returns them and how many FAQ texts went with them."""
     asked = await repos.questions.of_user(user_id)
     faq_removed = 0
     for question in asked:
@@ -52,8 +54,14 @@ async def _forget_questions(repos: Repositories, user_id: int) -> tuple[list[Que
         if question.faq_entry_id is None:
             continue
         entry = await repos.faq.get(question.faq_entry_id)
-        # An admin who rewrote the question made the entry their own words: it stays.
-        if entry is not None and _same_words(entry.question, question.text):
+        if entry is None:
+            continue
+        if entry.id != f"question-{question.id}" or entry.source is not FaqSource.ORGANISER:
+            # Attached to an existing entry: the question's words are one of its wordings.
+            wording = question.text.strip()[:MISS_MAX_LENGTH]
+            faq_removed += await repos.faq_learning.delete_alias(entry.id, wording)
+        elif _same_words(entry.question, question.text):
+            # Published as asked; an admin who rewrote the question made it their own words.
             faq_removed += await repos.faq.delete(entry.id)
     await repos.questions.blank_user(user_id)
     return asked, faq_removed
@@ -93,6 +101,7 @@ class PrivacyService:
             past = len(await repos.registrations.live_for_user(user_id))
             await repos.registrations.anonymise_user(user_id)
             asked, faq_removed = await _forget_questions(repos, user_id)
+            await repos.faq_learning.delete_misses_of_user(user_id)
             profile_deleted = await repos.profiles.delete(user_id)
             await repos.users.forget_names(user_id, now)
             await self._dialogs.forget_user(tx, user_id)
