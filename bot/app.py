@@ -31,6 +31,7 @@ from bot.middlewares import (
 )
 from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
+from bot.services.attendance_summary import AttendanceSummaries
 from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
 from bot.services.notifications import ParticipantNotifier
@@ -74,6 +75,7 @@ class App:
     faq: FaqService
     questions: QuestionService
     background: BackgroundTasks
+    summaries: AttendanceSummaries
     clock: Clock = field(default=utc_now)
 
 
@@ -112,6 +114,7 @@ def build_app(
     faq = FaqService(db, clock)
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
     background = BackgroundTasks()
+    summaries = AttendanceSummaries(db, scheduler, sender, translator, settings, clock)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -158,6 +161,7 @@ def build_app(
         faq=faq,
         questions=questions,
         background=background,
+        summaries=summaries,
         clock=clock,
     )
 
@@ -174,10 +178,13 @@ def build_app(
 
 
 async def on_startup(app: App) -> None:
-    await register_commands(app.bot, app.translator, app.settings.admin_ids)
+    await register_commands(
+        app.bot, app.translator, app.settings.admin_ids, app.settings.checkin_ids
+    )
     app.scheduler.start()
     await app.reminders.restore()
     app.reminders.schedule_sweep()
+    app.summaries.schedule_sweep()
     await app.broadcasts.resume()
     log.info("bot started")
 
