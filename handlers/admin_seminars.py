@@ -40,7 +40,9 @@ from bot.services.seminar_admin import (
     cancel_seminar,
     change_seminar,
     create_seminar,
+    parse_capacity,
     parse_field,
+    parse_format,
 )
 from bot.services.sender import Sender
 from bot.settings import Settings
@@ -48,7 +50,7 @@ from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
 from handlers.seminar_views import render_seminar_card
 from storage.database import Database
-from storage.models import Seminar, SeminarStatus, User
+from storage.models import Seminar, SeminarFormat, SeminarStatus, User
 from storage.repositories import Repositories
 
 PICK_LIMIT = 20  # keeps the numbered list under Telegram's 4096 characters
@@ -59,6 +61,8 @@ class NewSeminar(StatesGroup):
     description = State()
     starts_at = State()
     place = State()
+    format = State()
+    meeting_link = State()
     capacity = State()
     preview = State()
 
@@ -69,6 +73,10 @@ class EditSeminar(StatesGroup):
 
 class AdmNewCb(CallbackData, prefix="adm_new"):
     action: str  # publish | discard
+
+
+class AdmFormatCb(CallbackData, prefix="adm_fmt"):
+    format: SeminarFormat
 
 
 class AdmEditCb(CallbackData, prefix="adm_edit"):
@@ -113,7 +121,10 @@ _STEPS: dict[str | None, _Step] = {
         SeminarField.STARTS_AT, NewSeminar.place, "admin_seminars.new.ask_place"
     ),
     NewSeminar.place.state: _Step(
-        SeminarField.PLACE, NewSeminar.capacity, "admin_seminars.new.ask_capacity"
+        SeminarField.PLACE, NewSeminar.format, "admin_seminars.new.ask_format"
+    ),
+    NewSeminar.meeting_link.state: _Step(
+        SeminarField.MEETING_LINK, NewSeminar.capacity, "admin_seminars.new.ask_capacity"
     ),
     NewSeminar.capacity.state: _Step(SeminarField.CAPACITY, NewSeminar.preview, None),
 }
@@ -126,7 +137,19 @@ def _draft(data: dict[str, Any]) -> SeminarDraft:
         starts_at=datetime.fromisoformat(data["starts_at"]),
         place=data["place"],
         capacity=int(data["capacity"]),
+        format=SeminarFormat(data.get("format", SeminarFormat.IN_PERSON)),
+        meeting_link=data.get("meeting_link"),
     )
+
+
+def _format_keyboard(tr: Tr) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for seminar_format in SeminarFormat:
+        builder.button(
+            text=tr(f"formats.{seminar_format.value}"),
+            callback_data=AdmFormatCb(format=seminar_format),
+        )
+    return builder.as_markup()
 
 
 def _preview_keyboard(tr: Tr) -> InlineKeyboardMarkup:
@@ -155,28 +178,77 @@ async def new_seminar_step(
     data = await state.update_data({step.field.value: stored})
     await state.set_state(step.next_state)
     if step.next_prompt is None:
-        draft = _draft(data)
-        preview = Seminar(
-            id=0,
-            title=draft.title,
-            description=draft.description,
-            starts_at=draft.starts_at,
-            duration_minutes=DEFAULT_DURATION_MINUTES,
-            place=draft.place,
-            capacity=draft.capacity,
-            status=SeminarStatus.PUBLISHED,
-            created_by=None,
-            created_at=clock(),
-        )
-        # One message: whoever reads the reply to the last step finds the Publish button on it.
-        card = render_seminar_card(
-            preview, tr, settings.timezone, seats_left=draft.capacity, now=clock()
-        )
+        await _send_preview(message, data, tr, settings, clock)
+        return
+    markup = _format_keyboard(tr) if step.next_state == NewSeminar.format else None
+    await message.answer(tr(step.next_prompt, zone=settings.timezone.key), reply_markup=markup)
+
+
+async def _send_preview(
+    message: Message, data: dict[str, Any], tr: Tr, settings: Settings, clock: Clock
+) -> None:
+    draft = _draft(data)
+    preview = Seminar(
+        id=0,
+        title=draft.title,
+        description=draft.description,
+        starts_at=draft.starts_at,
+        duration_minutes=DEFAULT_DURATION_MINUTES,
+        place=draft.place,
+        capacity=draft.capacity,
+        status=SeminarStatus.PUBLISHED,
+        created_by=None,
+        created_at=clock(),
+        format=draft.format,
+    )
+    # One message: whoever reads the reply to the last step finds the Publish button on it.
+    card = render_seminar_card(
+        preview, tr, settings.timezone, seats_left=draft.capacity, now=clock()
+    )
+    parts = [tr("admin_seminars.new.preview"), card]
+    if draft.format.has_meeting_link and draft.meeting_link:
+        parts.append(tr("admin_seminars.new.preview_link", link=draft.meeting_link))
+    await message.answer("\n\n".join(parts), reply_markup=_preview_keyboard(tr))
+
+
+async def _format_chosen(
+    message: Message, seminar_format: SeminarFormat, state: FSMContext, tr: Tr
+) -> None:
+    await state.update_data({"format": seminar_format.value})
+    if seminar_format.has_meeting_link:
+        await state.set_state(NewSeminar.meeting_link)
+        await message.answer(tr("admin_seminars.new.ask_link"))
+    else:
+        await state.set_state(NewSeminar.capacity)
+        await message.answer(tr("admin_seminars.new.ask_capacity"))
+
+
+async def new_seminar_format_button(
+    query: CallbackQuery, callback_data: AdmFormatCb, state: FSMContext, tr: Tr
+) -> None:
+    if isinstance(query.message, Message):
+        await _format_chosen(query.message, callback_data.format, state, tr)
+
+
+async def new_seminar_format_text(
+    message: Message, state: FSMContext, tr: Tr, settings: Settings, clock: Clock
+) -> None:
+    """A format typed as a word; or the capacity right away, which means in person."""
+    text = message.text or ""
+    seminar_format = parse_format(text)
+    if not isinstance(seminar_format, Invalid):
+        await _format_chosen(message, seminar_format, state, tr)
+        return
+    capacity = parse_capacity(text)
+    if isinstance(capacity, Invalid):
         await message.answer(
-            f"{tr('admin_seminars.new.preview')}\n\n{card}", reply_markup=_preview_keyboard(tr)
+            _error(tr, Invalid("format_unknown", capacity.params)),
+            reply_markup=_format_keyboard(tr),
         )
         return
-    await message.answer(tr(step.next_prompt, zone=settings.timezone.key))
+    data = await state.update_data({"format": SeminarFormat.IN_PERSON.value, "capacity": capacity})
+    await state.set_state(NewSeminar.preview)
+    await _send_preview(message, data, tr, settings, clock)
 
 
 async def preview_text(message: Message, tr: Tr) -> None:
@@ -323,6 +395,10 @@ async def edit_ask_value(
         current = _input_time(seminar.starts_at, settings.timezone)
     elif which is SeminarField.DESCRIPTION and not seminar.description:
         current = tr("admin_seminars.edit.no_description")
+    elif which is SeminarField.FORMAT:
+        current = tr(f"formats.{seminar.format.value}")
+    elif which is SeminarField.MEETING_LINK and not seminar.meeting_link:
+        current = tr("admin_seminars.edit.no_link")
     confirmed = 0
     if which is SeminarField.CAPACITY:
         confirmed = (await repos.registrations.counts(seminar.id)).confirmed
@@ -378,6 +454,8 @@ async def edit_value(
     ]
     if result.promotions:
         lines.append(tr("admin_seminars.edit.promoted", count=len(result.promotions)))
+    if result.after.format.has_meeting_link and not result.after.meeting_link:
+        lines.append(tr("admin_seminars.edit.link_missing"))
     if which in ANNOUNCED_FIELDS and result.audience:
         lines.append(tr("admin_seminars.edit.notifying", count=len(result.audience)))
     await message.answer("\n\n".join(lines))
@@ -510,6 +588,12 @@ def create_router() -> Router:
         HAS_TEXT,
         NOT_COMMAND,
         IsAdmin(),
+    )
+    router.message.register(
+        new_seminar_format_text, StateFilter(NewSeminar.format), HAS_TEXT, NOT_COMMAND, IsAdmin()
+    )
+    router.callback_query.register(
+        new_seminar_format_button, AdmFormatCb.filter(), StateFilter(NewSeminar.format), IsAdmin()
     )
     router.message.register(
         preview_text, StateFilter(NewSeminar.preview), HAS_TEXT, NOT_COMMAND, IsAdmin()

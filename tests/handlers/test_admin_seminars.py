@@ -124,9 +124,11 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     await say(app, updates, ADMIN_ID, "Тюмень, ул. Республики, 1")
     assert "мест" in last_text(session, ADMIN_ID)
 
+    # The format step: a button, or the capacity right away for an in-person seminar.
+    assert {"Очно", "Онлайн", "Смешанный"} <= set(buttons(session, ADMIN_ID))
     await say(app, updates, ADMIN_ID, "abc")
     assert "целое число" in last_text(session, ADMIN_ID)
-    assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.capacity.state
+    assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.format.state
     await say(app, updates, ADMIN_ID, "30")
 
     card = last_text(session, ADMIN_ID)
@@ -239,6 +241,8 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
         "Длительность",
         "Место",
         "Вместимость",
+        "Формат",
+        "Ссылка на встречу",
     ]
     await press(app, updates, ADMIN_ID, field_buttons["Дата и время"])
     assert "01.02.2027 15:00" in last_text(session, ADMIN_ID)
