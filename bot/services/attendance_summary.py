@@ -51,9 +51,11 @@ class AttendanceSummaries:
         self._clock = clock
 
     def schedule_sweep(self, interval: timedelta = SWEEP_INTERVAL) -> None:
+        """The first sweep runs at once: a seminar that ended while the bot was down."""
         self._scheduler.add_job(
             self.sweep,
             trigger=IntervalTrigger(seconds=interval.total_seconds()),
+            next_run_time=self._clock(),
             id=SWEEP_JOB_ID,
             replace_existing=True,
             coalesce=True,
