@@ -238,7 +238,7 @@ async def seminar_menu(
             "checkin.menu",
             title=seminar.title,
             when=_when(seminar.starts_at, settings.timezone, tr),
-            attended=tr("checkin.attended", count=counts.attended, seats=counts.seats),
+            attended=tr("checkin.attended", attended=counts.attended, count=counts.seats),
             in_person=counts.in_person,
             online=counts.online,
         ),
@@ -305,7 +305,7 @@ async def _render_list(
         tr(
             "checkin.list.title",
             title=seminar.title,
-            attended=tr("checkin.attended", count=marked, seats=len(roster)),
+            attended=tr("checkin.attended", attended=marked, count=len(roster)),
         )
     ]
     builder = InlineKeyboardBuilder()

@@ -88,7 +88,9 @@ class AttendanceSummaries:
                 "checkin.summary.text",
                 title=seminar.title,
                 when=Html(format_datetime(seminar.starts_at, self._settings.timezone, tr)),
-                attended=tr("checkin.summary.attended", count=counts.attended, seats=counts.seats),
+                attended=tr(
+                    "checkin.summary.attended", attended=counts.attended, count=counts.seats
+                ),
                 in_person=counts.in_person,
                 online=counts.online,
                 no_show=max(counts.seats - counts.attended, 0),

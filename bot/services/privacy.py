@@ -42,6 +42,7 @@ async def forget_user(
         past = len(await repos.registrations.live_for_user(user_id))
         await repos.registrations.anonymise_user(user_id)
         await repos.questions.detach_user(user_id)
+        await repos.attendance.forget_walk_ins(user_id)
         profile_deleted = await repos.profiles.delete(user_id)
         await repos.users.forget_names(user_id)
         await repos.dialogs.forget_user(user_id)

@@ -155,6 +155,9 @@ class AttendanceRepository:
         )
         return row is not None
 
+    async def forget_walk_ins(self, user_id: int) -> None:
+        await self._db.execute("DELETE FROM walk_ins WHERE user_id = ?", (user_id,))
+
     async def claim_summary(self, seminar_id: int, now: datetime) -> bool:
         row = await self._db.fetch_one(
             """
