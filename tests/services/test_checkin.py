@@ -218,3 +218,24 @@ async def test_summary_goes_to_admins_once_after_the_end_and_never_for_old_semin
     assert "Пришли: 1 из 2 записавшихся" in summary and "онлайн: 1" in summary
     assert "Не использовано мест: 4 из 5" in summary
     assert not any(old.title in t and "Итоги" in t for t in session.texts(ADMIN_ID)[1:])
+
+
+async def test_only_the_last_reminder_of_an_online_seminar_carries_join(
+    app: App, clock: FakeClock, session: RecordingSession
+) -> None:
+    online = await make_seminar(app, clock, SeminarFormat.ONLINE)
+    in_person = await make_seminar(app, clock)
+    for seminar in (online, in_person):
+        for offset in app.settings.reminder_offsets:
+            await app.reminders.deliver(seminar, offset)
+    markups = [
+        [b.text for row in call.reply_markup.inline_keyboard for b in row]
+        for call in session.calls
+        if getattr(call, "chat_id", None) == ANNA and getattr(call, "reply_markup", None)
+    ]
+    assert markups == [
+        ["Приду", "Не смогу"],
+        ["🔗 Подключиться", "Приду", "Не смогу"],
+        ["Приду", "Не смогу"],
+        ["Приду", "Не смогу"],
+    ]
