@@ -13,7 +13,8 @@ from pathlib import Path
 
 from tests.fakeapi.server import FakeBotAPI
 
-READY_TIMEOUT = 20.0
+# Generous: importing aiogram alone takes half a minute on a loaded shared machine.
+READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 _TAIL_LINES = 60
 
