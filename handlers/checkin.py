@@ -113,10 +113,11 @@ async def open_ticket(
     db: Database,
     settings: Settings,
     clock: Clock,
-    state: FSMContext,
 ) -> None:
-    """A ticket's deep link. It marks the ticket's owner, whoever forwarded or opened it."""
-    await state.clear()
+    """A ticket's deep link. It marks the ticket's owner, whoever forwarded or opened it.
+
+    Any dialog stays as it was: a volunteer searching the list goes on after a scan.
+    """
     if not settings.can_check_in(user.id):
         await message.answer(tr("tickets.not_staff"))
         return
@@ -139,10 +140,8 @@ async def open_door(
     clock: Clock,
     sender: Sender,
     translator: Translator,
-    state: FSMContext,
 ) -> None:
     """The door QR's deep link: self check-in for a seat holder; organisers hear of walk-ins."""
-    await state.clear()
     token = token_from(command.args or "", DOOR_PREFIX)
     result = await self_check_in(db, clock, token, user.id) if token else None
     seminar = result.seminar if result else None
@@ -401,7 +400,9 @@ async def toggle(
         opens = _when(door_opens_at(seminar), settings.timezone, tr)
         alert(callback_answer, tr("checkin.list.too_early", opens=opens))
         return
-    callback_answer.text = tr(f"checkin.list.{result.outcome.value}", name=result.entry.full_name)
+    # A pop-up is plain text, never parsed: the name goes in unescaped.
+    name = Html(result.entry.full_name)
+    callback_answer.text = tr(f"checkin.list.{result.outcome.value}", name=name)
     if callback_data.page < 0:
         typed = str((await state.get_data()).get("query", ""))
         text, markup = await _render_found(repos, tr, seminar, typed or result.entry.full_name)
