@@ -142,20 +142,19 @@ def _draft(data: dict[str, Any]) -> SeminarDraft:
     )
 
 
-def _format_keyboard(tr: Tr) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for seminar_format in SeminarFormat:
-        builder.button(
-            text=tr(f"formats.{seminar_format.value}"),
-            callback_data=AdmFormatCb(format=seminar_format),
-        )
-    return builder.as_markup()
-
-
-def _preview_keyboard(tr: Tr) -> InlineKeyboardMarkup:
+def _preview_keyboard(tr: Tr, current: SeminarFormat) -> InlineKeyboardMarkup:
+    """Publish and Cancel, then the other formats: the format can still be changed here."""
     builder = InlineKeyboardBuilder()
     builder.button(text=tr("admin_seminars.new.publish"), callback_data=AdmNewCb(action="publish"))
     builder.button(text=tr("admin_seminars.new.discard"), callback_data=AdmNewCb(action="discard"))
+    formats = InlineKeyboardBuilder()
+    for seminar_format in SeminarFormat:
+        if seminar_format is not current:
+            formats.button(
+                text=tr(f"formats.{seminar_format.value}"),
+                callback_data=AdmFormatCb(format=seminar_format),
+            )
+    builder.attach(formats)
     return builder.as_markup()
 
 
@@ -176,12 +175,13 @@ async def new_seminar_step(
         return
     stored = value.isoformat() if isinstance(value, datetime) else value
     data = await state.update_data({step.field.value: stored})
-    await state.set_state(step.next_state)
-    if step.next_prompt is None:
+    # A link sent after switching the format on the preview leads back to the preview.
+    if step.next_prompt is None or "capacity" in data:
+        await state.set_state(NewSeminar.preview)
         await _send_preview(message, data, tr, settings, clock)
         return
-    markup = _format_keyboard(tr) if step.next_state == NewSeminar.format else None
-    await message.answer(tr(step.next_prompt, zone=settings.timezone.key), reply_markup=markup)
+    await state.set_state(step.next_state)
+    await message.answer(tr(step.next_prompt, zone=settings.timezone.key))
 
 
 async def _send_preview(
@@ -208,43 +208,56 @@ async def _send_preview(
     parts = [tr("admin_seminars.new.preview"), card]
     if draft.format.has_meeting_link and draft.meeting_link:
         parts.append(tr("admin_seminars.new.preview_link", link=draft.meeting_link))
-    await message.answer("\n\n".join(parts), reply_markup=_preview_keyboard(tr))
+    await message.answer("\n\n".join(parts), reply_markup=_preview_keyboard(tr, draft.format))
 
 
 async def _format_chosen(
-    message: Message, seminar_format: SeminarFormat, state: FSMContext, tr: Tr
+    message: Message,
+    seminar_format: SeminarFormat,
+    state: FSMContext,
+    tr: Tr,
+    settings: Settings,
+    clock: Clock,
 ) -> None:
-    await state.update_data({"format": seminar_format.value})
-    if seminar_format.has_meeting_link:
+    """Ask for the link when the format needs one; then the capacity, or back to the preview."""
+    data = await state.update_data({"format": seminar_format.value})
+    if seminar_format.has_meeting_link and not data.get("meeting_link"):
         await state.set_state(NewSeminar.meeting_link)
         await message.answer(tr("admin_seminars.new.ask_link"))
+    elif "capacity" in data:
+        await state.set_state(NewSeminar.preview)
+        await _send_preview(message, data, tr, settings, clock)
     else:
         await state.set_state(NewSeminar.capacity)
         await message.answer(tr("admin_seminars.new.ask_capacity"))
 
 
 async def new_seminar_format_button(
-    query: CallbackQuery, callback_data: AdmFormatCb, state: FSMContext, tr: Tr
+    query: CallbackQuery,
+    callback_data: AdmFormatCb,
+    state: FSMContext,
+    tr: Tr,
+    settings: Settings,
+    clock: Clock,
 ) -> None:
+    """A format button on the preview."""
     if isinstance(query.message, Message):
-        await _format_chosen(query.message, callback_data.format, state, tr)
+        await _format_chosen(query.message, callback_data.format, state, tr, settings, clock)
 
 
 async def new_seminar_format_text(
     message: Message, state: FSMContext, tr: Tr, settings: Settings, clock: Clock
 ) -> None:
-    """A format typed as a word; or the capacity right away, which means in person."""
+    """The step after the place, in words (no buttons, so a script typing every answer
+    ahead finds the preview's buttons first); or the capacity right away: in person."""
     text = message.text or ""
     seminar_format = parse_format(text)
     if not isinstance(seminar_format, Invalid):
-        await _format_chosen(message, seminar_format, state, tr)
+        await _format_chosen(message, seminar_format, state, tr, settings, clock)
         return
     capacity = parse_capacity(text)
     if isinstance(capacity, Invalid):
-        await message.answer(
-            _error(tr, Invalid("format_unknown", capacity.params)),
-            reply_markup=_format_keyboard(tr),
-        )
+        await message.answer(_error(tr, Invalid("format_unknown", capacity.params)))
         return
     data = await state.update_data({"format": SeminarFormat.IN_PERSON.value, "capacity": capacity})
     await state.set_state(NewSeminar.preview)
@@ -593,7 +606,10 @@ def create_router() -> Router:
         new_seminar_format_text, StateFilter(NewSeminar.format), HAS_TEXT, NOT_COMMAND, IsAdmin()
     )
     router.callback_query.register(
-        new_seminar_format_button, AdmFormatCb.filter(), StateFilter(NewSeminar.format), IsAdmin()
+        new_seminar_format_button,
+        AdmFormatCb.filter(),
+        StateFilter(NewSeminar.preview),
+        IsAdmin(),
     )
     router.message.register(
         preview_text, StateFilter(NewSeminar.preview), HAS_TEXT, NOT_COMMAND, IsAdmin()

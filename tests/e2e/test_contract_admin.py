@@ -50,6 +50,7 @@ ADMIN_COMMANDS = [
     "export",
     "questions",
     "stats",
+    "checkin",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")
 
