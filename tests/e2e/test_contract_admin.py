@@ -50,6 +50,7 @@ ADMIN_COMMANDS = [
     "export",
     "questions",
     "stats",
+    "faq_misses",
     "checkin",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")
