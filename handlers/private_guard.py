@@ -1,7 +1,8 @@
 """Screens with personal data answer only in a private chat with the bot.
 
-/my shows the phone number, the profile dialog asks for it, /forget_me reports what
-was deleted, and registering may open the profile dialog: in a group, each is refused
+/my shows the phone number, the profile dialog asks for it, a ticket's QR checks its
+holder in, /forget_me reports what was deleted, and registering may open the profile
+dialog: in a group, each is refused
 with one line before any feature router could show or ask anything.
 """
 
@@ -19,6 +20,7 @@ from handlers.menu import MenuCb
 from handlers.privacy import ForgetCb
 from handlers.profile import ProfileCb
 from handlers.seminar_views import SeminarCb
+from handlers.tickets import TicketCb
 
 PERSONAL_COMMANDS = ("my", "forget_me")
 
@@ -42,6 +44,7 @@ def create_router() -> Router:
         ProfileCb.filter(),
         ForgetCb.filter(),
         SeminarCb.filter(F.action == "reg"),
+        TicketCb.filter(),
     ):
         router.callback_query.register(refuse_button, button)
     return router
