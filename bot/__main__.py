@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot backup PATH` copies the live database."""
+"""`python -m bot` runs the bot; `backup PATH` copies the live database; `sandbox` runs the
+bot without Telegram, against a local Bot API server and a web chat page (bot/sandbox/)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from bot.app import build_app, run_polling, run_webhook
 from bot.logging_setup import setup_logging
+from bot.sandbox import runner as sandbox
 from bot.services.faq_file import FaqFileError
 from bot.settings import SettingsError, load_settings
 from storage.database import Database
 
-USAGE = "usage: python -m bot [backup PATH]"
+USAGE = "usage: python -m bot [backup PATH | sandbox [--port N] [--database PATH]]"
 
 
 async def _backup(database: Path, target: Path) -> None:
@@ -27,6 +29,8 @@ async def _backup(database: Path, target: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["sandbox"]:
+        return sandbox.main(argv[1:])
     try:
         settings = load_settings()
     except SettingsError as exc:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.fakeapi.server import FakeBotAPI
+from bot.sandbox.fakeapi.server import FakeBotAPI
 
 READY_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0

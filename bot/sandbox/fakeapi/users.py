@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.fakeapi.objects import command_entities, now, private_chat_dict, user_dict
-from tests.fakeapi.state import BotMessage, CallbackQueryState, ChatState
+from bot.sandbox.fakeapi.objects import command_entities, now, private_chat_dict, user_dict
+from bot.sandbox.fakeapi.state import BotMessage, CallbackQueryState, ChatState
 
 if TYPE_CHECKING:
-    from tests.fakeapi.server import FakeBotAPI
+    from bot.sandbox.fakeapi.server import FakeBotAPI
 
 DEFAULT_TIMEOUT = 10.0
 

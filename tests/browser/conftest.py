@@ -1,0 +1,49 @@
+"""Fixtures: Debian's Chromium under Playwright, and a running sandbox for each test.
+
+Without Chromium (`make system-deps` installs it) the browser tests skip and say why;
+CI runs `make system-deps` first, so there they always run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.browser.driver import ChatPage, Sandbox, find_chromium, launch, run_sandbox
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(
+            "Chromium is not installed (make system-deps installs it): browser tests skipped"
+        )
+    with sync_playwright() as playwright:
+        browser = launch(playwright, executable)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    with run_sandbox(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Browser, tmp_path: Path) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def chat(page: Page, sandbox: Sandbox) -> ChatPage:
+    chat = ChatPage(page)
+    chat.open(sandbox.url)
+    return chat
