@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -101,6 +101,7 @@ class SandboxWeb:
         self._runner: web.AppRunner | None = None
         self._hosts: frozenset[str] = frozenset()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._offsets: dict[tuple[int, int], timedelta] = {}
 
     # ------------------------------------------------------------------ serving
 
@@ -191,6 +192,8 @@ class SandboxWeb:
         for seat in self.seats.values():
             view = chat_view(self._api.chat_state(seat.chat_id))
             view.update(title=seat.title, group=seat.is_group, me=seat.writer.id)
+            for message in view["messages"]:
+                message["time"] = self._shown_time(seat.chat_id, message)
             chats[seat.key] = view
         return {
             "type": "state",
@@ -199,6 +202,12 @@ class SandboxWeb:
             "offset_minutes": int(self._clock.offset.total_seconds() // 60),
             "chats": chats,
         }
+
+    def _shown_time(self, chat_id: int, message: JsonDict) -> str:
+        """The message's time on the sandbox clock as it was when the message first showed up."""
+        offset = self._offsets.setdefault((chat_id, int(message["id"])), self._clock.offset)
+        moment = datetime.fromtimestamp(int(message["date"]), UTC) + offset
+        return moment.astimezone(self._timezone).strftime("%H:%M")
 
     async def _socket(self, request: web.Request) -> web.StreamResponse:
         origin = request.headers.get("Origin")

@@ -1,11 +1,12 @@
 """Fixtures: Debian's Chromium under Playwright, and a running sandbox for each test.
 
 Without Chromium (`make system-deps` installs it) the browser tests skip and say why;
-CI runs `make system-deps` first, so there they always run.
+under CI (CI set) they fail instead: CI runs `make system-deps` first.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +20,10 @@ from tests.browser.driver import ChatPage, Sandbox, find_chromium, launch, run_s
 def browser() -> Iterator[Browser]:
     executable = find_chromium()
     if executable is None:
-        pytest.skip(
-            "Chromium is not installed (make system-deps installs it): browser tests skipped"
-        )
+        reason = "Chromium is not installed (make system-deps installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the browser tests")
+        pytest.skip(f"{reason}: browser tests skipped")
     with sync_playwright() as playwright:
         browser = launch(playwright, executable)
         yield browser

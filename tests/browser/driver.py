@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +124,14 @@ class ChatPage:
         expect(found).to_be_visible(timeout=WAIT_MS)
         return found
 
+    @contextmanager
+    def new_bubble(self, text: str) -> Iterator[None]:
+        """Wait, after the block, for one more bubble containing `text` than before it."""
+        rows = self.page.locator(".row", has_text=text)
+        before = rows.count()
+        yield
+        expect(rows.nth(before)).to_be_visible(timeout=WAIT_MS)
+
     def press(self, button: str) -> None:
         """The first button with this text under the newest message that has one."""
         with_button = self.page.locator(".inline-button", has_text=button)
@@ -153,8 +161,10 @@ class ChatPage:
 
 def register_for_seminar(chat: ChatPage, title: str, name: str, organisation: str) -> None:
     """The participant's path: seminars, the card, the profile dialog, the confirmation."""
-    chat.send("/seminars")
-    chat.press(title)
+    with chat.new_bubble("Ближайшие семинары"):
+        chat.send("/seminars")
+    with chat.new_bubble(title):
+        chat.press(title)
     chat.press("Записаться")
     chat.bubble("/forget_me")
     chat.press("Согласен")
@@ -163,12 +173,19 @@ def register_for_seminar(chat: ChatPage, title: str, name: str, organisation: st
     chat.bubble("организацию")
     chat.send(organisation)
     chat.bubble("телефон")
-    chat.key("Отправить мой номер")
+    with chat.new_bubble("Вы записаны"):
+        chat.key("Отправить мой номер")
     chat.bubble("профиль сохранён")
-    chat.bubble("Вы записаны")
 
 
-def publish_seminar(chat: ChatPage, title: str, starts: str, place: str, capacity: int) -> None:
+def publish_seminar(
+    chat: ChatPage,
+    title: str,
+    starts: str,
+    place: str,
+    capacity: int,
+    on_preview: Callable[[], None] = lambda: None,
+) -> None:
     """The organiser's /new_seminar dialog up to the published message with its link."""
     chat.send("/new_seminar")
     chat.bubble("название")
@@ -182,5 +199,6 @@ def publish_seminar(chat: ChatPage, title: str, starts: str, place: str, capacit
     chat.bubble("сколько мест")
     chat.send(str(capacity))
     chat.bubble("так его карточку увидят участники")
+    on_preview()
     chat.press("Опубликовать")
     chat.bubble("https://t.me/")

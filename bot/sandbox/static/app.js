@@ -119,11 +119,6 @@ function switchTo(key) {
   renderAll();
 }
 
-function formatTime(seconds) {
-  const date = new Date(seconds * 1000);
-  return date.toLocaleTimeString(page.lang, { hour: "2-digit", minute: "2-digit" });
-}
-
 function formatSize(bytes) {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
@@ -203,7 +198,7 @@ function messageElement(chat, message) {
     edited.textContent = t("edited") + " ";
     meta.append(edited);
   }
-  meta.append(document.createTextNode(formatTime(message.date)));
+  meta.append(document.createTextNode(message.time));
   bubble.append(meta);
   row.append(bubble);
   if (message.buttons.length) {
