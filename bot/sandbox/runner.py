@@ -119,14 +119,18 @@ async def serve(settings: Settings, port: int) -> None:
                 f"Port {port} on {HOST} is taken: stop what uses it, or choose another port "
                 "with --port or SANDBOX_PORT"
             ) from None
-        try:
-            await _seed(settings, clock)
+        async def announce() -> None:
+            # After the bot's own start-up: from this line on the page answers.
             print(
                 f"Sandbox, the bot without Telegram: open http://{HOST}:{port} "
                 f"(listens on {HOST} only; data in {settings.database_path}; "
                 "BOT_TOKEN in .env runs the real bot; Ctrl+C stops)",
                 flush=True,
             )
+
+        app.dispatcher.startup.register(announce)
+        try:
+            await _seed(settings, clock)
             await run_polling(app)
         finally:
             await web.stop()

@@ -224,8 +224,13 @@ class SandboxWeb:
                     action = json.loads(message.data)
                 except ValueError:
                     continue
-                if isinstance(action, dict):
+                if not isinstance(action, dict):
+                    continue
+                try:
                     await self._act(ws, action)
+                except Exception:
+                    # One failed action must not close the page's connection.
+                    log.exception("sandbox page action %r failed", action.get("op"))
         finally:
             pusher.cancel()
         return ws

@@ -110,7 +110,12 @@ class BotProcess:
 
 
 async def spawn(
-    module: str, env: dict[str, str], cwd: Path, log_dir: Path, name: str
+    module: str,
+    env: dict[str, str],
+    cwd: Path,
+    log_dir: Path,
+    name: str,
+    args: Sequence[str] = (),
 ) -> BotProcess:
     stdout_path = log_dir / f"{name}.stdout.log"
     stderr_path = log_dir / f"{name}.stderr.log"
@@ -119,6 +124,7 @@ async def spawn(
             sys.executable,
             "-m",
             module,
+            *args,
             cwd=cwd,
             env=env,
             stdin=asyncio.subprocess.DEVNULL,
