@@ -30,7 +30,7 @@ system-deps:
 		echo "Chromium is missing (as root on Debian: make system-deps); the browser tests will skip"; \
 	else \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+			--no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null; \
 	fi
 
 screenshots: $(STAMP) system-deps

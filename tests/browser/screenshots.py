@@ -28,6 +28,7 @@ ONLINE = "Отчётность по президентским грантам"
 
 
 def shot(page: Page, name: str) -> None:
+    page.mouse.move(1, 1)  # no hover effects in the picture
     page.wait_for_timeout(300)  # let the last bubble's scroll settle before the picture
     page.screenshot(path=str(IMAGES / f"{name}.png"))
     print(f"docs/img/{name}.png")
