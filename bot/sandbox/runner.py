@@ -119,6 +119,7 @@ async def serve(settings: Settings, port: int) -> None:
                 f"Port {port} on {HOST} is taken: stop what uses it, or choose another port "
                 "with --port or SANDBOX_PORT"
             ) from None
+
         async def announce() -> None:
             # After the bot's own start-up: from this line on the page answers.
             print(
