@@ -34,7 +34,7 @@ STATIC_FILES = {
 }
 STAFF_KEY = "staff"
 ANSWER_TIMEOUT = 15.0
-MAX_TEXT = 8192
+MAX_TEXT = 4096  # what Telegram lets a user send in one message
 # The fast-forward steps the page offers, in hours; anything else is refused.
 FORWARD_STEPS_HOURS = frozenset({1, 6, 24, 24 * 7})
 _SECURITY_HEADERS = {

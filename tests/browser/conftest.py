@@ -16,7 +16,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.browser.driver import ChatPage, Sandbox, find_chromium, launch, run_sandbox
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: sync Playwright runs an event loop of its own, which must be
+# gone before the asyncio tests of other folders start theirs.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     executable = find_chromium()
     if executable is None:

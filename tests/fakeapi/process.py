@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.sandbox.fakeapi.server import FakeBotAPI
 
-READY_TIMEOUT = 20.0
+READY_TIMEOUT = 60.0  # a loaded 2-core machine can take 20 s just to import aiogram
 STOP_TIMEOUT = 10.0
 _TAIL_LINES = 60
 

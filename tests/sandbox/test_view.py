@@ -71,12 +71,16 @@ def test_documents_and_photos_are_links_to_the_files() -> None:
     chat = ChatState(group_chat_dict(-100, "Staff"))
     message = _bot_message(chat, "")
     message.document = StoredFile.create("seminar.ics", b"BEGIN", "text/calendar", "x")
-    [shown] = chat_view(chat)["messages"]
-    assert shown["document"] == {
+    ticket = _bot_message(chat, "Ваш билет")
+    ticket.photo = StoredFile.create("ticket.png", b"\x89PNG", "image/png", "y")
+    document, photo = chat_view(chat)["messages"]
+    assert document["document"] == {
         "name": "seminar.ics",
         "size": 5,
         "url": f"/files/{message.document.file_id}",
     }
+    assert photo["photo"]["url"] == f"/files/{ticket.photo.file_id}"
+    assert "document" not in photo
 
 
 def test_reply_keyboard_is_the_newest_one_and_one_time_hides_after_an_answer() -> None:
