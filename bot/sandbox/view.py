@@ -87,7 +87,6 @@ def user_message(message: JsonDict) -> JsonDict:
         "id": int(message["message_id"]),
         "outgoing": True,
         "sender": sender.get("first_name"),
-        "sender_id": sender.get("id"),
         "text": str(message.get("text", "")),
         "entities": [],
         "contact": contact.get("phone_number") if isinstance(contact, dict) else None,

@@ -191,7 +191,7 @@ class SandboxWeb:
         chats = {}
         for seat in self.seats.values():
             view = chat_view(self._api.chat_state(seat.chat_id))
-            view.update(title=seat.title, group=seat.is_group, me=seat.writer.id)
+            view.update(title=seat.title, group=seat.is_group)
             for message in view["messages"]:
                 message["time"] = self._shown_time(seat.chat_id, message)
             chats[seat.key] = view

@@ -140,7 +140,7 @@ async def page(sandbox: tuple[str, BotProcess]) -> AsyncIterator[Page]:
         await page.close()
 
 
-async def test_the_page_talks_to_the_real_bot(page: Page) -> None:
+async def test_the_page_talks_to_the_real_bot_and_shrugs_off_forgeries(page: Page) -> None:
     await page.act(op="send", chat="john", text="/start")
     await page.wait(lambda: page.find("john", "Hello"))
     await page.act(op="send", chat="anna", text="/seminars")
@@ -150,19 +150,19 @@ async def test_the_page_talks_to_the_real_bot(page: Page) -> None:
     card = await page.wait(lambda: page.find("anna", "Онлайн, ссылка придёт перед началом"))
     assert card["buttons"][0][0]["text"].endswith("Записаться")
 
-
-async def test_a_forged_button_gets_the_bots_stale_answer(page: Page) -> None:
-    await page.act(op="send", chat="anna", text="/seminars")
-    listing = await page.wait(lambda: page.find("anna", "Ближайшие семинары"))
-    real = listing["buttons"][0][0]["data"]
-    forged = real.rsplit(":", 1)[0] + ":999999"
+    # What a hand-made page could send: the bot answers a forged button as stale, the
+    # sandbox ignores the rest and keeps the connection.
+    forged = online["data"].rsplit(":", 1)[0] + ":999999"
     await page.act(op="press", chat="anna", message_id=listing["id"], data=forged)
-    await page.act(op="press", chat="anna", message_id=424242, data="x")  # no such message
-    await page.act(op="forward", hours=-5)  # not a step the page offers
+    await page.act(op="press", chat="anna", message_id=424242, data="x")
+    await page.act(op="forward", hours=-5)
     await page.act(op="send", chat="nobody", text="/start")
+    await page.act(op="send", chat="anna", text="x" * 50_000)
     await page.wait(lambda: page.popups)
     assert page.popups[0]["text"]
     assert page.state["offset_minutes"] == 0
+    await page.act(op="send", chat="anna", text="/my")
+    await page.wait(lambda: page.find("anna", "Мои записи") or page.find("anna", "не записаны"))
 
 
 async def test_fast_forward_delivers_due_reminders(page: Page) -> None:
