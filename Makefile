@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck pytest system-deps screenshots backup clean
+.PHONY: run test lint typecheck layers pytest system-deps screenshots backup clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ system-deps:
 screenshots: $(STAMP) system-deps
 	$(PY) -m tests.browser.screenshots
 
-test: $(STAMP) system-deps lint typecheck pytest
+test: $(STAMP) system-deps lint typecheck layers pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(CHECKED) tests benchmarks
@@ -44,6 +44,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy $(CHECKED)
+
+# The layer rules in pyproject.toml [tool.importlinter].
+layers: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
 	$(PY) -m pytest -q
