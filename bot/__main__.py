@@ -11,7 +11,6 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from bot.app import build_app, run_polling, run_webhook
 from bot.logging_setup import setup_logging
-from bot.sandbox import runner as sandbox
 from bot.services.faq_file import FaqFileError
 from bot.settings import SettingsError, load_settings
 from storage.database import Database
@@ -30,7 +29,10 @@ async def _backup(database: Path, target: Path) -> None:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["sandbox"]:
-        return sandbox.main(argv[1:])
+        # Imported here: the production bot never loads the sandbox's server and page.
+        from bot.sandbox import runner
+
+        return runner.main(argv[1:])
     try:
         settings = load_settings()
     except SettingsError as exc:
