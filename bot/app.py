@@ -34,7 +34,9 @@ from bot.middlewares import (
 )
 from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
+from bot.services.attendance_summary import AttendanceSummaries
 from bot.services.broadcasts import BroadcastService
+from bot.services.checkin import CheckinService
 from bot.services.faq import FaqService
 from bot.services.faq_desk import FaqDesk
 from bot.services.faq_learning import FaqLearning
@@ -90,6 +92,8 @@ class App:
     faq_desk: FaqDesk
     questions: QuestionService
     background: BackgroundTasks
+    checkin: CheckinService
+    summaries: AttendanceSummaries
     clock: Clock = field(default=utc_now)
 
     def handler_data(self) -> dict[str, Any]:
@@ -108,6 +112,7 @@ class App:
             "faq_learning": self.faq_learning,
             "faq_desk": self.faq_desk,
             "questions": self.questions,
+            "checkin": self.checkin,
         }
 
 
@@ -182,6 +187,8 @@ def build_app(
             db, bot, sender, translator, settings, faq, recipients, answer_keyboard, clock
         ),
         background=background,
+        checkin=CheckinService(db, sender, recipients, clock),
+        summaries=AttendanceSummaries(db, scheduler, sender, recipients, settings, clock),
         clock=clock,
     )
     dispatcher = app.dispatcher
@@ -210,10 +217,13 @@ def build_app(
 
 
 async def on_startup(app: App) -> None:
-    await register_commands(app.bot, app.translator, app.settings.admin_ids)
+    await register_commands(
+        app.bot, app.translator, app.settings.admin_ids, app.settings.checkin_ids
+    )
     app.scheduler.start()
     await app.reminders.restore()
     app.reminders.schedule_sweep()
+    app.summaries.schedule_sweep()
     app.scheduler.add_job(
         app.faq_learning.purge_old_misses,
         trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),

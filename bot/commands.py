@@ -1,4 +1,5 @@
-"""The command menus Telegram shows: participants' for everyone, the full set for admins."""
+"""The command menus Telegram shows: participants' for everyone, the full set for admins,
+and the participants' set plus /checkin for door volunteers."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ ADMIN_ONLY_COMMANDS = (
     "stats",
     "faq_misses",
 )
+# Admins and door volunteers (CHECKIN_IDS); not admin-only, so the admin guard lets it by.
+CHECKIN_COMMANDS = ("checkin",)
 
 
 def _commands(translator: Translator, lang: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -42,7 +45,12 @@ def _commands(translator: Translator, lang: str, names: tuple[str, ...]) -> list
     ]
 
 
-async def register_commands(bot: Bot, translator: Translator, admin_ids: frozenset[int]) -> None:
+async def register_commands(
+    bot: Bot,
+    translator: Translator,
+    admin_ids: frozenset[int],
+    checkin_ids: frozenset[int] = frozenset(),
+) -> None:
     """Russian is the default list; `en` users get the English one."""
     for lang in LANGUAGES:
         language_code = None if lang == "ru" else lang
@@ -51,14 +59,19 @@ async def register_commands(bot: Bot, translator: Translator, admin_ids: frozens
             scope=BotCommandScopeDefault(),
             language_code=language_code,
         )
-        admin_commands = _commands(translator, lang, PARTICIPANT_COMMANDS + ADMIN_ONLY_COMMANDS)
-        for admin_id in sorted(admin_ids):
+        admin_commands = _commands(
+            translator, lang, PARTICIPANT_COMMANDS + ADMIN_ONLY_COMMANDS + CHECKIN_COMMANDS
+        )
+        volunteer_commands = _commands(translator, lang, PARTICIPANT_COMMANDS + CHECKIN_COMMANDS)
+        chats = [(admin_id, admin_commands) for admin_id in sorted(admin_ids)]
+        chats += [(uid, volunteer_commands) for uid in sorted(checkin_ids - admin_ids)]
+        for chat_id, commands in chats:
             try:
                 await bot.set_my_commands(
-                    admin_commands,
-                    scope=BotCommandScopeChat(chat_id=admin_id),
+                    commands,
+                    scope=BotCommandScopeChat(chat_id=chat_id),
                     language_code=language_code,
                 )
             except TelegramAPIError as exc:
-                # An admin who never opened the bot has no chat yet; that must not stop it.
-                log.warning("could not set admin commands for %s: %s", admin_id, exc.message)
+                # Someone who never opened the bot has no chat yet; that must not stop it.
+                log.warning("could not set commands for %s: %s", chat_id, exc.message)

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
+    checkin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
 
     @field_validator("bot_token")
     @classmethod
@@ -108,9 +109,9 @@ class Settings(BaseSettings):
             return None
         return value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "checkin_ids", mode="before")
     @classmethod
-    def _parse_admin_ids(cls, value: object) -> object:
+    def _parse_user_ids(cls, value: object) -> object:
         if isinstance(value, int):
             return frozenset({value})
         if isinstance(value, str):
@@ -174,6 +175,10 @@ class Settings(BaseSettings):
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_ids
+
+    def can_check_in(self, user_id: int) -> bool:
+        """Admins and door volunteers (CHECKIN_IDS) may mark participants as present."""
+        return user_id in self.admin_ids or user_id in self.checkin_ids
 
 
 class SettingsError(Exception):

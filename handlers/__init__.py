@@ -2,7 +2,8 @@
 
 The first router whose filters match wins, so: errors first (it only sees errors),
 then the admin guard (refuses admin commands before any admin router could match),
-then feature routers, with deep links (`/start seminar_<id>`) before plain /start,
+then feature routers, with deep links (`/start seminar_<id>`, tickets `t_…` and door
+codes `d_…`) before plain /start,
 then the FAQ router, whose catch-all treats any plain private text outside a dialog as a
 question, and the fallback last, because it takes any command and any button.
 """
@@ -17,17 +18,20 @@ from handlers import (
     admin_seminars,
     admin_stats,
     broadcast,
+    checkin,
     common,
     errors,
     fallback,
     faq,
     faq_learning,
     my,
+    online,
     privacy,
     profile,
     questions,
     reminders,
     seminars,
+    tickets,
 )
 
 
@@ -38,7 +42,10 @@ def get_routers() -> list[Router]:
         admin_guard.create_router(),
         # Admin dialogs' state text handlers must win over the FAQ catch-all.
         admin_seminars.create_router(),
+        checkin.create_router(),
         seminars.create_router(),
+        tickets.create_router(),
+        online.create_router(),
         profile.create_router(),
         my.create_router(),
         privacy.create_router(),

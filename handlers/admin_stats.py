@@ -11,7 +11,7 @@ from aiogram.types import Message
 from bot.clock import Clock
 from bot.formatting import format_datetime, shorten
 from bot.i18n import Html, Tr, join
-from bot.services.stats import Stats, collect_stats, fill_percent
+from bot.services.stats import Stats, attendance_percent, collect_stats, fill_percent
 from bot.settings import Settings
 from handlers.filters import IsAdmin
 from storage.repositories import Repositories
@@ -104,6 +104,21 @@ def render_stats(stats: Stats, tr: Tr, settings: Settings) -> str:
         hidden = len(stats.upcoming_fill) - FILL_LINES
         if hidden > 0:
             lines.append(tr("stats.fill.more", count=hidden))
+    if stats.past_attendance:
+        lines += ["", tr("stats.attendance.title")]
+        for past in stats.past_attendance:
+            percent = attendance_percent(past)
+            lines.append(
+                tr(
+                    "stats.attendance.line",
+                    date=format_datetime(past.starts_at, settings.timezone, tr),
+                    title=shorten(past.title, TITLE_LIMIT),
+                    attended=tr("stats.attendance.attended", count=past.attended, seats=past.seats),
+                    rate=tr("stats.attendance.rate", percent=percent)
+                    if percent is not None
+                    else "",
+                )
+            )
     median = (
         format_duration(stats.median_answer_time, tr)
         if stats.median_answer_time is not None

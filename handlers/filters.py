@@ -6,9 +6,11 @@ from typing import Annotated
 
 from aiogram import F
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, User
 from magic_filter import MagicFilter
 from pydantic import Field
+
+from bot.settings import Settings
 
 # An id in callback data, within SQLite's INTEGER range: a forged button with a bigger
 # number does not match its filter (so it is "out of date") instead of failing in SQLite.
@@ -43,3 +45,12 @@ IS_COMMAND = Magic(F.text.startswith("/"))
 NOT_COMMAND = Magic(~F.text.startswith("/"))
 PRIVATE_CHAT = Magic(F.chat.type == "private")
 ADMIN_BUTTON = Magic(F.data.startswith("adm"))
+
+
+class CanCheckIn(Filter):
+    """Admins and door volunteers (CHECKIN_IDS); checked when the update is handled."""
+
+    async def __call__(
+        self, event: TelegramObject, settings: Settings, event_from_user: User | None = None
+    ) -> bool:
+        return event_from_user is not None and settings.can_check_in(event_from_user.id)

@@ -11,11 +11,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import Tr, escape, join
+from bot.i18n import Html, Tr, escape, join
 from bot.settings import Settings
 from handlers.menu import MenuCb
 from handlers.profile import ProfileCb
 from handlers.seminar_views import SeminarCb, SeminarPageCb
+from handlers.tickets import TicketCb
 from storage.models import RegistrationStatus, Seminar, User
 from storage.repositories import Repositories
 
@@ -26,6 +27,7 @@ async def render_my(
     repos: Repositories, user: User, tr: Tr, tz: tzinfo, now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
     upcoming: list[tuple[Seminar, str]] = []
+    ticketed: list[Seminar] = []  # a seat at a seminar with a door: `My ticket`
     past: list[Seminar] = []
     for registration in await repos.registrations.live_for_user(user.id):
         seminar = await repos.seminars.get(registration.seminar_id)
@@ -45,7 +47,10 @@ async def render_my(
             )
         else:
             upcoming.append((seminar, tr("seminars.my.confirmed", when=when, title=seminar.title)))
+            if seminar.format.has_door:
+                ticketed.append(seminar)
     upcoming.sort(key=lambda item: (item[0].starts_at, item[0].id))
+    ticketed.sort(key=lambda seminar: (seminar.starts_at, seminar.id))
     past.sort(key=lambda seminar: seminar.starts_at, reverse=True)
 
     parts: list[str] = [tr("seminars.my.title")]
@@ -69,6 +74,12 @@ async def render_my(
     builder = InlineKeyboardBuilder()
     for seminar, _ in upcoming:
         builder.button(text=seminar.title, callback_data=SeminarCb(action="card", id=seminar.id))
+    for seminar in ticketed:
+        # Button text is shown as is, never parsed: the title goes in unescaped.
+        builder.button(
+            text=tr("tickets.button", title=Html(seminar.title)),
+            callback_data=TicketCb(seminar_id=seminar.id),
+        )
     if profile is not None:
         builder.button(text=tr("seminars.my.edit_profile"), callback_data=ProfileCb(action="edit"))
     builder.button(text=tr("seminars.my.all_seminars"), callback_data=SeminarPageCb(page=0))

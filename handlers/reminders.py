@@ -17,6 +17,7 @@ from bot.services.reminders import AnswerOutcome, render_reminder
 from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import RowId
+from handlers.online import JoinCb
 from storage.models import User
 
 if TYPE_CHECKING:
@@ -29,10 +30,15 @@ class ReminderCb(CallbackData, prefix="rem"):
 
 
 def reminder_keyboard(
-    tr: Tr, registration_id: int, *, attending: bool = False
+    tr: Tr, registration_id: int, *, attending: bool = False, join_seminar_id: int | None = None
 ) -> InlineKeyboardMarkup:
-    """Both answers; once the user said "I'll come", only "Can't come" is left to press."""
+    """Both answers; once the user said "I'll come", only "Can't come" is left to press.
+
+    The last reminder of an online or hybrid seminar also carries Join.
+    """
     builder = InlineKeyboardBuilder()
+    if join_seminar_id is not None:
+        builder.button(text=tr("online.button"), callback_data=JoinCb(seminar_id=join_seminar_id))
     if not attending:
         builder.button(
             text=tr("reminders.buttons.yes"),
@@ -64,7 +70,12 @@ async def answer_reminder(
     if result.outcome is AnswerOutcome.ATTENDING:
         callback_answer.text = tr("reminders.attending")
         text = tr("reminders.marked_attending", reminder=text)
-        markup = reminder_keyboard(tr, callback_data.registration_id, attending=True)
+        markup = reminder_keyboard(
+            tr,
+            callback_data.registration_id,
+            attending=True,
+            join_seminar_id=_join_seminar(query.message),
+        )
     else:
         callback_answer.text = tr("reminders.cancelled")
         text = tr("reminders.marked_cancelled", reminder=text)
@@ -72,6 +83,18 @@ async def answer_reminder(
         # An old message may no longer be editable, or already show this state.
         with suppress(TelegramBadRequest):
             await query.message.edit_text(text, reply_markup=markup)
+
+
+def _join_seminar(message: object) -> int | None:
+    """The seminar of the Join button the reminder carried, so the edit keeps it."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return None
+    for row in message.reply_markup.inline_keyboard:
+        for button in row:
+            data = button.callback_data or ""
+            if data.startswith(f"{JoinCb.__prefix__}:"):
+                return JoinCb.unpack(data).seminar_id
+    return None
 
 
 def create_router() -> Router:

@@ -17,8 +17,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import RenderContext, format_datetime
 from bot.i18n import Html, Tr, bold, escape, join, link
+from bot.services.online import join_available
 from bot.services.registration import RegisterOutcome, RegisterResult
 from handlers.filters import RowId
+from handlers.online import JoinCb
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 
@@ -93,6 +95,7 @@ def render_seminar_card(
             end=f"{end:%H:%M}",
         ),
         tr("seminars.card.place", place=place_html(seminar.place)),
+        tr("formats.line", format=tr(f"formats.{seminar.format.value}")),
     ]
     if seminar.is_cancelled:
         lines += [blank, tr("seminars.card.cancelled")]
@@ -129,6 +132,8 @@ def _state_line(
 def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup:
     seminar = card.seminar
     builder = InlineKeyboardBuilder()
+    if card.participant.status is RegistrationStatus.CONFIRMED and join_available(seminar, now):
+        builder.button(text=tr("online.button"), callback_data=JoinCb(seminar_id=seminar.id))
     if is_open(seminar, now):
         if card.participant.is_registered:
             builder.button(

@@ -31,6 +31,20 @@ class Profile:
     consent_at: datetime
 
 
+class SeminarFormat(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+    @property
+    def has_meeting_link(self) -> bool:
+        return self is not SeminarFormat.IN_PERSON
+
+    @property
+    def has_door(self) -> bool:
+        return self is not SeminarFormat.ONLINE
+
+
 class SeminarStatus(StrEnum):
     PUBLISHED = "published"
     CANCELLED = "cancelled"
@@ -48,6 +62,8 @@ class Seminar:
     status: SeminarStatus
     created_by: int | None
     created_at: datetime
+    format: SeminarFormat = SeminarFormat.IN_PERSON
+    meeting_link: str | None = None  # online and hybrid: only seat holders ever see it
 
     @property
     def ends_at(self) -> datetime:
@@ -73,6 +89,36 @@ class Registration:
     attendance: str | None
     created_at: datetime
     status_changed_at: datetime
+
+
+class AttendanceKind(StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class MarkMethod(StrEnum):
+    TICKET = "ticket"  # an organiser or volunteer scanned the participant's ticket
+    DOOR = "door"  # the participant scanned the door QR
+    LIST = "list"  # ticked in the manual list
+    JOIN = "join"  # pressed Join for an online seminar
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """One registration's mark: came in person or joined online."""
+
+    registration_id: int
+    kind: AttendanceKind
+    method: MarkMethod
+    marked_by: int | None  # None: the participant marked themselves
+    marked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    registration_id: int
+    token: str
+    code: str
 
 
 class Audience(StrEnum):

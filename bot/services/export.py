@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bot.i18n import Tr
-from storage.models import RegistrationStatus, Seminar
+from storage.models import AttendanceKind, RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from storage.repositories.exports import ExportRow
 
@@ -55,7 +55,12 @@ COLUMN_KEYS = (
     "waitlist_place",
     "registered_at",
     "attendance",
+    "visit",
 )
+# The attendance column after a seminar has ended: literal words in either language, as the
+# statuses are, so a spreadsheet filter works the same for every organiser.
+VISIT_WORDS = {AttendanceKind.IN_PERSON: "attended", AttendanceKind.ONLINE: "online"}
+NO_SHOW = "no-show"
 DETAIL_KEYS = (
     "id",
     "title",
@@ -70,6 +75,8 @@ DETAIL_KEYS = (
     "cancelled",
     "attending",
     "declined",
+    "came_in_person",
+    "came_online",
     "exported_at",
 )
 SUMMARY_KEYS = (
@@ -82,6 +89,7 @@ SUMMARY_KEYS = (
     "waitlist",
     "cancelled",
     "attending",
+    "came",
 )
 
 
@@ -127,17 +135,28 @@ class SeminarTotals:
     cancelled: int
     attending: int  # confirmed registrants who answered "I'll come" to a reminder
     declined: int  # registrants who answered "Can't come"
+    came_in_person: int = 0  # checked in at the door
+    came_online: int = 0  # pressed Join
 
     @classmethod
     def of(cls, rows: Iterable[ExportRow]) -> SeminarTotals:
-        counts = dict.fromkeys(("confirmed", "waitlist", "cancelled", "attending", "declined"), 0)
+        keys = ("confirmed", "waitlist", "cancelled", "attending", "declined")
+        counts = dict.fromkeys((*keys, "came_in_person", "came_online"), 0)
         for row in rows:
             counts[row.status.value] += 1
             if row.attendance == "yes" and row.status is RegistrationStatus.CONFIRMED:
                 counts["attending"] += 1
             elif row.attendance == "no":
                 counts["declined"] += 1
+            if row.came is AttendanceKind.IN_PERSON:
+                counts["came_in_person"] += 1
+            elif row.came is AttendanceKind.ONLINE:
+                counts["came_online"] += 1
         return cls(**counts)
+
+    @property
+    def came(self) -> int:
+        return self.came_in_person + self.came_online
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +165,7 @@ class SeminarExport:
 
     seminar: Seminar
     rows: tuple[ExportRow, ...]
+    ended: bool = False  # attendance is told only once the seminar is over
 
     @property
     def totals(self) -> SeminarTotals:
@@ -197,8 +217,17 @@ def _attendance(row: ExportRow, labels: ExportLabels) -> str:
     return labels.attended_unknown
 
 
+def visit(row: ExportRow, ended: bool) -> str:
+    """`attended`, `online` or `no-show` once the seminar has ended; empty before."""
+    if not ended:
+        return ""
+    if row.came is not None:
+        return VISIT_WORDS[row.came]
+    return NO_SHOW if row.status is RegistrationStatus.CONFIRMED else ""
+
+
 def registration_cells(
-    number: int, row: ExportRow, labels: ExportLabels, tz: tzinfo
+    number: int, row: ExportRow, labels: ExportLabels, tz: tzinfo, ended: bool = False
 ) -> list[Value]:
     """One row of the attendee table, typed; text is neutralised here for both formats."""
     if row.user_id is None:
@@ -218,6 +247,7 @@ def registration_cells(
         row.waitlist_place,
         _local(row.registered_at, tz),
         _attendance(row, labels),
+        visit(row, ended),
     ]
 
 
@@ -235,7 +265,8 @@ def build_csv(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([clean(label) for label in labels.columns])
     for number, row in enumerate(export.rows, start=1):
-        writer.writerow([_text(v) for v in registration_cells(number, row, labels, tz)])
+        cells = registration_cells(number, row, labels, tz, export.ended)
+        writer.writerow([_text(v) for v in cells])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -304,6 +335,8 @@ def _write_details(
         totals.cancelled,
         totals.attending,
         totals.declined,
+        totals.came_in_person,
+        totals.came_online,
         _local(now, tz),
     ]
     sheet = workbook.create_sheet(labels.details_sheet)
@@ -316,7 +349,7 @@ def _write_details(
 
 def _attendee_rows(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> list[list[Value]]:
     return [
-        registration_cells(number, row, labels, tz)
+        registration_cells(number, row, labels, tz, export.ended)
         for number, row in enumerate(export.rows, start=1)
     ]
 
@@ -371,6 +404,7 @@ def build_all_xlsx(exports: Sequence[SeminarExport], labels: ExportLabels, tz: t
                 totals.waitlist,
                 totals.cancelled,
                 totals.attending,
+                totals.came if export.ended else None,
             ]
         )
     titles = sheet_titles(
@@ -403,7 +437,8 @@ async def export_seminar(
     seminar = await repos.seminars.get(seminar_id)
     if seminar is None:
         return None
-    export = SeminarExport(seminar, tuple(await repos.exports.rows(seminar_id)))
+    rows = tuple(await repos.exports.rows(seminar_id))
+    export = SeminarExport(seminar, rows, ended=seminar.ends_at <= now)
     files = await asyncio.to_thread(_seminar_files, export, labels, tz, now)
     log.info("export seminar=%s registrations=%d", seminar_id, len(export.rows))
     return files
@@ -415,7 +450,7 @@ async def export_all(
     """The all-seminars workbook and the number of seminars in it."""
     seminars = await repos.seminars.all()
     rows = await repos.exports.rows_by_seminar()
-    exports = [SeminarExport(s, tuple(rows.get(s.id, ()))) for s in seminars]
+    exports = [SeminarExport(s, tuple(rows.get(s.id, ())), s.ends_at <= now) for s in seminars]
     content = await asyncio.to_thread(build_all_xlsx, exports, labels, tz)
     log.info("export all seminars=%d registrations=%d", len(exports), sum(map(len, rows.values())))
     return ExportFile(all_seminars_filename(now, tz), content), len(exports)

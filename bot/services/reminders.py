@@ -23,10 +23,10 @@ loss can undo the last commits under `synchronous = NORMAL`.)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from aiogram.types import InlineKeyboardMarkup
 from apscheduler.jobstores.base import JobLookupError
@@ -54,7 +54,11 @@ SWEEP_INTERVAL = timedelta(seconds=15)
 # rescheduled instead of sending.
 _EARLY_TOLERANCE = timedelta(seconds=1)
 
-ReminderKeyboard = Callable[[Tr, int], InlineKeyboardMarkup]
+
+class ReminderKeyboard(Protocol):
+    def __call__(
+        self, tr: Tr, registration_id: int, *, join_seminar_id: int | None = None
+    ) -> InlineKeyboardMarkup: ...
 
 
 def job_id(seminar_id: int, offset: timedelta) -> str:
@@ -220,10 +224,15 @@ class ReminderService:
         tr = self._translator.for_language(
             pick_language(recipient.language, recipient.language_code)
         )
+        # The last reminder of an online or hybrid seminar carries Join.
+        last = offset_seconds == min(int(o.total_seconds()) for o in self.offsets)
+        joinable = last and seminar.format.has_meeting_link and bool(seminar.meeting_link)
         delivery = await self._sender.send_message(
             recipient.user_id,
             render_reminder(tr, seminar, self._settings),
-            reply_markup=self._keyboard(tr, recipient.registration_id),
+            reply_markup=self._keyboard(
+                tr, recipient.registration_id, join_seminar_id=seminar.id if joinable else None
+            ),
         )
         status = {
             Delivery.SENT: DeliveryStatus.SENT,

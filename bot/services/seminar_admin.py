@@ -21,7 +21,7 @@ from bot.i18n import Tr
 from bot.services.notifications import NoticeReport, ParticipantNotifier
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
 from storage.database import Database
-from storage.models import RegistrationStatus, Seminar, SeminarStatus
+from storage.models import RegistrationStatus, Seminar, SeminarFormat, SeminarStatus
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ TITLE_MIN, TITLE_MAX = 3, 120
 DESCRIPTION_MAX = 3000
 PLACE_MIN, PLACE_MAX = 2, 300
 CAPACITY_MAX = 10_000
+LINK_MAX = 500
 DURATION_MIN, DURATION_MAX = 5, 24 * 60
 DEFAULT_DURATION_MINUTES = 120  # a seminar lasts 2 hours unless an organiser changes it
 # Far enough for any real programme; also keeps start + duration inside datetime's range.
@@ -46,6 +47,8 @@ class SeminarField(StrEnum):
     DURATION = "duration_minutes"
     PLACE = "place"
     CAPACITY = "capacity"
+    FORMAT = "format"
+    MEETING_LINK = "meeting_link"
 
 
 # Fields whose change participants must hear about.
@@ -96,6 +99,30 @@ def parse_capacity(text: str) -> int | Invalid:
     if not 1 <= capacity <= CAPACITY_MAX:
         return Invalid("capacity_range", {"max": CAPACITY_MAX})
     return capacity
+
+
+# What an organiser may type for a format, besides pressing its button.
+_FORMAT_WORDS = {
+    SeminarFormat.IN_PERSON: ("очно", "очный", "in person", "in-person", "offline"),
+    SeminarFormat.ONLINE: ("онлайн", "онлайн-семинар", "online"),
+    SeminarFormat.HYBRID: ("смешанный", "смешанно", "гибрид", "hybrid"),
+}
+_LINK = re.compile(r"https?://[^\s<>\"]+\.[^\s<>\"]+", re.IGNORECASE)
+
+
+def parse_format(text: str) -> SeminarFormat | Invalid:
+    word = " ".join(text.split()).casefold()
+    for seminar_format, words in _FORMAT_WORDS.items():
+        if word in words:
+            return seminar_format
+    return Invalid("format_unknown")
+
+
+def parse_meeting_link(text: str) -> str | Invalid:
+    link = text.strip()
+    if len(link) > LINK_MAX or not _LINK.fullmatch(link):
+        return Invalid("link_format", {"max": LINK_MAX})
+    return link
 
 
 _RU_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})[\s,]+(\d{1,2}):(\d{2})")
@@ -163,6 +190,10 @@ def parse_field(which: SeminarField, text: str, tz: tzinfo, now: datetime) -> Fi
         return parse_duration(text)
     if which is SeminarField.PLACE:
         return parse_place(text)
+    if which is SeminarField.FORMAT:
+        return parse_format(text)
+    if which is SeminarField.MEETING_LINK:
+        return parse_meeting_link(text)
     return parse_capacity(text)
 
 
@@ -183,6 +214,8 @@ class SeminarDraft:
     starts_at: datetime
     place: str
     capacity: int
+    format: SeminarFormat = SeminarFormat.IN_PERSON
+    meeting_link: str | None = None
 
 
 class ChangeOutcome(StrEnum):
@@ -262,6 +295,8 @@ class SeminarAdmin:
             created_by=created_by,
             now=now,
             duration_minutes=DEFAULT_DURATION_MINUTES,
+            format=draft.format,
+            meeting_link=draft.meeting_link if draft.format.has_meeting_link else None,
         )
         await self._reminders.schedule_seminar(seminar)
         return seminar

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from storage.repositories import Repositories
 from storage.repositories.stats import (
     BroadcastSummary,
+    PastAttendance,
     QuestionCounts,
     RegistrationCounts,
     SeminarCounts,
@@ -17,6 +18,7 @@ from storage.repositories.stats import (
 )
 
 RECENT_BROADCASTS = 5
+PAST_SEMINARS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,7 @@ class Stats:
     seminars: SeminarCounts
     registrations: RegistrationCounts
     upcoming_fill: list[SeminarFill]
+    past_attendance: list[PastAttendance]
     questions: QuestionCounts
     median_answer_time: timedelta | None  # None until a question has been answered
     broadcasts: list[BroadcastSummary]
@@ -38,10 +41,16 @@ async def collect_stats(repos: Repositories, now: datetime) -> Stats:
         seminars=await repos.stats.seminars(now),
         registrations=await repos.stats.registrations(),
         upcoming_fill=await repos.stats.upcoming_fill(now),
+        past_attendance=await repos.stats.past_attendance(now, PAST_SEMINARS),
         questions=await repos.stats.questions(),
         median_answer_time=median,
         broadcasts=await repos.stats.recent_broadcasts(RECENT_BROADCASTS),
     )
+
+
+def attendance_percent(past: PastAttendance) -> int | None:
+    """Share of seat holders who came (in person or online); None without seat holders."""
+    return round(past.attended * 100 / past.seats) if past.seats else None
 
 
 def fill_percent(fill: SeminarFill) -> int:

@@ -102,6 +102,10 @@ async def edit_ask_value(
         current = _input_time(seminar.starts_at, ctx.tz)
     elif which is SeminarField.DESCRIPTION and not seminar.description:
         current = tr("admin_seminars.edit.no_description")
+    elif which is SeminarField.FORMAT:
+        current = tr(f"formats.{seminar.format.value}")
+    elif which is SeminarField.MEETING_LINK and not seminar.meeting_link:
+        current = tr("admin_seminars.edit.no_link")
     confirmed = 0
     if which is SeminarField.CAPACITY:
         confirmed = (await repos.registrations.counts(seminar.id)).confirmed
@@ -148,6 +152,8 @@ async def edit_value(
     ]
     if result.promotions:
         lines.append(tr("admin_seminars.edit.promoted", count=len(result.promotions)))
+    if result.after.format.has_meeting_link and not result.after.meeting_link:
+        lines.append(tr("admin_seminars.edit.link_missing"))
     if which in ANNOUNCED_FIELDS and result.audience:
         lines.append(tr("admin_seminars.edit.notifying", count=len(result.audience)))
     await message.answer("\n\n".join(lines))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.database import Executor
+from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
@@ -13,6 +14,7 @@ from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.seminars import SeminarRepository
 from storage.repositories.stats import StatsRepository
+from storage.repositories.tickets import TicketRepository
 from storage.repositories.users import UserRepository
 
 
@@ -29,3 +31,5 @@ class Repositories:
         self.faq = FaqRepository(db)
         self.faq_learning = FaqLearningRepository(db)
         self.questions = QuestionRepository(db)
+        self.tickets = TicketRepository(db)
+        self.attendance = AttendanceRepository(db)

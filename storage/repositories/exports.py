@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Executor
-from storage.models import RegistrationStatus
+from storage.models import AttendanceKind, RegistrationStatus
 from storage.timecodec import from_db
 
 # Confirmed first, then the waitlist in its order, then cancellations; `id` is the
@@ -18,10 +18,11 @@ _ROWS_SQL = """
         CASE WHEN r.status = 'waitlist'
              THEN ROW_NUMBER() OVER (PARTITION BY r.seminar_id, r.status ORDER BY r.id)
         END AS waitlist_place,
-        p.full_name, p.organisation, p.phone, u.username
+        p.full_name, p.organisation, p.phone, u.username, a.kind AS came
     FROM registrations AS r
     LEFT JOIN users AS u ON u.id = r.user_id
     LEFT JOIN profiles AS p ON p.user_id = r.user_id
+    LEFT JOIN attendance AS a ON a.registration_id = r.id
     WHERE {where}
     ORDER BY r.seminar_id,
              CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waitlist' THEN 1 ELSE 2 END,
@@ -44,6 +45,7 @@ class ExportRow:
     waitlist_place: int | None
     registered_at: datetime
     attendance: str | None  # 'yes', 'no' or None (no answer to the reminder)
+    came: AttendanceKind | None = None  # checked in at the door or joined online
 
 
 def _row(row: sqlite3.Row) -> ExportRow:
@@ -59,6 +61,7 @@ def _row(row: sqlite3.Row) -> ExportRow:
         waitlist_place=row["waitlist_place"],
         registered_at=from_db(row["created_at"]),
         attendance=row["attendance"],
+        came=AttendanceKind(row["came"]) if row["came"] else None,
     )
 
 

@@ -7,11 +7,20 @@ from datetime import datetime
 from typing import Any
 
 from storage.database import Executor
-from storage.models import Seminar, SeminarStatus
+from storage.models import Seminar, SeminarFormat, SeminarStatus
 from storage.timecodec import from_db, to_db
 
 EDITABLE_FIELDS = frozenset(
-    {"title", "description", "starts_at", "duration_minutes", "place", "capacity"}
+    {
+        "title",
+        "description",
+        "starts_at",
+        "duration_minutes",
+        "place",
+        "capacity",
+        "format",
+        "meeting_link",
+    }
 )
 
 
@@ -27,6 +36,8 @@ def _seminar(row: sqlite3.Row) -> Seminar:
         status=SeminarStatus(row["status"]),
         created_by=row["created_by"],
         created_at=from_db(row["created_at"]),
+        format=SeminarFormat(row["format"]),
+        meeting_link=row["meeting_link"],
     )
 
 
@@ -44,12 +55,15 @@ class SeminarRepository:
         created_by: int | None,
         now: datetime,
         duration_minutes: int = 120,
+        format: SeminarFormat = SeminarFormat.IN_PERSON,
+        meeting_link: str | None = None,
     ) -> Seminar:
         row = await self._db.fetch_one(
             """
             INSERT INTO seminars (title, description, starts_at, duration_minutes, place,
-                                  capacity, status, created_by, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'published', ?, ?, ?)
+                                  capacity, status, created_by, created_at, updated_at,
+                                  format, meeting_link)
+            VALUES (?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?)
             RETURNING *
             """,
             (
@@ -62,6 +76,8 @@ class SeminarRepository:
                 created_by,
                 to_db(now),
                 to_db(now),
+                format.value,
+                meeting_link,
             ),
         )
         assert row is not None
@@ -95,6 +111,18 @@ class SeminarRepository:
         rows = await self._db.fetch_all(
             "SELECT * FROM seminars WHERE starts_at > ? ORDER BY starts_at, id LIMIT ?",
             (to_db(since), limit),
+        )
+        return [_seminar(r) for r in rows]
+
+    async def around(self, since: datetime, until: datetime, limit: int) -> list[Seminar]:
+        """Published seminars starting between `since` and `until`, soonest first."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT * FROM seminars
+            WHERE status = 'published' AND starts_at > ? AND starts_at <= ?
+            ORDER BY starts_at, id LIMIT ?
+            """,
+            (to_db(since), to_db(until), limit),
         )
         return [_seminar(r) for r in rows]
 

@@ -41,6 +41,17 @@ class SeminarFill:
 
 
 @dataclass(frozen=True, slots=True)
+class PastAttendance:
+    """Who came to one seminar that has ended: seat holders and those marked."""
+
+    seminar_id: int
+    title: str
+    starts_at: datetime
+    seats: int
+    attended: int
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionCounts:
     open: int
     answered: int
@@ -125,6 +136,35 @@ class StatsRepository:
                 capacity=row["capacity"],
                 confirmed=row["confirmed"],
                 waitlist=row["waitlist"],
+            )
+            for row in rows
+        ]
+
+    async def past_attendance(self, now: datetime, limit: int) -> list[PastAttendance]:
+        """Published seminars that have ended, latest first, with seats and attendance."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT s.id, s.title, s.starts_at,
+                   COALESCE(SUM(r.status = 'confirmed'), 0) AS seats,
+                   COUNT(a.registration_id) AS attended
+            FROM seminars AS s
+            LEFT JOIN registrations AS r ON r.seminar_id = s.id
+            LEFT JOIN attendance AS a ON a.registration_id = r.id
+            WHERE s.status = 'published'
+              AND julianday(s.starts_at) + s.duration_minutes / 1440.0 <= julianday(?)
+            GROUP BY s.id
+            ORDER BY s.starts_at DESC, s.id DESC
+            LIMIT ?
+            """,
+            (to_db(now), limit),
+        )
+        return [
+            PastAttendance(
+                seminar_id=row["id"],
+                title=row["title"],
+                starts_at=from_db(row["starts_at"]),
+                seats=row["seats"],
+                attended=row["attended"],
             )
             for row in rows
         ]

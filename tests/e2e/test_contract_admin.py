@@ -51,6 +51,7 @@ ADMIN_COMMANDS = [
     "questions",
     "stats",
     "faq_misses",
+    "checkin",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")
 

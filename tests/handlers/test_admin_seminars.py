@@ -18,7 +18,7 @@ from handlers.admin_seminars.cancel import AdmCancelCb
 from handlers.admin_seminars.edit import AdmEditCb
 from handlers.admin_seminars.new import AdmNewCb, NewSeminar
 from handlers.seminar_views import render_seminar_card
-from storage.models import RegistrationStatus, Seminar, SeminarStatus
+from storage.models import RegistrationStatus, Seminar, SeminarFormat, SeminarStatus
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
 from tests.handlers.rig import UpdateFactory, feed
@@ -114,16 +114,20 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     await say(app, updates, ADMIN_ID, "Тюмень, ул. Республики, 1")
     assert "мест" in last_text(session, ADMIN_ID)
 
+    # The format step, in words and without buttons; the capacity right away means in person.
+    assert "«Онлайн»" in last_text(session, ADMIN_ID)
     await say(app, updates, ADMIN_ID, "abc")
     assert "целое число" in last_text(session, ADMIN_ID)
-    assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.capacity.state
+    assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.format.state
     await say(app, updates, ADMIN_ID, "30")
 
     card = last_text(session, ADMIN_ID)
     assert "<b>Соцпредпринимательство &lt;с нуля&gt;</b>" in card
     assert "25 января, пн, 15:00" in card
     assert "осталось 30 мест (всего мест: 30)" in card
+    assert "Формат: Очно" in card
     keyboard = session.buttons(ADMIN_ID)
+    assert {"Онлайн", "Смешанный"} <= set(keyboard) and "Очно" not in keyboard
     publish = next(data for text, data in keyboard.items() if text.startswith("Опубликовать"))
     await press(app, updates, ADMIN_ID, publish)
 
@@ -229,6 +233,8 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
         "Длительность",
         "Место",
         "Вместимость",
+        "Формат",
+        "Ссылка на встречу",
     ]
     await press(app, updates, ADMIN_ID, field_buttons["Дата и время"])
     assert "01.02.2027 15:00" in last_text(session, ADMIN_ID)
@@ -358,3 +364,25 @@ async def test_past_seminar_buttons_are_refused(
     assert "уже прошёл" in (session.of_type(AnswerCallbackQuery)[-1].text or "")
     await press(app, updates, ADMIN_ID, AdmCancelCb(seminar_id=seminar.id, action="yes").pack())
     assert "уже начался" in (session.of_type(AnswerCallbackQuery)[-1].text or "")
+
+
+async def test_new_online_seminar_asks_the_link_after_the_format_typed_in_words(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    for text in ("/new_seminar", "Онлайн-школа", "-", "25.01.2027 15:00", "Zoom", "смешанный"):
+        await say(app, updates, ADMIN_ID, text)
+    assert "ссылка" in last_text(session, ADMIN_ID)
+    await say(app, updates, ADMIN_ID, "javascript:alert(1)")
+    assert "https://" in last_text(session, ADMIN_ID)
+    assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.meeting_link.state
+    await say(app, updates, ADMIN_ID, "https://meet.example.org/room")
+    await say(app, updates, ADMIN_ID, "12")
+    assert "Формат: Смешанный" in last_text(session, ADMIN_ID)
+    publish = next(d for t, d in session.buttons(ADMIN_ID).items() if t.startswith("Опубл"))
+    await press(app, updates, ADMIN_ID, publish)
+    [seminar] = await Repositories(app.db).seminars.all()
+    assert (seminar.format, seminar.meeting_link, seminar.capacity) == (
+        SeminarFormat.HYBRID,
+        "https://meet.example.org/room",
+        12,
+    )

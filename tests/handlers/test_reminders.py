@@ -8,7 +8,7 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 
 from bot.app import App
 from handlers.reminders import ReminderCb
-from storage.models import RegistrationStatus, Seminar
+from storage.models import RegistrationStatus, Seminar, SeminarFormat
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
 from tests.handlers.rig import UpdateFactory, feed
@@ -108,3 +108,45 @@ async def test_waitlisted_registration_and_unknown_action_are_refused(
     assert await status_of(app, seminar, 2) == ("waitlist", None)
     answers = session.of_type(AnswerCallbackQuery)
     assert len(answers) == 3 and all(a.show_alert for a in answers)
+
+
+async def test_last_reminder_of_an_online_seminar_keeps_join_after_ill_come(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    repos = Repositories(app.db)
+    now = app.clock()
+    seminar = await repos.seminars.create(
+        "Онлайн-школа",
+        "",
+        now + timedelta(minutes=20),
+        "Zoom",
+        5,
+        ADMIN_ID,
+        now,
+        format=SeminarFormat.ONLINE,
+        meeting_link="https://meet.example.org/x",
+    )
+    await repos.users.record_seen(1, "Анна", None, None, "ru", now)
+    # Registered before the last reminder was due; the seminar starts within Join's half hour.
+    await repos.registrations.insert(
+        seminar.id, 1, RegistrationStatus.CONFIRMED, now - timedelta(hours=2)
+    )
+    await app.reminders.deliver(seminar, timedelta(hours=1))
+    [reminder] = [m for m in session.of_type(SendMessage) if m.chat_id == 1]
+    assert list(keyboard_buttons(reminder.reply_markup)) == ["🔗 Подключиться", "Приду", "Не смогу"]
+
+    press = updates.callback(updates.tg_user(1), keyboard_buttons(reminder.reply_markup)["Приду"])
+    assert press.callback_query is not None and press.callback_query.message is not None
+    shown = press.callback_query.message.model_copy(update={"reply_markup": reminder.reply_markup})
+    query = press.callback_query.model_copy(update={"message": shown})
+    await feed(app, press.model_copy(update={"callback_query": query}))
+    [edit] = session.of_type(EditMessageText)
+    assert list(keyboard_buttons(edit.reply_markup)) == ["🔗 Подключиться", "Не смогу"]
+
+    await feed(
+        app,
+        updates.callback(
+            updates.tg_user(1), keyboard_buttons(edit.reply_markup)["🔗 Подключиться"]
+        ),
+    )
+    assert "https://meet.example.org/x" in session.texts(1)[-1]

@@ -24,7 +24,7 @@ from bot.services.export import (
     sheet_titles,
 )
 from storage.database import Database
-from storage.models import RegistrationStatus, Seminar, SeminarStatus
+from storage.models import AttendanceKind, MarkMethod, RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
 from storage.repositories.exports import ExportRow
 from tests.export_seed import ANNA, FORMULA, FORMULA_NAME, NOW, WAIT_1, WAIT_2, Story, seed_story
@@ -41,6 +41,7 @@ RU_HEADER = [
     "Место в листе ожидания",
     "Время записи",
     "Подтвердил участие по напоминанию",
+    "Посещение",
 ]
 
 
@@ -137,7 +138,7 @@ async def test_xlsx_sheets_header_types_and_neutralised_cells(
     assert [cell.value for cell in sheet[1]] == RU_HEADER
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:J7"
+    assert sheet.auto_filter.ref == "A1:K7"
     assert sheet.column_dimensions["B"].width >= len(ANNA.full_name)
     assert sheet.column_dimensions["I"].width >= len("2026-08-20 15:00")
 
@@ -241,6 +242,7 @@ async def test_export_all_has_summary_and_a_sheet_per_seminar(
         "Лист ожидания",
         "Отменено",
         "Подтвердили участие",
+        "Пришли (очно и онлайн)",
     ]
     by_id = {row[0]: row for row in rows}
     assert by_id[main.id][1:] == [
@@ -252,13 +254,46 @@ async def test_export_all_has_summary_and_a_sheet_per_seminar(
         2,
         1,
         1,
+        None,  # not over yet
     ]
     assert by_id[cancelled.id][3] == "отменён"
     assert by_id[past.id][5] == 1
+    assert by_id[past.id][9] == 0  # over, and nobody was checked in
     main_sheet = book[book.sheetnames[3]]
     assert main_sheet["B3"].value == "'" + FORMULA_NAME
     assert main_sheet["B3"].data_type == "s"
     assert main_sheet["I2"].is_date
+
+
+async def test_attendance_column_is_empty_until_the_end_then_attended_online_or_no_show(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    repos = Repositories(db)
+    seminar = story.seminar
+    rows = await repos.exports.rows(seminar.id)
+    anna = next(row for row in rows if row.user_id == ANNA.user_id)
+    formula = next(row for row in rows if row.user_id == FORMULA.user_id)
+    await repos.attendance.mark(
+        anna.registration_id, AttendanceKind.IN_PERSON, MarkMethod.TICKET, 1, NOW
+    )
+    await repos.attendance.mark(
+        formula.registration_id, AttendanceKind.ONLINE, MarkMethod.JOIN, None, NOW
+    )
+    during = await export_seminar(repos, seminar.id, ru(translator), TZ, seminar.starts_at)
+    assert during is not None
+    assert [row[10] for row in csv_rows(during.csv.content)[1:]] == [""] * 6
+
+    after = await export_seminar(repos, seminar.id, ru(translator), TZ, seminar.ends_at)
+    assert after is not None
+    header, *lines = csv_rows(after.csv.content)
+    assert header[10] == "Посещение"
+    # Seat holders: Anna, the formula name, the anonymised one; then waitlist, cancelled.
+    expected = ["attended", "online", "no-show", "", "", ""]
+    assert [row[10] for row in lines] == expected
+    sheet = load_workbook(io.BytesIO(after.xlsx.content))["Участники"]
+    assert [sheet.cell(row, 11).value or "" for row in range(2, 8)] == expected
+    details = dict(sheet_rows(load_workbook(io.BytesIO(after.xlsx.content))["Семинар"]))
+    assert (details["Пришли очно"], details["Подключились онлайн"]) == (1, 1)
 
 
 def test_sheet_titles_are_valid_and_unique() -> None:

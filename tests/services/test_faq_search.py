@@ -3,7 +3,6 @@ word forms, typos, language selection and speed."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -168,17 +167,3 @@ def test_small_custom_index() -> None:
     assert top(index, "где поставить машину") == "parking"
     assert top(index, "пароль от интернета") == "wifi"
     assert index.search("погода завтра", "ru") == []
-
-
-# --- speed ---------------------------------------------------------------------------
-
-
-def test_search_is_fast(index: FaqIndex, evaluation: dict[str, Any]) -> None:
-    texts = [case["q"] for case in evaluation["paraphrases"]] + evaluation["off_topic"]
-    for text in texts:  # warm the per-word caches, as a running bot would
-        index.search(text, "ru")
-    started = time.perf_counter()
-    for text in texts:
-        index.search(text, "ru")
-    mean_ms = (time.perf_counter() - started) * 1000 / len(texts)
-    assert mean_ms < 5, f"mean search time {mean_ms:.2f} ms"
