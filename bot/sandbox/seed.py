@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.sandbox.people import CROWD, ORGANISER
 from bot.services.registration import RegistrationService
 from storage.database import Database
+from storage.models import SeminarFormat
 from storage.repositories import Repositories
 
 
@@ -22,6 +23,8 @@ class SampleSeminar:
     days_ahead: int
     local_start: time
     crowd: int = 0  # how many sample participants already hold a seat
+    format: SeminarFormat = SeminarFormat.IN_PERSON
+    meeting_link: str | None = None
 
 
 SAMPLES = (
@@ -32,6 +35,8 @@ SAMPLES = (
         100,
         1,
         time(18, 0),
+        format=SeminarFormat.ONLINE,
+        meeting_link="https://meet.example.org/grants-report",
     ),
     SampleSeminar(
         "Социальное предпринимательство: с чего начать",
@@ -85,6 +90,8 @@ async def seed_once(db: Database, tz: ZoneInfo, clock: Clock) -> bool:
             capacity=sample.capacity,
             created_by=ORGANISER.user_id,
             now=now,
+            format=sample.format,
+            meeting_link=sample.meeting_link,
         )
         for person in CROWD[: sample.crowd]:
             await registration.register(person.user_id, seminar.id)

@@ -11,6 +11,7 @@ import pytest
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.seed import seed_once
 from storage.database import Database
+from storage.models import SeminarFormat
 from storage.repositories import Repositories
 
 NOON = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
@@ -35,7 +36,7 @@ async def test_seed_writes_samples_once(tmp_path: Path) -> None:
         seminars = await repos.seminars.all()
         assert len(seminars) == 3
         assert all(s.starts_at > NOON for s in seminars)
-        assert any(s.place.startswith("Онлайн") for s in seminars)
+        assert any(s.format is SeminarFormat.ONLINE and s.meeting_link for s in seminars)
         left = []
         for seminar in seminars:
             counts = await repos.registrations.counts(seminar.id)
