@@ -1,6 +1,7 @@
 # Two entry points: `make run` and `make test`. Both create .venv when it is missing and
 # install exactly what requirements.lock pins (with hashes). After changing dependencies in
 # pyproject.toml, `make lock` regenerates requirements.lock (uv, keeping other pins).
+# `make run` without BOT_TOKEN (in .env or the environment) starts the sandbox instead.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck layers pytest backup clean lock
+.PHONY: run test lint typecheck layers pytest system-deps screenshots backup clean lock
 
 # `pip check` fails when pyproject.toml asks for a package the lock file lacks: run `make lock`.
 $(STAMP): pyproject.toml $(LOCK)
@@ -26,14 +27,28 @@ lock:
 		--generate-hashes --custom-compile-command 'make lock' --output-file $(LOCK)
 
 run: $(STAMP)
-	@if [ ! -f .env ]; then \
-		cp .env.example .env; \
-		echo "Created .env from .env.example. Put your bot token from @BotFather into BOT_TOKEN in .env, then run 'make run' again."; \
-		exit 1; \
+	@if [ -n "$$BOT_TOKEN" ] || { [ -f .env ] && grep -Eq '^[[:space:]]*BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; }; then \
+		exec $(PY) -m bot; \
+	else \
+		exec $(PY) -m bot sandbox; \
 	fi
-	$(PY) -m bot
 
-test: $(STAMP) lint typecheck layers pytest
+# Chromium from Debian for the browser tests and the screenshots (Playwright drives it).
+# Skips apt when Chromium is there; without root it only says what is missing.
+system-deps:
+	@if [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "Chromium is missing (as root on Debian: make system-deps); the browser tests will skip"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null; \
+	fi
+
+screenshots: $(STAMP) system-deps
+	$(PY) -m tests.browser.screenshots
+
+test: $(STAMP) system-deps lint typecheck layers pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(CHECKED) tests benchmarks

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from storage.database import Database
 from storage.repositories import Repositories
-from tests.fakeapi import FakeBotAPI
 from tests.fakeapi.process import build_env, spawn, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from tests.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.fakeapi.process import BotProcess, build_env, spawn, wait_until_ready
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.harness import bot_against_fake_api, peak_rss_mb, summary
+from bot.sandbox.fakeapi import FakeBotAPI
 from storage.database import Database
 from storage.repositories import Repositories
-from tests.fakeapi import FakeBotAPI
 
 USERS = 500
 UPDATES_PER_USER = 4  # 2,000 updates in all

@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot backup PATH` copies the live database."""
+"""`python -m bot` runs the bot; `backup PATH` copies the live database; `sandbox` runs the
+bot without Telegram, against a local Bot API server and a web chat page (bot/sandbox/)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from bot.services.faq_file import FaqFileError
 from bot.settings import Settings, SettingsError, load_settings
 from storage.database import Database
 
-USAGE = "usage: python -m bot [backup PATH]"
+USAGE = "usage: python -m bot [backup PATH | sandbox [--port N] [--database PATH]]"
 
 
 async def _backup(database: Path, target: Path) -> None:
@@ -27,6 +28,11 @@ async def _backup(database: Path, target: Path) -> None:
 def main(argv: list[str]) -> int:
     # Before anything can print: a token given in the environment is scrubbed already.
     guard_output([os.environ.get("BOT_TOKEN", "")])
+    if argv[:1] == ["sandbox"]:
+        # Imported here: the production bot never loads the sandbox's server and page.
+        from bot.sandbox import runner
+
+        return runner.main(argv[1:])
     try:
         settings = load_settings()
     except SettingsError as exc:

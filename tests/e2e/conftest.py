@@ -1,6 +1,6 @@
 """End-to-end fixtures: the fake Bot API server and the real bot (``python -m bot``) as a process.
 
-``fake_api`` is a started :class:`~tests.fakeapi.FakeBotAPI`; ``run_bot`` starts the bot
+``fake_api`` is a started :class:`~bot.sandbox.fakeapi.FakeBotAPI`; ``run_bot`` starts the bot
 against it and waits until it polls; ``run_bot_once`` runs it to completion (for
 settings errors). Bot processes left running are killed at teardown, and when a test
 fails the tail of each bot's stderr is added to the report.
@@ -15,7 +15,7 @@ from typing import Protocol
 
 import pytest
 
-from tests.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.fakeapi.process import BotProcess, build_env, run_once, spawn, wait_until_ready
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 from bot.formatting import format_datetime
 from bot.i18n import Translator
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.users import FakeUser
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
 from tests.e2e.conftest import BOT_USERNAME, RunBot
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.users import FakeUser
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 REFUSAL = "только организаторам"

@@ -8,11 +8,11 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.users import FakeUser
 from storage.database import Database
 from storage.repositories import Repositories
 from tests.e2e.conftest import RunBot
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.users import FakeUser
 
 ADMIN_ID = 500_000
 ANNOUNCEMENT = "Новый семинар по грантам: запись открыта"

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar, SeminarFormat
 from storage.repositories import Repositories
 from tests.e2e.conftest import BOT_USERNAME, RunBot
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.state import BotMessage
 from tests.qr import decode_qr
 
 ADMIN_ID = 9001

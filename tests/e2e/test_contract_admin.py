@@ -21,14 +21,14 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
+from bot.sandbox.fakeapi.users import FakeUser
 from bot.settings import Settings
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from tests.e2e.conftest import BOT_USERNAME, REPO_ROOT, RunBot, RunBotOnce
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.state import BotMessage
-from tests.fakeapi.users import FakeUser
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 PARTICIPANT_COMMANDS = [

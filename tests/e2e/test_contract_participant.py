@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
+from bot.sandbox.fakeapi.users import FakeUser
 from tests.e2e.conftest import BOT_USERNAME, RunBot
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.state import BotMessage
-from tests.fakeapi.users import FakeUser
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 HTMLISH = "<b>x</b> & <script>"

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
 from storage.database import Database
 from tests.e2e.conftest import RunBot
 from tests.export_seed import (
@@ -27,8 +29,6 @@ from tests.export_seed import (
     Story,
     seed_story,
 )
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.state import BotMessage
 
 ADMIN_ID = 7001
 TZ = ZoneInfo("Asia/Yekaterinburg")  # the default TIMEZONE

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.e2e.conftest import RunBot
-from tests.fakeapi import FakeBotAPI
 
 ADMIN = 1
 ANNA = 1001

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from bot.services.faq_file import load_faq_file
 from bot.settings import BUNDLED_FAQ_PATH
 from tests.e2e.conftest import RunBot, RunBotOnce
-from tests.fakeapi import FakeBotAPI
 
 STAFF_CHAT = -1009001
 ADMIN = 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.e2e.conftest import RunBot, RunBotOnce
-from tests.fakeapi import FakeBotAPI
 
 
 async def test_start_in_russian_and_english_and_commands(

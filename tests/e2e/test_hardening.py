@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.e2e.conftest import TOKEN, RunBot, RunBotOnce
 from tests.e2e.test_production import free_port
-from tests.fakeapi import FakeBotAPI
 
 SECRET = "s3cret-value"
 

@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
 from storage.database import Database
 from storage.models import AttendanceKind, MarkMethod, RegistrationStatus
 from storage.repositories import Repositories
 from tests.e2e.conftest import BOT_USERNAME, RunBot
 from tests.e2e.test_checkin import ADMIN_ID, ANNA, BORIS, OLEG, Person, attendance_rows
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.state import BotMessage
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 FIRST_LINK = "https://zoom.us/j/111222333"

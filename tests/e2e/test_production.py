@@ -8,8 +8,8 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.e2e.conftest import RunBot, RunBotOnce
-from tests.fakeapi import FakeBotAPI
 
 
 def free_port() -> int:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from icalendar import Calendar
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.users import FakeUser
 from storage.database import Database
 from storage.models import Seminar
 from storage.repositories import Repositories
 from tests.e2e.conftest import RunBot
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.users import FakeUser
 
 TITLE = "Социальное предпринимательство для НКО"
 

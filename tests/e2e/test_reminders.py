@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
+from bot.sandbox.fakeapi.users import FakeUser
 from storage.database import Database
 from storage.models import RegistrationStatus
 from storage.repositories import Repositories
 from tests.e2e.conftest import RunBot
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.state import BotMessage
-from tests.fakeapi.users import FakeUser
 
 ALLOWED_LATENESS = 30.0  # seconds after its due time a reminder may arrive
 REMINDER_MARK = "Напоминание о семинаре"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.e2e.conftest import RunBot
 from tests.e2e.test_registration import seed, statuses
-from tests.fakeapi import FakeBotAPI
 
 
 async def test_sigterm_mid_dialog_then_the_dialog_continues(

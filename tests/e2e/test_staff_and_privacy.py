@@ -12,6 +12,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from storage.database import Database
 from storage.repositories import Repositories
 from tests.e2e.conftest import RunBot
@@ -19,7 +20,6 @@ from tests.e2e.test_broadcast import ADMIN_ID, copies, start_broadcast
 from tests.e2e.test_export_stats import has_document
 from tests.e2e.test_registration import TITLE, fill_profile
 from tests.e2e.test_registration import seed as seed_seminar
-from tests.fakeapi import FakeBotAPI
 
 STAFF_CHAT = -1009001
 ANNA = 1001

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.sandbox.fakeapi import FakeBotAPI
 from tests.e2e.conftest import REPO_ROOT, TOKEN
-from tests.fakeapi import FakeBotAPI
 from tests.fakeapi.process import BotProcess, build_env, wait_until_ready
 
 pytestmark = pytest.mark.packaging
@@ -82,9 +82,20 @@ def venv_with(wheel: Path, workdir: Path) -> Path:
     return python
 
 
+# The packages import, and the sandbox finds its Bot API schema and its page files.
+_INSTALLED_CHECK = """
+import bot, handlers.admin_seminars, storage
+from bot.sandbox.fakeapi.schema import load_schema
+from bot.sandbox.web import STATIC_DIR, STATIC_FILES
+assert load_schema().methods
+assert all((STATIC_DIR / name).is_file() for name in [*STATIC_FILES, "index.html"])
+print(bot.__file__)
+"""
+
+
 def _bot_location(python: Path, cwd: Path) -> str:
     return subprocess.run(
-        [python, "-c", "import bot, handlers.admin_seminars, storage; print(bot.__file__)"],
+        [python, "-c", _INSTALLED_CHECK],
         cwd=cwd,
         capture_output=True,
         text=True,

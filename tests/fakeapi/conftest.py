@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from tests.fakeapi import DEFAULT_TOKEN, FakeBotAPI
+from bot.sandbox.fakeapi import DEFAULT_TOKEN, FakeBotAPI
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.fakeapi.server import FakeBotAPI
+from bot.sandbox.fakeapi.server import FakeBotAPI
 
 # Importing aiogram takes over 10 s on a loaded 2-core machine; a start is slow, not hung.
 READY_TIMEOUT = 60.0
@@ -111,7 +111,12 @@ class BotProcess:
 
 
 async def spawn(
-    module: str, env: dict[str, str], cwd: Path, log_dir: Path, name: str
+    module: str,
+    env: dict[str, str],
+    cwd: Path,
+    log_dir: Path,
+    name: str,
+    args: Sequence[str] = (),
 ) -> BotProcess:
     stdout_path = log_dir / f"{name}.stdout.log"
     stderr_path = log_dir / f"{name}.stderr.log"
@@ -120,6 +125,7 @@ async def spawn(
             sys.executable,
             "-m",
             module,
+            *args,
             cwd=cwd,
             env=env,
             stdin=asyncio.subprocess.DEVNULL,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakeapi import DEFAULT_TOKEN, FakeBotAPI
+from bot.sandbox.fakeapi import DEFAULT_TOKEN, FakeBotAPI
 from tests.fakeapi.process import BotProcess, build_env, run_once, spawn, wait_until_ready
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

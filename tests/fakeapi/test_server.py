@@ -25,7 +25,7 @@ from aiogram.types import (
     InlineKeyboardMarkup,
 )
 
-from tests.fakeapi import DEFAULT_TOKEN, FakeBotAPI
+from bot.sandbox.fakeapi import DEFAULT_TOKEN, FakeBotAPI
 
 
 def keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:

@@ -12,8 +12,8 @@ from aiogram.exceptions import TelegramConflictError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import web
 
-from tests.fakeapi import DEFAULT_TOKEN, FakeBotAPI
-from tests.fakeapi.validation import validate_object
+from bot.sandbox.fakeapi import DEFAULT_TOKEN, FakeBotAPI
+from bot.sandbox.fakeapi.validation import validate_object
 
 
 async def call(api: FakeBotAPI, method: str, **params: Any) -> dict[str, Any]:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.fakeapi.entities import EntityParseError, parse_html, parse_markdown_v2
-from tests.fakeapi.errors import ApiError
-from tests.fakeapi.validation import UploadedFile, validate_request
+from bot.sandbox.fakeapi.entities import EntityParseError, parse_html, parse_markdown_v2
+from bot.sandbox.fakeapi.errors import ApiError
+from bot.sandbox.fakeapi.validation import UploadedFile, validate_request
 
 
 def rejected(method: str, raw: dict[str, Any], files: Any = None) -> ApiError:

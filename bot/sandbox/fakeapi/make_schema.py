@@ -1,11 +1,11 @@
-"""Regenerate ``tests/fakeapi/schema.json``: a trimmed Bot API schema without descriptions.
+"""Regenerate ``bot/sandbox/fakeapi/schema.json``: a trimmed Bot API schema without descriptions.
 
 Usage (from the repository root)::
 
-    python -m tests.fakeapi.make_schema path/to/api.json
+    python -m bot.sandbox.fakeapi.make_schema path/to/api.json
 
-The source is the machine-readable Bot API description (a JSON file with ``methods`` and
-``types``). The output is committed, so the tests never need the source file.
+The source is the machine-readable Bot API description (api.json). The output is
+committed, so neither the tests nor the sandbox need the source file.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def trim(source: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print("usage: python -m tests.fakeapi.make_schema path/to/api.json", file=sys.stderr)
+        print("usage: python -m bot.sandbox.fakeapi.make_schema path/to/api.json", file=sys.stderr)
         return 2
     source_path = Path(argv[1])
     source = json.loads(source_path.read_text(encoding="utf-8"))

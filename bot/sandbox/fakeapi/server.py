@@ -2,7 +2,7 @@
 
 It serves ``/bot<token>/<method>`` (query, urlencoded, multipart and JSON bodies),
 validates every request against the Bot API schema, keeps a transcript of what the
-bot sent per chat, simulates users (:mod:`tests.fakeapi.users`) and can inject
+bot sent per chat, simulates users (:mod:`bot.sandbox.fakeapi.users`) and can inject
 failures (blocked users, vanished chats, rate limits, one-off errors).
 """
 
@@ -21,15 +21,15 @@ from typing import Any, NamedTuple
 
 from aiohttp import BodyPartReader, web
 
-from tests.fakeapi.errors import ApiError, bad_request, unauthorized
-from tests.fakeapi.faults import SENDING_METHODS, FailureQueue, RateLimiter
-from tests.fakeapi.methods import Methods
-from tests.fakeapi.objects import bot_user_dict, group_chat_dict
-from tests.fakeapi.schema import Schema, load_schema
-from tests.fakeapi.state import BotMessage, ChatState, World
-from tests.fakeapi.users import FakeGroup, FakeUser
-from tests.fakeapi.validation import UploadedFile, validate_request
-from tests.fakeapi.webhook import WebhookDelivery
+from bot.sandbox.fakeapi.errors import ApiError, bad_request, unauthorized
+from bot.sandbox.fakeapi.faults import SENDING_METHODS, FailureQueue, RateLimiter
+from bot.sandbox.fakeapi.methods import Methods
+from bot.sandbox.fakeapi.objects import bot_user_dict, group_chat_dict
+from bot.sandbox.fakeapi.schema import Schema, load_schema
+from bot.sandbox.fakeapi.state import BotMessage, ChatState, World
+from bot.sandbox.fakeapi.users import FakeGroup, FakeUser
+from bot.sandbox.fakeapi.validation import UploadedFile, validate_request
+from bot.sandbox.fakeapi.webhook import WebhookDelivery
 
 logger = logging.getLogger(__name__)
 

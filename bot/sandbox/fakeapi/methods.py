@@ -12,11 +12,11 @@ import mimetypes
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tests.fakeapi.errors import ApiError, bad_request, conflict
-from tests.fakeapi.objects import chat_full_info, chat_member
-from tests.fakeapi.schema import MethodSpec
-from tests.fakeapi.state import DEFAULT_UPDATE_TYPES, BotMessage, ChatState, StoredFile, World
-from tests.fakeapi.validation import UploadedFile, parse_text
+from bot.sandbox.fakeapi.errors import ApiError, bad_request, conflict
+from bot.sandbox.fakeapi.objects import chat_full_info, chat_member
+from bot.sandbox.fakeapi.schema import MethodSpec
+from bot.sandbox.fakeapi.state import DEFAULT_UPDATE_TYPES, BotMessage, ChatState, StoredFile, World
+from bot.sandbox.fakeapi.validation import UploadedFile, parse_text
 
 Handler = Callable[[dict[str, Any]], Awaitable[Any]]
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from tests.fakeapi.errors import bad_request, forbidden
-from tests.fakeapi.objects import file_ids, now
+from bot.sandbox.fakeapi.errors import bad_request, forbidden
+from bot.sandbox.fakeapi.objects import file_ids, now
 
 T = TypeVar("T")
 

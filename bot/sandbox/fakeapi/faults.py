@@ -6,7 +6,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from tests.fakeapi.errors import ApiError, too_many_requests
+from bot.sandbox.fakeapi.errors import ApiError, too_many_requests
 
 # Methods that send a message somewhere and so count against Telegram's flood limits.
 SENDING_METHODS = frozenset(

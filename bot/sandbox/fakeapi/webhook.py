@@ -9,8 +9,8 @@ from typing import Any
 
 import aiohttp
 
-from tests.fakeapi.objects import now
-from tests.fakeapi.state import World
+from bot.sandbox.fakeapi.objects import now
+from bot.sandbox.fakeapi.state import World
 
 RETRY_DELAY = 0.5  # Telegram retries failed deliveries; this is the fake's back-off
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.fakeapi.objects import (
+from bot.sandbox.fakeapi.objects import (
     chat_member,
     command_entities,
     now,
     private_chat_dict,
     user_dict,
 )
-from tests.fakeapi.state import BotMessage, CallbackQueryState, ChatState
+from bot.sandbox.fakeapi.state import BotMessage, CallbackQueryState, ChatState
 
 if TYPE_CHECKING:
-    from tests.fakeapi.server import FakeBotAPI
+    from bot.sandbox.fakeapi.server import FakeBotAPI
 
 DEFAULT_TIMEOUT = 10.0
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakeapi.entities import EntityParseError, ParsedText, parse_formatted
-from tests.fakeapi.errors import ApiError, bad_request, not_found
-from tests.fakeapi.schema import Field, MethodSpec, Schema, TypeSpec, load_schema
+from bot.sandbox.fakeapi.entities import EntityParseError, ParsedText, parse_formatted
+from bot.sandbox.fakeapi.errors import ApiError, bad_request, not_found
+from bot.sandbox.fakeapi.schema import Field, MethodSpec, Schema, TypeSpec, load_schema
 
 TEXT_METHODS = frozenset({"sendMessage", "editMessageText"})
 MAX_TEXT = 4096

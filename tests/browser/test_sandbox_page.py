@@ -1,0 +1,70 @@
+"""The sandbox page in headless Chromium: a participant registers, an organiser answers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.driver import ChatPage, publish_seminar, register_for_seminar
+
+SEMINAR = "Социальное предпринимательство: с чего начать"
+
+
+def test_register_download_calendar_and_answer_question(chat: ChatPage, tmp_path: Path) -> None:
+    chat.be("anna")
+    chat.key("Начать")
+    chat.bubble("Здравствуйте, Анна")
+
+    register_for_seminar(chat, SEMINAR, "Петрова Анна Сергеевна", "АНО «Забота»")
+    chat.press("Добавить в календарь")
+    download = chat.download(".ics")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    assert saved.suffix == ".ics"
+    calendar = saved.read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in calendar and "SUMMARY:" + SEMINAR[:20] in calendar
+
+    chat.send("/ask")
+    chat.bubble("вопрос")
+    chat.send("Можно ли прийти вдвоём с коллегой?")
+    chat.bubble("отправлен")
+
+    chat.be("staff")
+    question = chat.bubble("прийти вдвоём с коллегой")
+    question.locator(".inline-button", has_text="Ответить").click()
+    chat.bubble("напишите ответ")
+    chat.send("Да, возьмите коллегу с собой.")
+    chat.bubble("Ответил(а): Ольга")
+
+    chat.be("anna")
+    answer = chat.bubble("Организаторы ответили")
+    expect(answer).to_contain_text("возьмите коллегу с собой")
+
+
+def test_seminar_title_with_markup_is_shown_as_text(chat: ChatPage, page: Page) -> None:
+    hostile = "<img src=x onerror=alert(1)>"
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    starts = (datetime.now() + timedelta(days=10)).strftime("%d.%m.%Y 12:00")
+    chat.be("olga")
+    chat.key("Начать")
+    publish_seminar(chat, hostile, starts, "Тюмень, <b>зал</b>", 20)
+
+    # The published message's t.me link opens the seminar in the participant's chat.
+    link = chat.bubble("https://t.me/").locator("a.command").first
+    link_text = link.inner_text()
+    chat.be("anna")
+    chat.send("/start " + link_text.rsplit("start=", 1)[1])
+    card = chat.bubble("Тюмень, <b>зал</b>")
+    expect(card).to_contain_text(hostile)
+    assert page.locator(".messages img").count() == 0
+    assert page.locator(".messages b", has_text="зал").count() == 0
+    assert dialogs == []
+
+
+def test_fast_forward_moves_the_clock(chat: ChatPage, page: Page) -> None:
+    before = page.locator("#clock").inner_text()
+    chat.fast_forward(24)
+    assert page.locator("#clock").inner_text() != before
