@@ -118,6 +118,14 @@ def parse_format(text: str) -> SeminarFormat | Invalid:
     return Invalid("format_unknown")
 
 
+_ONLINE_PLACE = re.compile(r"онлайн|online|zoom|зум|телемост|https?://", re.IGNORECASE)
+
+
+def place_sounds_online(place: str) -> bool:
+    """A place such as «Онлайн, Zoom» or a link: the organiser means an online seminar."""
+    return _ONLINE_PLACE.search(place) is not None
+
+
 def parse_meeting_link(text: str) -> str | Invalid:
     link = text.strip()
     if len(link) > LINK_MAX or not _LINK.fullmatch(link):

@@ -27,6 +27,8 @@ from bot.services.seminar_admin import (
     parse_capacity,
     parse_field,
     parse_format,
+    parse_meeting_link,
+    place_sounds_online,
 )
 from handlers.admin_seminars.picking import error_text, not_text
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
@@ -128,6 +130,8 @@ def _preview(draft: SeminarDraft, ctx: RenderContext) -> str:
     parts = [ctx.tr("admin_seminars.new.preview"), card]
     if draft.format.has_meeting_link and draft.meeting_link:
         parts.append(ctx.tr("admin_seminars.new.preview_link", link=draft.meeting_link))
+    elif draft.format is SeminarFormat.IN_PERSON and place_sounds_online(draft.place):
+        parts.append(ctx.tr("admin_seminars.new.preview_online_place"))
     return "\n\n".join(parts)
 
 
@@ -192,6 +196,12 @@ async def format_text(message: Message, state: FSMContext, ctx: RenderContext) -
     seminar_format = parse_format(text)
     if not isinstance(seminar_format, Invalid):
         await _format_chosen(message, seminar_format, state, ctx)
+        return
+    link = parse_meeting_link(text)
+    if not isinstance(link, Invalid):
+        # A pasted meeting link answers the question: the seminar is online.
+        await state.update_data({"meeting_link": link})
+        await _format_chosen(message, SeminarFormat.ONLINE, state, ctx)
         return
     capacity = parse_capacity(text)
     if isinstance(capacity, Invalid):
