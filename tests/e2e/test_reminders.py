@@ -149,18 +149,19 @@ async def test_reminder_missed_while_down_arrives_late_once(
     late = fake_api.user(3002, "Lena", username="lena", language_code="en")
     db_path = tmp_path / "bot.sqlite3"
     now = datetime.now(UTC)
-    # The 30s reminder fell due 10 s ago while no bot was running; Anna registered a
-    # minute before that, Lena only after it, so only Anna is owed the late reminder.
+    # The 11m reminder fell due a minute ago while no bot was running; Anna registered two
+    # minutes before that, Lena only after it, so only Anna is owed the late reminder. The
+    # seminar starts in ten minutes, so a slow start-up cannot let it begin mid-test.
     seminar = await seed(
         db_path,
-        timedelta(seconds=20),
+        timedelta(minutes=10),
         [
-            (anna, RegistrationStatus.CONFIRMED, now - timedelta(seconds=70)),
+            (anna, RegistrationStatus.CONFIRMED, now - timedelta(minutes=3)),
             (late, RegistrationStatus.CONFIRMED, now - timedelta(seconds=5)),
         ],
         capacity=5,
     )
-    env = {"REMINDER_OFFSETS": "30s"}
+    env = {"REMINDER_OFFSETS": "11m"}
     bot = await run_bot(env)
     started = time.monotonic()
     message = await anna.wait_message(REMINDER_MARK, timeout=10)
