@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from aiogram import Bot, Dispatcher
@@ -22,22 +23,26 @@ from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
+from bot.handled_updates import HandledUpdatesMiddleware
 from bot.i18n import Translator
 from bot.middlewares import (
+    AnonymousAdminMiddleware,
     CallbackAnswers,
     HandlerTraceMiddleware,
     UpdateLogMiddleware,
     UserContextMiddleware,
 )
+from bot.polling import Poller
 from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
-from bot.services.broadcasts import BroadcastService
+from bot.services.broadcasts import BroadcastDelivery, BroadcastService
 from bot.services.faq import FaqService
-from bot.services.notifications import ParticipantNotifier
+from bot.services.notifications import NoticeDelivery
+from bot.services.outbox import Outbox
 from bot.services.pacing import SendPacer
 from bot.services.questions import QuestionService
-from bot.services.registration import RegistrationService
-from bot.services.reminders import ReminderService
+from bot.services.registration import Promotion, RegistrationService
+from bot.services.reminders import ReminderDelivery, ReminderService
 from bot.services.sender import Sender
 from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
@@ -70,7 +75,7 @@ class App:
     registration: RegistrationService
     reminders: ReminderService
     broadcasts: BroadcastService
-    notifier: ParticipantNotifier
+    outbox: Outbox
     faq: FaqService
     questions: QuestionService
     background: BackgroundTasks
@@ -102,13 +107,23 @@ def build_app(
 
     users = UserDirectory(db, clock)
     sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
+    outbox = Outbox(db, pacer, on_unreachable=users.mark_inactive, clock=clock)
     registration = RegistrationService(db, clock)
     reminders = ReminderService(
-        db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
+        db, scheduler, sender, outbox, translator, settings, registration, clock
     )
-    broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, translator, db), clock)
-    notifier = ParticipantNotifier(db, translator, sender, settings.timezone)
-    registration.on_promotion(notifier.promoted)
+    broadcast_delivery = BroadcastDelivery(db, bot)
+    broadcasts = BroadcastService(
+        db, outbox, broadcast_delivery, BroadcastBoard(bot, sender, translator, db), clock
+    )
+    outbox.register(broadcast_delivery)
+    outbox.register(ReminderDelivery(db, bot, translator, settings, reminder_keyboard, clock))
+    outbox.register(NoticeDelivery(db, bot, translator, settings.timezone))
+
+    async def promoted(_: Sequence[Promotion]) -> None:
+        outbox.wake()  # their notices were queued with the promotion
+
+    registration.on_promotion(promoted)
     faq = FaqService(db, clock)
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
     background = BackgroundTasks()
@@ -125,7 +140,7 @@ def build_app(
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
-        notifier=notifier,
+        outbox=outbox,
         faq=faq,
         questions=questions,
         background=background,
@@ -133,8 +148,10 @@ def build_app(
         clock=clock,
         db=db,
     )
+    dispatcher.update.outer_middleware(HandledUpdatesMiddleware(db, clock))
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
+    dispatcher.update.outer_middleware(AnonymousAdminMiddleware(bot.id))
     dispatcher.update.outer_middleware(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )
@@ -154,7 +171,7 @@ def build_app(
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
-        notifier=notifier,
+        outbox=outbox,
         faq=faq,
         questions=questions,
         background=background,
@@ -178,6 +195,7 @@ async def on_startup(app: App) -> None:
     app.scheduler.start()
     await app.reminders.restore()
     app.reminders.schedule_sweep()
+    await app.outbox.start()
     await app.broadcasts.resume()
     log.info("bot started")
 
@@ -185,6 +203,7 @@ async def on_startup(app: App) -> None:
 async def on_shutdown(app: App) -> None:
     await app.background.drain(BACKGROUND_DRAIN_SECONDS)
     await app.broadcasts.shutdown()
+    await app.outbox.shutdown()
     if app.scheduler.running:
         app.scheduler.shutdown(wait=False)
     log.info("bot stopped")
@@ -213,12 +232,13 @@ async def run_polling(app: App) -> None:
     try:
         await prepare(app)
         await app.bot.delete_webhook(drop_pending_updates=False)
-        await app.dispatcher.start_polling(
-            app.bot,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-            handle_signals=True,
-            close_bot_session=True,
-        )
+        poller = Poller(app.bot, app.dispatcher, app.dispatcher.resolve_used_update_types())
+        poller.handle_signals()
+        await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
+        try:
+            await poller.run()
+        finally:
+            await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     finally:
         await app.bot.session.close()
         await app.db.close()

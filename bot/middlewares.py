@@ -10,7 +10,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
-from aiogram.types import TelegramObject, Update
+from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import CallbackQuery, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
@@ -23,6 +24,8 @@ from storage.repositories import Repositories
 log = logging.getLogger("bot.updates")
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+ALERT_MAX = 200  # characters Telegram accepts in a callback answer
 
 
 @dataclass
@@ -90,6 +93,8 @@ class UserContextMiddleware(BaseMiddleware):
             data["is_admin"] = False
             data["tr"] = self._translator.for_language(pick_language(None, None))
             return await handler(event, data)
+        # Before the first database write: if it fails, the apology still has a language.
+        data["tr"] = self._translator.for_language(pick_language(None, from_user.language_code))
         user = await self._users.seen(
             from_user.id,
             TelegramIdentity(
@@ -103,6 +108,37 @@ class UserContextMiddleware(BaseMiddleware):
         data["is_admin"] = self._settings.is_admin(user.id)
         data["tr"] = self._translator.for_language(pick_language(user.language, user.language_code))
         return await handler(event, data)
+
+
+class AnonymousAdminMiddleware(BaseMiddleware):
+    """A group admin posting anonymously (as the group) is told to answer as themselves.
+
+    Telegram shows such a message as sent by the group, so the bot cannot tell who
+    wrote it; only commands and replies to the bot get the explanation, so anonymous
+    chatter in a staff chat is left alone.
+    """
+
+    def __init__(self, bot_id: int) -> None:
+        self._bot_id = bot_id
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        message = event.message if isinstance(event, Update) else None
+        if (
+            message is None
+            or message.sender_chat is None
+            or message.sender_chat.id != message.chat.id
+        ):
+            return await handler(event, data)
+        replied = message.reply_to_message
+        to_bot = (message.text or "").startswith("/") or (
+            replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == self._bot_id
+        )
+        if to_bot:
+            tr: Tr = data["tr"]
+            await message.reply(tr("errors.anonymous_admin"))
+        return None
 
 
 class CallbackAnswers(CallbackAnswerMiddleware):
@@ -125,3 +161,10 @@ class CallbackAnswers(CallbackAnswerMiddleware):
                 raise
 
         return await super().__call__(apologise_on_error, event, data)
+
+    def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> AnswerCallbackQuery:
+        # Telegram refuses a pop-up text over 200 characters, and the press stays unanswered.
+        text = callback_answer.text
+        if text is not None and len(text) > ALERT_MAX:
+            callback_answer.text = text[: ALERT_MAX - 1] + "…"
+        return super().answer(event, callback_answer)

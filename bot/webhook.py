@@ -1,7 +1,10 @@
 """Webhook mode: an aiohttp server that takes updates Telegram POSTs to WEBHOOK_URL.
 
 Every request must carry WEBHOOK_SECRET in `X-Telegram-Bot-Api-Secret-Token`;
-aiogram's handler answers anything else with 401 and handles nothing.
+aiogram's handler answers anything else with 401 and handles nothing. An update is
+answered 200 only after it was handled, so an update the bot dies on is sent again by
+Telegram (`bot.handled_updates` skips it if it was handled after all). On SIGTERM the
+server stops accepting and gives requests in flight DRAIN_SECONDS to finish.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 10.0
 
 
 def webhook_path(url: str) -> str:
@@ -47,12 +52,12 @@ async def serve_webhook(app: App) -> None:
 
     dispatcher.startup.register(register_webhook)
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=dispatcher, bot=app.bot, secret_token=secret).register(
-        web_app, path=webhook_path(settings.webhook_url)
-    )
+    SimpleRequestHandler(
+        dispatcher=dispatcher, bot=app.bot, secret_token=secret, handle_in_background=False
+    ).register(web_app, path=webhook_path(settings.webhook_url))
     setup_application(web_app, dispatcher, bot=app.bot)
 
-    runner = web.AppRunner(web_app, handle_signals=False)
+    runner = web.AppRunner(web_app, handle_signals=False, shutdown_timeout=DRAIN_SECONDS)
     try:
         await runner.setup()
     except TelegramBadRequest as exc:

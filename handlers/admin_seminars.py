@@ -21,10 +21,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import Html, Tr, Translator
+from bot.i18n import Html, Tr
+from bot.services.outbox import Outbox
 from bot.services.registration import RegistrationService
 from bot.services.seminar_admin import (
     ANNOUNCED_FIELDS,
@@ -35,14 +35,11 @@ from bot.services.seminar_admin import (
     SeminarDraft,
     SeminarField,
     SeminarReminders,
-    announce_cancellation,
-    announce_change,
     cancel_seminar,
     change_seminar,
     create_seminar,
     parse_field,
 )
-from bot.services.sender import Sender
 from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
@@ -345,10 +342,8 @@ async def edit_value(
     settings: Settings,
     clock: Clock,
     registration: RegistrationService,
-    sender: Sender,
-    translator: Translator,
     reminders: SeminarReminders,
-    background: BackgroundTasks,
+    outbox: Outbox,
 ) -> None:
     data = await state.get_data()
     which = SeminarField(data["field"])
@@ -384,10 +379,7 @@ async def edit_value(
     if which is SeminarField.STARTS_AT:
         await reminders.schedule_seminar(result.after)
     if which in ANNOUNCED_FIELDS:
-        background.spawn(
-            announce_change(db, sender, translator, settings.timezone, result),
-            f"seminar-{result.after.id}-change-notices",
-        )
+        outbox.wake()  # the notices were queued with the change
 
 
 # --- /cancel_seminar -----------------------------------------------------------------------
@@ -455,10 +447,8 @@ async def cancel_confirmed(
     db: Database,
     settings: Settings,
     clock: Clock,
-    sender: Sender,
-    translator: Translator,
     reminders: SeminarReminders,
-    background: BackgroundTasks,
+    outbox: Outbox,
     callback_answer: CallbackAnswer,
 ) -> None:
     result = await cancel_seminar(db, clock, callback_data.seminar_id)
@@ -474,10 +464,7 @@ async def cancel_confirmed(
         await query.message.answer(
             tr("admin_seminars.cancel.done", title=result.seminar.title, count=len(result.audience))
         )
-    background.spawn(
-        announce_cancellation(db, sender, translator, settings.timezone, result),
-        f"seminar-{result.seminar.id}-cancel-notices",
-    )
+    outbox.wake()  # the notices were queued with the cancellation
 
 
 async def cancel_kept(query: CallbackQuery, tr: Tr) -> None:

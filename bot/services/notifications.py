@@ -1,79 +1,48 @@
-"""Messages the bot sends participants on its own, each in the recipient's language.
+"""Notices the bot sends participants on its own, each rendered in the recipient's language.
 
 Handlers reply in the language of whoever pressed; a notice to someone else (a promotion
-from the waitlist, a changed or cancelled seminar) must be rendered for that person.
+from the waitlist, a changed or cancelled seminar) is queued (`bot.services.notices`) and
+rendered here, for that person, when the outbox sends it.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram import Bot
 
 from bot.formatting import format_datetime
-from bot.i18n import Tr, Translator, pick_language
-from bot.services.registration import Promotion
-from bot.services.sender import Delivery, Sender
+from bot.i18n import Html, Translator, pick_language
+from bot.services.notices import NOTICE_KIND
+from bot.services.outbox import Send
 from storage.database import Database
+from storage.models import DeliveryStatus, OutboxItem
 from storage.repositories import Repositories
 
-log = logging.getLogger(__name__)
 
-Render = Callable[[Tr], str]
-RenderMarkup = Callable[[Tr], InlineKeyboardMarkup | None]
+class NoticeDelivery:
+    """The outbox kind for notices: `tr(key, **args)` with times formatted in TIMEZONE."""
 
+    name = NOTICE_KIND
 
-class ParticipantNotifier:
-    def __init__(self, db: Database, translator: Translator, sender: Sender, tz: tzinfo) -> None:
+    def __init__(self, db: Database, bot: Bot, translator: Translator, tz: tzinfo) -> None:
         self._db = db
+        self._bot = bot
         self._translator = translator
-        self._sender = sender
-        self.tz = tz
+        self._tz = tz
 
-    async def languages(self, user_ids: Iterable[int]) -> dict[int, Tr]:
-        """Each user's translator; unknown users get the default language."""
-        ids = list(dict.fromkeys(user_ids))
-        users = await Repositories(self._db).users.get_many(ids)
-        out = {}
-        for user_id in ids:
-            user = users.get(user_id)
-            lang = pick_language(user.language, user.language_code) if user else None
-            out[user_id] = self._translator.for_language(lang or pick_language(None, None))
-        return out
+    async def prepare(self, item: OutboxItem) -> Send | None:
+        user = await Repositories(self._db).users.get(item.chat_id)
+        if user is None or not user.is_active:
+            return None
+        tr = self._translator.for_language(pick_language(user.language, user.language_code))
+        payload = item.payload
+        times = {
+            name: Html(format_datetime(datetime.fromisoformat(value), self._tz, tr))
+            for name, value in payload["times"].items()
+        }
+        text = tr(payload["key"], **payload["args"], **times)
+        return lambda: self._bot.send_message(item.chat_id, text)
 
-    async def notify(
-        self, user_ids: Iterable[int], render: Render, markup: RenderMarkup | None = None
-    ) -> dict[int, Delivery]:
-        """Render per recipient and send through the paced sender; returns each delivery."""
-        results = {}
-        for user_id, tr in (await self.languages(user_ids)).items():
-            reply_markup = markup(tr) if markup else None
-            results[user_id] = await self._sender.send_message(
-                user_id, render(tr), reply_markup=reply_markup
-            )
-        return results
-
-    async def promoted(self, promotions: Sequence[Promotion]) -> None:
-        """Tell users who moved from the waitlist to a seat; a registration listener."""
-        for promotion in promotions:
-            delivery = await self.notify([promotion.user_id], self._promotion_text(promotion))
-            log.info(
-                "promotion notice seminar=%s user=%s delivery=%s",
-                promotion.seminar.id,
-                promotion.user_id,
-                delivery.get(promotion.user_id),
-            )
-
-    def _promotion_text(self, promotion: Promotion) -> Render:
-        seminar = promotion.seminar
-
-        def render(tr: Tr) -> str:
-            return tr(
-                "seminars.notice.promoted",
-                title=seminar.title,
-                when=format_datetime(seminar.starts_at, self.tz, tr),
-            )
-
-        return render
+    def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
+        return None

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.clock import Clock
-from bot.formatting import format_datetime
-from bot.i18n import Translator, pick_language
+from bot.services.notices import enqueue_notice, notice_payload
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
-from bot.services.sender import Delivery, Sender
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
+from storage.timecodec import to_db
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,6 @@ class Invalid:
 
 
 FieldValue = str | int | datetime
-_TextFor = Callable[[str], str]
 
 
 def parse_title(text: str) -> str | Invalid:
@@ -258,6 +256,13 @@ async def change_seminar(
         audience: tuple[int, ...] = ()
         if which in ANNOUNCED_FIELDS:
             audience = await _audience(repos, seminar_id)
+            await enqueue_notice(
+                repos,
+                f"seminar:{seminar_id}:{which.value}:{to_db(now)}",
+                audience,
+                _change_notice(before, after),
+                now,
+            )
     await registration.notify_promotions(promotions)
     log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
     return ChangeResult(
@@ -298,89 +303,36 @@ async def cancel_seminar(db: Database, clock: Clock, seminar_id: int) -> CancelS
             return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
         await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
         audience = await _audience(repos, seminar_id)
+        await enqueue_notice(
+            repos,
+            f"seminar:{seminar_id}:cancelled",
+            audience,
+            notice_payload(
+                "admin_seminars.notice.cancelled",
+                {"title": seminar.title},
+                {"when": seminar.starts_at},
+            ),
+            now,
+        )
         cancelled = await repos.seminars.get(seminar_id)
     log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
     return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)
 
 
-async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
-    registrations = await repos.registrations.for_seminar(seminar_id, _LIVE)
-    return tuple(r.user_id for r in registrations if r.user_id is not None)
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeReport:
-    sent: int = 0
-    blocked: int = 0
-    failed: int = 0
-
-
-async def announce_change(
-    db: Database, sender: Sender, translator: Translator, tz: tzinfo, result: ChangeResult
-) -> NoticeReport:
-    """Tell confirmed and waitlisted users the old and the new time or place."""
-    before, after = result.before, result.after
-    if result.outcome is not ChangeOutcome.CHANGED or before is None or after is None:
-        return NoticeReport()
-    moved = before.starts_at != after.starts_at
-
-    def text_for(lang: str) -> str:
-        if moved:
-            tr = translator.for_language(lang)
-            old = format_datetime(before.starts_at, tz, tr)
-            new = format_datetime(after.starts_at, tz, tr)
-            return translator.text(
-                lang, "admin_seminars.notice.moved", title=after.title, old=old, new=new
-            )
-        return translator.text(
-            lang,
-            "admin_seminars.notice.place_changed",
-            title=after.title,
-            old=before.place,
-            new=after.place,
+def _change_notice(before: Seminar, after: Seminar) -> dict[str, Any]:
+    """The old and the new time or place, for confirmed and waitlisted users."""
+    if before.starts_at != after.starts_at:
+        return notice_payload(
+            "admin_seminars.notice.moved",
+            {"title": after.title},
+            {"old": before.starts_at, "new": after.starts_at},
         )
-
-    return await _tell(db, sender, result.audience, text_for)
-
-
-async def announce_cancellation(
-    db: Database, sender: Sender, translator: Translator, tz: tzinfo, result: CancelSeminarResult
-) -> NoticeReport:
-    seminar = result.seminar
-    if result.outcome is not CancelSeminarOutcome.CANCELLED or seminar is None:
-        return NoticeReport()
-    return await _tell(
-        db,
-        sender,
-        result.audience,
-        lambda lang: translator.text(
-            lang,
-            "admin_seminars.notice.cancelled",
-            title=seminar.title,
-            when=format_datetime(seminar.starts_at, tz, translator.for_language(lang)),
-        ),
+    return notice_payload(
+        "admin_seminars.notice.place_changed",
+        {"title": after.title, "old": before.place, "new": after.place},
     )
 
 
-async def _tell(
-    db: Database, sender: Sender, user_ids: Sequence[int], text_for: _TextFor
-) -> NoticeReport:
-    users = await Repositories(db).users.get_many(list(user_ids))
-    sent = blocked = failed = 0
-    texts: dict[str, str] = {}
-    for user_id in user_ids:
-        user = users.get(user_id)
-        if user is None or not user.is_active:
-            blocked += 1
-            continue
-        lang = pick_language(user.language, user.language_code)
-        if lang not in texts:
-            texts[lang] = text_for(lang)
-        delivery = await sender.send_message(user_id, texts[lang])
-        if delivery is Delivery.SENT:
-            sent += 1
-        elif delivery is Delivery.BLOCKED:
-            blocked += 1
-        else:
-            failed += 1
-    return NoticeReport(sent, blocked, failed)
+async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
+    registrations = await repos.registrations.for_seminar(seminar_id, _LIVE)
+    return tuple(r.user_id for r in registrations if r.user_id is not None)

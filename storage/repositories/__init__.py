@@ -7,6 +7,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.questions import QuestionRepository
 from storage.repositories.registrations import RegistrationRepository
@@ -29,3 +30,4 @@ class Repositories:
         self.dialogs = DialogStateRepository(db)
         self.faq = FaqRepository(db)
         self.questions = QuestionRepository(db)
+        self.outbox = OutboxRepository(db)
