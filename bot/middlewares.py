@@ -33,6 +33,7 @@ class UpdateTrace:
     """Filled in while an update travels through the routers, read when it is logged."""
 
     handler: str = "-"
+    press_answered: bool = False  # a button press answered by CallbackAnswers
 
 
 class UpdateLogMiddleware(BaseMiddleware):
@@ -145,10 +146,16 @@ class CallbackAnswers(CallbackAnswerMiddleware):
     """Answers every button press exactly once; when the handler fails, with the apology.
 
     The error handler runs after this middleware has already answered, and Telegram
-    refuses a second answer, so the apology has to be this answer.
+    refuses a second answer, so the apology has to be this answer. A press that fails
+    before reaching this middleware is answered by the error handler. Pop-up texts are
+    cut to what Telegram accepts.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        trace = data.get("trace")
+        if isinstance(trace, UpdateTrace):
+            trace.press_answered = True  # here or below; the error handler must not answer
+
         async def apologise_on_error(event: TelegramObject, data: dict[str, Any]) -> Any:
             try:
                 return await handler(event, data)

@@ -6,15 +6,15 @@ import logging
 
 from aiogram import Router
 from aiogram.types import ErrorEvent
-from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Tr
+from bot.middlewares import UpdateTrace
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(
-    event: ErrorEvent, tr: Tr | None = None, callback_answer: CallbackAnswer | None = None
+    event: ErrorEvent, tr: Tr | None = None, trace: UpdateTrace | None = None
 ) -> None:
     update = event.update
     log.error(
@@ -31,7 +31,7 @@ async def on_error(
     try:
         if update.message is not None:
             await update.message.answer(tr("errors.internal"))
-        elif update.callback_query is not None and callback_answer is None:
+        elif update.callback_query is not None and not (trace and trace.press_answered):
             await update.callback_query.answer(tr("errors.internal"), show_alert=True)
     except Exception:  # the apology itself must never take polling down
         log.exception("could not tell the user about the error in update %s", update.update_id)

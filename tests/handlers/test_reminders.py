@@ -27,6 +27,7 @@ async def seminar_with_reminder(app: App, updates: UpdateFactory) -> Seminar:
         await repos.users.record_seen(user_id, tg.first_name, None, None, "ru", now)
         await app.registration.register(user_id, seminar.id)
     await app.reminders.deliver(seminar, timedelta(hours=1))
+    await app.outbox.run_until_idle()
     return seminar
 
 
