@@ -13,8 +13,8 @@ from pathlib import Path
 
 from tests.fakeapi.server import FakeBotAPI
 
-READY_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
+READY_TIMEOUT = 60.0  # start-up imports take 20 s on a loaded 2-core machine
+STOP_TIMEOUT = 30.0
 _TAIL_LINES = 60
 
 

@@ -1,4 +1,4 @@
-"""Broadcasts through the outbox over a real SQLite file, with a fake bot standing in for Telegram."""
+"""Broadcasts through the outbox over a real SQLite file; a fake bot stands in for Telegram."""
 
 from __future__ import annotations
 
