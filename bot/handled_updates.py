@@ -48,7 +48,7 @@ class HandledUpdatesMiddleware(BaseMiddleware):
     # update is handled (and its failure answered) as if there were no journal.
     async def _was_handled(self, update_id: int) -> bool:
         try:
-            return await self._repo.was_handled(update_id)
+            return await self._repo.was_handled(update_id, self._clock())
         except Exception:
             log.exception("update id=%s: could not read the handled-updates journal", update_id)
             return False

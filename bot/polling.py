@@ -19,7 +19,12 @@ from collections.abc import Awaitable, Sequence
 from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    TelegramConflictError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import Update
 
 log = logging.getLogger(__name__)
@@ -67,7 +72,12 @@ class Poller:
         while not self._stopping.is_set():
             try:
                 updates = await self._until_stopped(self._fetch(offset))
-            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+            except (
+                TelegramNetworkError,
+                TelegramServerError,
+                TelegramRetryAfter,
+                TelegramConflictError,
+            ) as exc:
                 failures += 1
                 delay = min(MAX_BACKOFF_SECONDS, 2.0 ** min(failures, 5))
                 if isinstance(exc, TelegramRetryAfter):
@@ -78,6 +88,7 @@ class Poller:
             if updates is None:
                 break
             failures = 0
+            confirmed = True  # asking with `offset` confirmed everything below it
             if not updates:
                 continue
             offset = await self._handle(updates)

@@ -69,7 +69,14 @@ class BroadcastDelivery:
         )
 
     def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
-        event = self._listeners.get(item.ref)
+        self._wake(item.ref)
+
+    def poke(self, broadcast_id: int) -> None:
+        """Wake the broadcast's watcher (if it runs) to look at its tally now."""
+        self._wake(str(broadcast_id))
+
+    def _wake(self, ref: str) -> None:
+        event = self._listeners.get(ref)
         if event is not None:
             event.set()
 
@@ -148,7 +155,7 @@ class BroadcastService:
                 BROADCAST_KIND, str(broadcast_id), self._clock()
             )
         log.info("broadcast %s stopped; %d recipients left unsent", broadcast_id, stopped)
-        self._delivery.listen(broadcast_id).set()
+        self._delivery.poke(broadcast_id)
         return True
 
     async def resend_uncertain(self, broadcast_id: int) -> int:
