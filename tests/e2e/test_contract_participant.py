@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from tests.e2e.conftest import BOT_USERNAME, RunBot
+from tests.e2e.conftest import BOT_USERNAME, RunBot, eventually
 from tests.fakeapi import FakeBotAPI
 from tests.fakeapi.state import BotMessage
 from tests.fakeapi.users import FakeUser
@@ -273,10 +273,15 @@ async def test_participant_story_in_two_languages_with_bad_input_and_a_restart(
     assert starts_with_any(confirm.buttons, CONFIRMING), confirm.buttons
     await anna.press("Да")
     await anna.wait_message()
-    refused = [r for r in fake_api.rejected if str(r.params.get("chat_id")) == str(bob.id)]
-    assert [r.status for r in refused] == [403]
+
+    # The promotion notice leaves through the outbox, a moment after Anna's answer.
+    def refused() -> list[int]:
+        return [r.status for r in fake_api.rejected if str(r.params.get("chat_id")) == str(bob.id)]
+
+    await fake_api.world.wait_for(refused, timeout=30)
+    assert refused() == [403]
     assert registration_statuses(db_path, seminar_id)[bob.id] == "confirmed"
-    assert user_row(db_path, bob.id)[0] == 0, "a 403 marks the user inactive"
+    assert await eventually(lambda: user_row(db_path, bob.id)[0] == 0), "403 marks inactive"
 
     # Bob writes again (so he is active), sees his seat and gives it up: Clara, who
     # chose English with /language, is promoted and told in English, naming the seminar.

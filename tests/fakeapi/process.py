@@ -164,7 +164,7 @@ async def run_once(
     module: str,
     env: dict[str, str],
     cwd: Path,
-    timeout: float = 30.0,  # noqa: ASYNC109
+    timeout: float = READY_TIMEOUT,  # noqa: ASYNC109
     args: Sequence[str] = (),
 ) -> tuple[int, str, str]:
     """Run ``python -m module [args]`` to completion; returns (exit code, stdout, stderr)."""
