@@ -19,7 +19,6 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
@@ -56,8 +55,6 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-# On SIGTERM, notices already under way get this long to finish.
-BACKGROUND_DRAIN_SECONDS = 10.0
 # More than this many updates from one user within the window are dropped (admins exempt).
 FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
@@ -78,7 +75,6 @@ class App:
     outbox: Outbox
     faq: FaqService
     questions: QuestionService
-    background: BackgroundTasks
     clock: Clock = field(default=utc_now)
 
 
@@ -126,7 +122,6 @@ def build_app(
     registration.on_promotion(promoted)
     faq = FaqService(db, clock)
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
-    background = BackgroundTasks()
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -143,7 +138,6 @@ def build_app(
         outbox=outbox,
         faq=faq,
         questions=questions,
-        background=background,
         users=users,
         clock=clock,
         db=db,
@@ -174,7 +168,6 @@ def build_app(
         outbox=outbox,
         faq=faq,
         questions=questions,
-        background=background,
         clock=clock,
     )
 
@@ -201,11 +194,11 @@ async def on_startup(app: App) -> None:
 
 
 async def on_shutdown(app: App) -> None:
-    await app.background.drain(BACKGROUND_DRAIN_SECONDS)
-    await app.broadcasts.shutdown()
-    await app.outbox.shutdown()
+    """After the last update was handled: no new jobs, then the outbox's requests in flight."""
     if app.scheduler.running:
         app.scheduler.shutdown(wait=False)
+    await app.broadcasts.shutdown()
+    await app.outbox.shutdown()
     log.info("bot stopped")
 
 

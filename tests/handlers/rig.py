@@ -138,5 +138,4 @@ class UpdateFactory:
 async def feed(app: App, update: Update) -> None:
     """Handle the update, then send the notices it queued in the outbox."""
     await app.dispatcher.feed_update(app.bot, update)
-    await app.background.drain()
     await app.outbox.run_until_idle()
