@@ -9,6 +9,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -28,6 +29,7 @@ from bot.middlewares import (
     AnonymousAdminMiddleware,
     CallbackAnswers,
     HandlerTraceMiddleware,
+    RenderContextMiddleware,
     UpdateLogMiddleware,
     UserContextMiddleware,
 )
@@ -39,9 +41,12 @@ from bot.services.faq import FaqService
 from bot.services.notifications import NoticeDelivery
 from bot.services.outbox import Outbox
 from bot.services.pacing import SendPacer
+from bot.services.privacy import PrivacyService
 from bot.services.questions import QuestionService
+from bot.services.recipients import Recipients
 from bot.services.registration import Promotion, RegistrationService
 from bot.services.reminders import ReminderDelivery, ReminderService
+from bot.services.seminar_admin import SeminarAdmin
 from bot.services.sender import Sender
 from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
@@ -52,6 +57,7 @@ from handlers.broadcast import BroadcastBoard
 from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
+from storage.dialogs import DialogStore
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +75,32 @@ class App:
     scheduler: AsyncIOScheduler
     translator: Translator
     sender: Sender
+    users: UserDirectory
     registration: RegistrationService
     reminders: ReminderService
     broadcasts: BroadcastService
     outbox: Outbox
+    seminar_admin: SeminarAdmin
+    privacy: PrivacyService
     faq: FaqService
     questions: QuestionService
     clock: Clock = field(default=utc_now)
+
+    def handler_data(self) -> dict[str, Any]:
+        """What handlers may ask for by name, besides what the middlewares add per update."""
+        return {
+            "settings": self.settings,
+            "clock": self.clock,
+            "translator": self.translator,
+            "users": self.users,
+            "registration": self.registration,
+            "reminders": self.reminders,
+            "broadcasts": self.broadcasts,
+            "seminar_admin": self.seminar_admin,
+            "privacy": self.privacy,
+            "faq": self.faq,
+            "questions": self.questions,
+        }
 
 
 def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -102,15 +127,16 @@ def build_app(
     bot.session.middleware(RetryAfterMiddleware(pacer))
 
     users = UserDirectory(db, clock)
+    recipients = Recipients(db, translator, settings)
     sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
     outbox = Outbox(db, pacer, on_unreachable=users.mark_inactive, clock=clock)
     registration = RegistrationService(db, clock)
     reminders = ReminderService(
-        db, scheduler, sender, outbox, translator, settings, registration, clock
+        db, scheduler, sender, outbox, recipients, settings, registration, clock
     )
     broadcast_delivery = BroadcastDelivery(db, bot)
     broadcasts = BroadcastService(
-        db, outbox, broadcast_delivery, BroadcastBoard(bot, sender, translator, db), clock
+        db, outbox, broadcast_delivery, BroadcastBoard(bot, sender, recipients), clock
     )
     outbox.register(broadcast_delivery)
     outbox.register(ReminderDelivery(db, bot, translator, settings, reminder_keyboard, clock))
@@ -120,32 +146,40 @@ def build_app(
         outbox.wake()  # their notices were queued with the promotion
 
     registration.on_promotion(promoted)
+    dialogs = DialogStore(db)
     faq = FaqService(db, clock)
-    questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
-
-    dispatcher = Dispatcher(
-        storage=SQLiteStorage(db),
+    app = App(
+        settings=settings,
+        bot=bot,
         # One update at a time per chat and user, in arrival order: a user who sends two
         # answers quickly must not have both read against the same dialog step.
-        events_isolation=SimpleEventIsolation(),
-        settings=settings,
-        translator=translator,
+        dispatcher=Dispatcher(
+            storage=SQLiteStorage(dialogs), events_isolation=SimpleEventIsolation()
+        ),
+        db=db,
         scheduler=scheduler,
+        translator=translator,
         sender=sender,
+        users=users,
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
         outbox=outbox,
+        seminar_admin=SeminarAdmin(db, registration, reminders, outbox, clock),
+        privacy=PrivacyService(db, registration, users, dialogs, clock),
         faq=faq,
-        questions=questions,
-        users=users,
+        questions=QuestionService(
+            db, bot, sender, translator, settings, faq, recipients, answer_keyboard, clock
+        ),
         clock=clock,
-        db=db,
     )
+    dispatcher = app.dispatcher
+    dispatcher.workflow_data.update(app.handler_data())
     dispatcher.update.outer_middleware(HandledUpdatesMiddleware(db, clock))
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
     dispatcher.update.outer_middleware(AnonymousAdminMiddleware(bot.id))
+    dispatcher.update.outer_middleware(RenderContextMiddleware(settings.timezone, clock))
     dispatcher.update.outer_middleware(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )
@@ -153,23 +187,6 @@ def build_app(
         observer.middleware(HandlerTraceMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswers())
     dispatcher.include_routers(*get_routers())
-
-    app = App(
-        settings=settings,
-        bot=bot,
-        dispatcher=dispatcher,
-        db=db,
-        scheduler=scheduler,
-        translator=translator,
-        sender=sender,
-        registration=registration,
-        reminders=reminders,
-        broadcasts=broadcasts,
-        outbox=outbox,
-        faq=faq,
-        questions=questions,
-        clock=clock,
-    )
 
     # Coroutine functions, not lambdas: aiogram awaits a hook only when it is one.
     async def startup() -> None:

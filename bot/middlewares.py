@@ -1,4 +1,5 @@
-"""Middlewares: per-update log line, the current user and their language, handler tracing."""
+"""Middlewares: per-update log line, the current user and their language, the render context,
+handler tracing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
@@ -15,6 +17,8 @@ from aiogram.types import CallbackQuery, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
+from bot.clock import Clock
+from bot.formatting import RenderContext
 from bot.i18n import Tr, Translator, pick_language
 from bot.services.users import TelegramIdentity, UserDirectory
 from bot.settings import Settings
@@ -140,6 +144,21 @@ class AnonymousAdminMiddleware(BaseMiddleware):
             tr: Tr = data["tr"]
             await message.reply(tr("errors.anonymous_admin"))
         return None
+
+
+class RenderContextMiddleware(BaseMiddleware):
+    """Hands handlers `ctx`: the reader's messages, TIMEZONE and the moment of the update.
+
+    Runs after `UserContextMiddleware`, which has picked the reader's language.
+    """
+
+    def __init__(self, tz: ZoneInfo, clock: Clock) -> None:
+        self._tz = tz
+        self._clock = clock
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["ctx"] = RenderContext(data["tr"], self._tz, self._clock())
+        return await handler(event, data)
 
 
 class CallbackAnswers(CallbackAnswerMiddleware):

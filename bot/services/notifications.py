@@ -12,9 +12,10 @@ from datetime import datetime, tzinfo
 from aiogram import Bot
 
 from bot.formatting import format_datetime
-from bot.i18n import Html, Translator, pick_language
+from bot.i18n import Html, Translator
 from bot.services.notices import NOTICE_KIND
 from bot.services.outbox import Send
+from bot.services.recipients import language_of
 from storage.database import Database
 from storage.models import DeliveryStatus, OutboxItem
 from storage.repositories import Repositories
@@ -35,7 +36,7 @@ class NoticeDelivery:
         user = await Repositories(self._db).users.get(item.chat_id)
         if user is None or not user.is_active:
             return None
-        tr = self._translator.for_language(pick_language(user.language, user.language_code))
+        tr = self._translator.for_language(language_of(user))
         payload = item.payload
         times = {
             name: Html(format_datetime(datetime.fromisoformat(value), self._tz, tr))

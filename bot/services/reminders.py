@@ -33,8 +33,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import Html, Tr, Translator, pick_language
+from bot.i18n import Html, Tr, Translator
 from bot.services.outbox import Outbox, Send
+from bot.services.recipients import Recipients, language_of
 from bot.services.registration import RegistrationService
 from bot.services.sender import Sender
 from bot.settings import Settings, format_offset
@@ -62,7 +63,7 @@ def render_reminder(tr: Tr, seminar: Seminar, settings: Settings) -> Html:
     return tr(
         "reminders.text",
         title=seminar.title,
-        when=Html(format_datetime(seminar.starts_at, settings.timezone, tr)),
+        when=format_datetime(seminar.starts_at, settings.timezone, tr),
         place=seminar.place,
     )
 
@@ -113,10 +114,7 @@ class ReminderDelivery:
             or registration.status is not RegistrationStatus.CONFIRMED
         ):
             return None
-        user = await repos.users.get(item.chat_id)
-        tr = self._translator.for_language(
-            pick_language(user.language if user else None, user.language_code if user else None)
-        )
+        tr = self._translator.for_language(language_of(await repos.users.get(item.chat_id)))
         text = render_reminder(tr, seminar, self._settings)
         markup = self._keyboard(tr, registration.id)
         return lambda: self._bot.send_message(item.chat_id, text, reply_markup=markup)
@@ -132,7 +130,7 @@ class ReminderService:
         scheduler: AsyncIOScheduler,
         sender: Sender,
         outbox: Outbox,
-        translator: Translator,
+        recipients: Recipients,
         settings: Settings,
         registration: RegistrationService,
         clock: Clock,
@@ -141,7 +139,7 @@ class ReminderService:
         self._scheduler = scheduler
         self._sender = sender
         self._outbox = outbox
-        self._translator = translator
+        self._recipients = recipients
         self._settings = settings
         self._registration = registration
         self._clock = clock
@@ -243,20 +241,11 @@ class ReminderService:
         if not await repos.reminders.claim_summary(seminar.id, self._clock()):
             return
         counts = await repos.registrations.counts(seminar.id)
-        targets: list[tuple[int, Tr]] = []
-        if self._settings.staff_chat_id is not None:
-            targets.append((self._settings.staff_chat_id, self._translator.for_language("ru")))
-        else:
-            admins = await repos.users.get_many(sorted(self._settings.admin_ids))
-            for admin_id in sorted(self._settings.admin_ids):
-                admin = admins.get(admin_id)
-                lang = pick_language(admin.language, admin.language_code) if admin else "ru"
-                targets.append((admin_id, self._translator.for_language(lang)))
-        for chat_id, tr in targets:
+        for chat_id, tr in await self._recipients.staff():
             text = tr(
                 "reminders.summary",
                 title=seminar.title,
-                when=Html(format_datetime(seminar.starts_at, self._settings.timezone, tr)),
+                when=format_datetime(seminar.starts_at, self._settings.timezone, tr),
                 confirmed=counts.confirmed,
                 waitlist=counts.waitlist,
                 attending=counts.attending,

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.services.notices import enqueue_notice, notice_payload
+from bot.services.outbox import Outbox
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
@@ -29,7 +30,7 @@ DESCRIPTION_MAX = 3000
 PLACE_MIN, PLACE_MAX = 2, 300
 CAPACITY_MAX = 10_000
 DURATION_MIN, DURATION_MAX = 5, 24 * 60
-DEFAULT_DURATION_MINUTES = 120  # PRODUCT.md: a seminar lasts 2 hours unless changed
+DEFAULT_DURATION_MINUTES = 120  # a seminar lasts 2 hours unless an organiser changes it
 # Far enough for any real programme; also keeps start + duration inside datetime's range.
 MAX_YEARS_AHEAD = 5
 NO_DESCRIPTION = "-"
@@ -183,25 +184,6 @@ class SeminarDraft:
     capacity: int
 
 
-async def create_seminar(
-    db: Database, draft: SeminarDraft, created_by: int, clock: Clock
-) -> Seminar | Invalid:
-    """Publish the draft; the start is checked again because the preview may have waited."""
-    now = clock()
-    if draft.starts_at <= now:
-        return Invalid("date_past_on_publish")
-    return await Repositories(db).seminars.create(
-        title=draft.title,
-        description=draft.description,
-        starts_at=draft.starts_at,
-        place=draft.place,
-        capacity=draft.capacity,
-        created_by=created_by,
-        now=now,
-        duration_minutes=DEFAULT_DURATION_MINUTES,
-    )
-
-
 class ChangeOutcome(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
@@ -223,58 +205,6 @@ class ChangeResult:
     audience: tuple[int, ...] = ()  # users to tell about a new time or place
 
 
-async def change_seminar(
-    db: Database,
-    registration: RegistrationService,
-    clock: Clock,
-    seminar_id: int,
-    which: SeminarField,
-    value: FieldValue,
-) -> ChangeResult:
-    """Change one field in one transaction; a larger capacity promotes the waitlist."""
-    async with db.transaction() as tx:
-        repos = Repositories(tx)
-        before = await repos.seminars.get(seminar_id)
-        if before is None:
-            return ChangeResult(ChangeOutcome.NOT_FOUND)
-        now = clock()
-        if before.is_cancelled or before.starts_at <= now:
-            return ChangeResult(ChangeOutcome.NOT_EDITABLE, before)
-        if getattr(before, which.value) == value:
-            return ChangeResult(ChangeOutcome.UNCHANGED, before, before)
-        counts = await repos.registrations.counts(seminar_id)
-        if which is SeminarField.CAPACITY and isinstance(value, int) and value < counts.confirmed:
-            return ChangeResult(
-                ChangeOutcome.CAPACITY_BELOW_CONFIRMED, before, confirmed=counts.confirmed
-            )
-        await repos.seminars.update(seminar_id, now, **{which.value: value})
-        after = await repos.seminars.get(seminar_id)
-        assert after is not None
-        promotions: list[Promotion] = []
-        if which is SeminarField.CAPACITY:
-            promotions = await promote_from_waitlist(repos, after, clock)
-        audience: tuple[int, ...] = ()
-        if which in ANNOUNCED_FIELDS:
-            audience = await _audience(repos, seminar_id)
-            await enqueue_notice(
-                repos,
-                f"seminar:{seminar_id}:{which.value}:{to_db(now)}",
-                audience,
-                _change_notice(before, after),
-                now,
-            )
-    await registration.notify_promotions(promotions)
-    log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
-    return ChangeResult(
-        ChangeOutcome.CHANGED,
-        before,
-        after,
-        confirmed=counts.confirmed + len(promotions),
-        promotions=tuple(promotions),
-        audience=audience,
-    )
-
-
 class CancelSeminarOutcome(StrEnum):
     CANCELLED = "cancelled"
     NOT_FOUND = "not_found"
@@ -287,36 +217,6 @@ class CancelSeminarResult:
     outcome: CancelSeminarOutcome
     seminar: Seminar | None = None
     audience: tuple[int, ...] = ()
-
-
-async def cancel_seminar(db: Database, clock: Clock, seminar_id: int) -> CancelSeminarResult:
-    """Mark the seminar cancelled; registrations stay as they were, for the record."""
-    async with db.transaction() as tx:
-        repos = Repositories(tx)
-        seminar = await repos.seminars.get(seminar_id)
-        if seminar is None:
-            return CancelSeminarResult(CancelSeminarOutcome.NOT_FOUND)
-        if seminar.is_cancelled:
-            return CancelSeminarResult(CancelSeminarOutcome.ALREADY_CANCELLED, seminar)
-        now = clock()
-        if seminar.starts_at <= now:
-            return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
-        await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
-        audience = await _audience(repos, seminar_id)
-        await enqueue_notice(
-            repos,
-            f"seminar:{seminar_id}:cancelled",
-            audience,
-            notice_payload(
-                "admin_seminars.notice.cancelled",
-                {"title": seminar.title},
-                {"when": seminar.starts_at},
-            ),
-            now,
-        )
-        cancelled = await repos.seminars.get(seminar_id)
-    log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
-    return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)
 
 
 def _change_notice(before: Seminar, after: Seminar) -> dict[str, Any]:
@@ -336,3 +236,143 @@ def _change_notice(before: Seminar, after: Seminar) -> dict[str, Any]:
 async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
     registrations = await repos.registrations.for_seminar(seminar_id, _LIVE)
     return tuple(r.user_id for r in registrations if r.user_id is not None)
+
+
+class SeminarAdmin:
+    """Creating, changing and cancelling seminars, with the reminders and notices that follow.
+
+    Notices to participants are queued in the outbox in the same transaction as the change
+    (`bot.services.notices`): the organiser's reply does not wait for hundreds of paced
+    messages, and a crash cannot keep the change and lose the notices.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        registration: RegistrationService,
+        reminders: SeminarReminders,
+        outbox: Outbox,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._registration = registration
+        self._reminders = reminders
+        self._outbox = outbox
+        self._clock = clock
+
+    async def create(self, draft: SeminarDraft, created_by: int) -> Seminar | Invalid:
+        """Publish the draft; the start is checked again because the preview may have waited."""
+        now = self._clock()
+        if draft.starts_at <= now:
+            return Invalid("date_past_on_publish")
+        seminar = await Repositories(self._db).seminars.create(
+            title=draft.title,
+            description=draft.description,
+            starts_at=draft.starts_at,
+            place=draft.place,
+            capacity=draft.capacity,
+            created_by=created_by,
+            now=now,
+            duration_minutes=DEFAULT_DURATION_MINUTES,
+        )
+        await self._reminders.schedule_seminar(seminar)
+        return seminar
+
+    async def change(self, seminar_id: int, which: SeminarField, value: FieldValue) -> ChangeResult:
+        """Change one field; a larger capacity promotes the waitlist, a new start moves the
+        reminders, and registrants hear about a new time or place."""
+        result = await self._change(seminar_id, which, value)
+        if result.outcome is ChangeOutcome.CHANGED and result.after is not None:
+            await self._registration.notify_promotions(result.promotions)
+            if which is SeminarField.STARTS_AT:
+                await self._reminders.schedule_seminar(result.after)
+            if which in ANNOUNCED_FIELDS:
+                self._outbox.wake()
+        return result
+
+    async def _change(
+        self, seminar_id: int, which: SeminarField, value: FieldValue
+    ) -> ChangeResult:
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            before = await repos.seminars.get(seminar_id)
+            if before is None:
+                return ChangeResult(ChangeOutcome.NOT_FOUND)
+            now = self._clock()
+            if before.is_cancelled or before.starts_at <= now:
+                return ChangeResult(ChangeOutcome.NOT_EDITABLE, before)
+            if getattr(before, which.value) == value:
+                return ChangeResult(ChangeOutcome.UNCHANGED, before, before)
+            counts = await repos.registrations.counts(seminar_id)
+            if (
+                which is SeminarField.CAPACITY
+                and isinstance(value, int)
+                and value < counts.confirmed
+            ):
+                return ChangeResult(
+                    ChangeOutcome.CAPACITY_BELOW_CONFIRMED, before, confirmed=counts.confirmed
+                )
+            await repos.seminars.update(seminar_id, now, **{which.value: value})
+            after = await repos.seminars.get(seminar_id)
+            assert after is not None
+            promotions: list[Promotion] = []
+            if which is SeminarField.CAPACITY:
+                promotions = await promote_from_waitlist(repos, after, self._clock)
+            audience: tuple[int, ...] = ()
+            if which in ANNOUNCED_FIELDS:
+                audience = await _audience(repos, seminar_id)
+                await enqueue_notice(
+                    repos,
+                    f"seminar:{seminar_id}:{which.value}:{to_db(now)}",
+                    audience,
+                    _change_notice(before, after),
+                    now,
+                )
+        log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
+        return ChangeResult(
+            ChangeOutcome.CHANGED,
+            before,
+            after,
+            confirmed=counts.confirmed + len(promotions),
+            promotions=tuple(promotions),
+            audience=audience,
+        )
+
+    async def cancel(self, seminar_id: int) -> CancelSeminarResult:
+        """Mark the seminar cancelled, drop its reminders and tell everyone registered.
+
+        Registrations stay as they were, for the record.
+        """
+        result = await self._cancel(seminar_id)
+        if result.outcome is CancelSeminarOutcome.CANCELLED and result.seminar is not None:
+            await self._reminders.drop_seminar(result.seminar.id)
+            self._outbox.wake()
+        return result
+
+    async def _cancel(self, seminar_id: int) -> CancelSeminarResult:
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            seminar = await repos.seminars.get(seminar_id)
+            if seminar is None:
+                return CancelSeminarResult(CancelSeminarOutcome.NOT_FOUND)
+            if seminar.is_cancelled:
+                return CancelSeminarResult(CancelSeminarOutcome.ALREADY_CANCELLED, seminar)
+            now = self._clock()
+            if seminar.starts_at <= now:
+                return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
+            await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
+            audience = await _audience(repos, seminar_id)
+            await enqueue_notice(
+                repos,
+                f"seminar:{seminar_id}:cancelled",
+                audience,
+                notice_payload(
+                    "admin_seminars.notice.cancelled",
+                    {"title": seminar.title},
+                    {"when": seminar.starts_at},
+                ),
+                now,
+            )
+            cancelled = await repos.seminars.get(seminar_id)
+        log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
+        return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)

@@ -14,7 +14,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.app import App
 from bot.middlewares import ALERT_MAX, CallbackAnswers
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 STAFF_CHAT = -1001234
 ANONYMOUS_ADMIN = User(id=1087968824, is_bot=True, first_name="Group", username="GroupAnonymousBot")

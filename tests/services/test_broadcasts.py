@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from aiogram.exceptions import TelegramForbiddenError, TelegramServerError
 from aiogram.methods import CopyMessage
 
@@ -112,14 +109,6 @@ class Rig:
     async def finish(self, broadcast: Broadcast) -> None:
         await self.outbox.run_until_idle()
         await self.service.join(broadcast.id)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    yield database
-    await database.close()
 
 
 async def seed_users(db: Database, ids: range | list[int], inactive: tuple[int, ...] = ()) -> None:
