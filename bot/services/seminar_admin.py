@@ -14,15 +14,14 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.background import BackgroundTasks
 from bot.clock import Clock
-from bot.formatting import format_datetime
-from bot.i18n import Tr
-from bot.services.notifications import NoticeReport, ParticipantNotifier
+from bot.services.notices import enqueue_notice, notice_payload
+from bot.services.outbox import Outbox
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar, SeminarFormat, SeminarStatus
 from storage.repositories import Repositories
+from storage.timecodec import to_db
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +260,20 @@ class CancelSeminarResult:
     audience: tuple[int, ...] = ()
 
 
+def _change_notice(before: Seminar, after: Seminar) -> dict[str, Any]:
+    """The old and the new time or place, for confirmed and waitlisted users."""
+    if before.starts_at != after.starts_at:
+        return notice_payload(
+            "admin_seminars.notice.moved",
+            {"title": after.title},
+            {"old": before.starts_at, "new": after.starts_at},
+        )
+    return notice_payload(
+        "admin_seminars.notice.place_changed",
+        {"title": after.title, "old": before.place, "new": after.place},
+    )
+
+
 async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
     registrations = await repos.registrations.for_seminar(seminar_id, _LIVE)
     return tuple(r.user_id for r in registrations if r.user_id is not None)
@@ -269,8 +282,9 @@ async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
 class SeminarAdmin:
     """Creating, changing and cancelling seminars, with the reminders and notices that follow.
 
-    Notices to participants run in the background: the organiser's reply does not wait for
-    hundreds of paced messages, and the next update of the organiser's chat is not held up.
+    Notices to participants are queued in the outbox in the same transaction as the change
+    (`bot.services.notices`): the organiser's reply does not wait for hundreds of paced
+    messages, and a crash cannot keep the change and lose the notices.
     """
 
     def __init__(
@@ -278,15 +292,13 @@ class SeminarAdmin:
         db: Database,
         registration: RegistrationService,
         reminders: SeminarReminders,
-        notifier: ParticipantNotifier,
-        background: BackgroundTasks,
+        outbox: Outbox,
         clock: Clock,
     ) -> None:
         self._db = db
         self._registration = registration
         self._reminders = reminders
-        self._notifier = notifier
-        self._background = background
+        self._outbox = outbox
         self._clock = clock
 
     async def create(self, draft: SeminarDraft, created_by: int) -> Seminar | Invalid:
@@ -318,9 +330,7 @@ class SeminarAdmin:
             if which is SeminarField.STARTS_AT:
                 await self._reminders.schedule_seminar(result.after)
             if which in ANNOUNCED_FIELDS:
-                self._background.spawn(
-                    self.announce_change(result), f"seminar-{result.after.id}-change-notices"
-                )
+                self._outbox.wake()
         return result
 
     async def _change(
@@ -354,6 +364,13 @@ class SeminarAdmin:
             audience: tuple[int, ...] = ()
             if which in ANNOUNCED_FIELDS:
                 audience = await _audience(repos, seminar_id)
+                await enqueue_notice(
+                    repos,
+                    f"seminar:{seminar_id}:{which.value}:{to_db(now)}",
+                    audience,
+                    _change_notice(before, after),
+                    now,
+                )
         log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
         return ChangeResult(
             ChangeOutcome.CHANGED,
@@ -372,9 +389,7 @@ class SeminarAdmin:
         result = await self._cancel(seminar_id)
         if result.outcome is CancelSeminarOutcome.CANCELLED and result.seminar is not None:
             await self._reminders.drop_seminar(result.seminar.id)
-            self._background.spawn(
-                self.announce_cancellation(result), f"seminar-{result.seminar.id}-cancel-notices"
-            )
+            self._outbox.wake()
         return result
 
     async def _cancel(self, seminar_id: int) -> CancelSeminarResult:
@@ -390,44 +405,17 @@ class SeminarAdmin:
                 return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
             await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
             audience = await _audience(repos, seminar_id)
+            await enqueue_notice(
+                repos,
+                f"seminar:{seminar_id}:cancelled",
+                audience,
+                notice_payload(
+                    "admin_seminars.notice.cancelled",
+                    {"title": seminar.title},
+                    {"when": seminar.starts_at},
+                ),
+                now,
+            )
             cancelled = await repos.seminars.get(seminar_id)
         log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
         return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)
-
-    async def announce_change(self, result: ChangeResult) -> NoticeReport:
-        """Tell confirmed and waitlisted users the old and the new time or place."""
-        before, after = result.before, result.after
-        if result.outcome is not ChangeOutcome.CHANGED or before is None or after is None:
-            return NoticeReport()
-        tz = self._notifier.tz
-
-        def render(tr: Tr) -> str:
-            if before.starts_at != after.starts_at:
-                return tr(
-                    "admin_seminars.notice.moved",
-                    title=after.title,
-                    old=format_datetime(before.starts_at, tz, tr),
-                    new=format_datetime(after.starts_at, tz, tr),
-                )
-            return tr(
-                "admin_seminars.notice.place_changed",
-                title=after.title,
-                old=before.place,
-                new=after.place,
-            )
-
-        return await self._notifier.tell_active(result.audience, render)
-
-    async def announce_cancellation(self, result: CancelSeminarResult) -> NoticeReport:
-        seminar = result.seminar
-        if result.outcome is not CancelSeminarOutcome.CANCELLED or seminar is None:
-            return NoticeReport()
-        tz = self._notifier.tz
-        return await self._notifier.tell_active(
-            result.audience,
-            lambda tr: tr(
-                "admin_seminars.notice.cancelled",
-                title=seminar.title,
-                when=format_datetime(seminar.starts_at, tz, tr),
-            ),
-        )

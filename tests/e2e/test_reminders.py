@@ -106,13 +106,14 @@ async def test_reminders_on_time_once_each_across_sigkill_and_cant_come_promotes
     now = datetime.now(UTC)
     seminar = await seed(
         db_path,
-        timedelta(seconds=60),
+        timedelta(seconds=150),
         [(anna, RegistrationStatus.CONFIRMED, now), (boris, RegistrationStatus.WAITLIST, now)],
     )
-    env = {"REMINDER_OFFSETS": "40s,20s", "ADMIN_IDS": str(admin.id)}
+    # Lead times leave room for a start-up of up to 40 s on a loaded machine.
+    env = {"REMINDER_OFFSETS": "110s,60s", "ADMIN_IDS": str(admin.id)}
     first_bot = await run_bot(env)
 
-    first = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=40))
+    first = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=110))
     first_bot.kill()
     await first_bot.process.wait()
     assert TITLE in (first.text or "")
@@ -122,7 +123,7 @@ async def test_reminders_on_time_once_each_across_sigkill_and_cant_come_promotes
     assert first.buttons == ["Приду", "Не смогу"]
 
     await run_bot(env)
-    second = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=20))
+    second = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=60))
     # Start-up re-ran every due reminder before polling, so a resent first one would be here.
     assert [m.message_id for m in reminders_in(fake_api, anna)] == [
         first.message_id,

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.background import BackgroundTasks
-from bot.i18n import Tr, Translator
-from bot.services.notifications import NoticeReport
+from bot.i18n import Translator
+from bot.services.notifications import NoticeDelivery
+from bot.services.outbox import Outbox
+from bot.services.pacing import SendPacer
 from bot.services.registration import Promotion, RegistrationService
 from bot.services.seminar_admin import (
     CancelSeminarOutcome,
@@ -180,35 +182,43 @@ class RecordingReminders:
         self.dropped.append(seminar_id)
 
 
-class RecordingNotifier:
-    """Stands in for `ParticipantNotifier`: keeps whom a notice went to and its Russian text."""
+class RecordingBot:
+    """Stands in for Telegram: keeps each notice's chat and text."""
 
-    tz = TZ
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
 
-    def __init__(self, tr: Tr) -> None:
-        self._tr = tr
-        self.told: list[tuple[list[int], str]] = []
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        self.sent.append((chat_id, text))
 
-    async def tell_active(
-        self, user_ids: Sequence[int], render: Callable[[Tr], str]
-    ) -> NoticeReport:
-        self.told.append((sorted(user_ids), render(self._tr)))
-        return NoticeReport(sent=len(user_ids))
+    def told(self) -> list[tuple[list[int], str]]:
+        """Who got each distinct text, in the order the texts first went out."""
+        by_text: dict[str, list[int]] = {}
+        for chat_id, text in self.sent:
+            by_text.setdefault(text, []).append(chat_id)
+        return [(sorted(chats), text) for text, chats in by_text.items()]
 
 
 class Organiser:
-    """`SeminarAdmin` over a real database, with its reminders and notices recorded."""
+    """`SeminarAdmin` over a real database, with its reminders recorded and its notices
+    sent through a real outbox to a recording bot."""
 
     def __init__(self, db: Database, registration: RegistrationService | None = None) -> None:
         self.reminders = RecordingReminders()
-        self.notifier = RecordingNotifier(Translator.load().for_language("ru"))
-        self.background = BackgroundTasks()
+        self.bot = RecordingBot()
+
+        async def unreachable(user_id: int) -> None:
+            return None
+
+        self.outbox = Outbox(db, SendPacer(10_000), unreachable, clock)
+        self.outbox.register(
+            NoticeDelivery(db, self.bot, Translator.load(), TZ)  # type: ignore[arg-type]
+        )
         self.service = SeminarAdmin(
             db,
             registration or RegistrationService(db, clock),
             self.reminders,
-            self.notifier,  # type: ignore[arg-type]
-            self.background,
+            self.outbox,
             clock,
         )
 
@@ -280,15 +290,15 @@ async def test_moving_names_confirmed_and_waitlisted_but_not_cancelled(db: Datab
 
     organiser = Organiser(db)
     result = await organiser.service.change(seminar.id, SeminarField.STARTS_AT, new_start)
-    await organiser.background.drain()
+    await organiser.outbox.run_until_idle()
 
     assert result.outcome is ChangeOutcome.CHANGED
     assert result.before is not None and result.before.starts_at == seminar.starts_at
     assert result.after is not None and result.after.starts_at == new_start
     assert sorted(result.audience) == [11, 12]
     assert organiser.reminders.scheduled == [new_start]
-    [(told, text)] = organiser.notifier.told
-    assert told == [11, 12] and "Гранты для НКО" in text
+    [(told, text)] = organiser.bot.told()
+    assert told == [11, 12] and "Гранты для НКО" in text and "перенесён" in text
 
 
 async def test_same_value_and_gone_seminars(db: Database) -> None:
@@ -314,11 +324,11 @@ async def test_cancelling_keeps_registrations_and_names_everyone_live(db: Databa
 
     organiser = Organiser(db)
     result = await organiser.service.cancel(seminar.id)
-    await organiser.background.drain()
+    await organiser.outbox.run_until_idle()
 
     assert result.outcome is CancelSeminarOutcome.CANCELLED
     assert organiser.reminders.dropped == [seminar.id]
-    assert [told for told, _ in organiser.notifier.told] == [[11, 12]]
+    assert [told for told, _ in organiser.bot.told()] == [[11, 12]]
     assert result.seminar is not None and result.seminar.status is SeminarStatus.CANCELLED
     assert sorted(result.audience) == [11, 12]
     counts = await Repositories(db).registrations.counts(seminar.id)
