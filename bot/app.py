@@ -34,6 +34,7 @@ from bot.retry_after import RetryAfterMiddleware
 from bot.services.attendance_summary import AttendanceSummaries
 from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
+from bot.services.feedback import FeedbackService
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
 from bot.services.questions import QuestionService
@@ -46,6 +47,7 @@ from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
+from handlers.feedback import rating_keyboard
 from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
@@ -76,6 +78,7 @@ class App:
     questions: QuestionService
     background: BackgroundTasks
     summaries: AttendanceSummaries
+    feedback: FeedbackService
     clock: Clock = field(default=utc_now)
 
 
@@ -115,6 +118,7 @@ def build_app(
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
     background = BackgroundTasks()
     summaries = AttendanceSummaries(db, scheduler, sender, translator, settings, clock)
+    feedback = FeedbackService(db, scheduler, sender, translator, settings, rating_keyboard, clock)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -132,6 +136,7 @@ def build_app(
         faq=faq,
         questions=questions,
         background=background,
+        feedback=feedback,
         users=users,
         clock=clock,
         db=db,
@@ -162,6 +167,7 @@ def build_app(
         questions=questions,
         background=background,
         summaries=summaries,
+        feedback=feedback,
         clock=clock,
     )
 
@@ -185,6 +191,7 @@ async def on_startup(app: App) -> None:
     await app.reminders.restore()
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
+    app.feedback.schedule_sweep()
     await app.broadcasts.resume()
     log.info("bot started")
 

@@ -32,6 +32,7 @@ ADMIN_ONLY_COMMANDS = (
     "export",
     "questions",
     "stats",
+    "feedback",
 )
 # Admins and door volunteers (CHECKIN_IDS); not admin-only, so the admin guard lets it by.
 CHECKIN_COMMANDS = ("checkin",)

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
         timedelta(hours=24),
         timedelta(hours=1),
     )
+    # After a seminar's end, when its feedback survey goes out (units as REMINDER_OFFSETS).
+    feedback_delay: Annotated[timedelta, NoDecode] = timedelta(hours=2)
     faq_path: Path = BUNDLED_FAQ_PATH
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     webhook_url: str | None = None
@@ -148,6 +150,11 @@ class Settings(BaseSettings):
             offsets = {parse_offset(p) for p in parts}
             return tuple(sorted(offsets, reverse=True))
         return value
+
+    @field_validator("feedback_delay", mode="before")
+    @classmethod
+    def _parse_delay(cls, value: object) -> object:
+        return parse_offset(value) if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod

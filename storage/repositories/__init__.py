@@ -8,6 +8,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
+from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.questions import QuestionRepository
 from storage.repositories.registrations import RegistrationRepository
@@ -33,3 +34,4 @@ class Repositories:
         self.questions = QuestionRepository(db)
         self.tickets = TicketRepository(db)
         self.attendance = AttendanceRepository(db)
+        self.feedback = FeedbackRepository(db)
