@@ -235,10 +235,11 @@ class FeedbackService:
         seminar = await repos.seminars.get(seminar_id)
         if seminar is None:
             return None
+        answers = await repos.feedback.answers(seminar_id)
         return FeedbackResults(
             seminar=seminar,
             totals=await repos.feedback.totals(seminar_id),
-            comments=await repos.feedback.comments(seminar_id),
+            comments=[answer for answer in answers if answer.useful or answer.next_topic],
         )
 
     async def surveyed_seminars(self, limit: int) -> list[Seminar]:

@@ -253,8 +253,8 @@ class FeedbackRepository:
             distribution=distribution,
         )
 
-    async def comments(self, seminar_id: int) -> list[FeedbackComment]:
-        """Answers with any text, oldest registration first; names from the profile."""
+    async def answers(self, seminar_id: int) -> list[FeedbackComment]:
+        """Every answer of the seminar, oldest registration first; names from the profile."""
         rows = await self._db.fetch_all(
             """
             SELECT f.rating, f.useful, f.next_topic,
@@ -263,7 +263,7 @@ class FeedbackRepository:
             JOIN registrations AS r ON r.id = f.registration_id
             LEFT JOIN profiles AS p ON p.user_id = r.user_id
             LEFT JOIN users AS u ON u.id = r.user_id
-            WHERE r.seminar_id = ? AND (f.useful IS NOT NULL OR f.next_topic IS NOT NULL)
+            WHERE r.seminar_id = ?
             ORDER BY r.id
             """,
             (seminar_id,),

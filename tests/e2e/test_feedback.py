@@ -8,9 +8,12 @@ one reminder, and a restart does not send a second.
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from storage.database import Database
 from storage.models import AttendanceKind, MarkMethod, RegistrationStatus
@@ -19,7 +22,7 @@ from storage.repositories.feedback import FeedbackDeliveryKind
 from storage.repositories.reminders import DeliveryStatus
 from tests.e2e.conftest import RunBot
 from tests.e2e.test_checkin import ADMIN_ID, ANNA, BORIS, OLEG
-from tests.e2e.test_online_and_attendance import seed_people
+from tests.e2e.test_online_and_attendance import has_document, seed_people
 from tests.fakeapi import FakeBotAPI
 
 TITLE = "Сторителлинг для НКО"
@@ -129,6 +132,19 @@ async def test_survey_after_the_delay_answers_reminder_once_and_results(
     assert "5 — 1" in results and "2 — 1" in results
     assert "Иванова Анна, оценка 5" in results
     assert "Тема: Отчётность" in results
+
+    # The seminar's XLSX gains a feedback sheet.
+    await admin.send("/export")
+    await admin.wait_message("Выберите семинар")
+    await admin.press(TITLE)
+    xlsx = await admin.wait_message(predicate=has_document(".xlsx"))
+    assert xlsx.document_bytes is not None
+    sheet = load_workbook(io.BytesIO(xlsx.document_bytes))["Отзывы"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["ФИО", "Оценка", "Самое полезное", "Тема следующих семинаров"]
+    assert rows[1][:2] == ["Иванова Анна", 5]
+    assert str(rows[1][2]).startswith("Разбор историй") and len(str(rows[1][2])) == 1000
+    assert rows[2] == ["Петров Борис", 2, "Практика", "Отчётность"]
 
     assert not any(TITLE in (m.text or "") for m in oleg.messages)
     # A restart sends neither a second survey nor a second reminder.
