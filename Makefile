@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck pytest backup clean
+.PHONY: run test lint typecheck pytest system-deps certificate-picture backup clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,21 @@ run: $(STAMP)
 	fi
 	$(PY) -m bot
 
-test: $(STAMP) lint typecheck pytest
+# pdftoppm (poppler-utils) from Debian for the certificate picture test and docs/certificate.png.
+system-deps:
+	@if command -v pdftoppm >/dev/null 2>&1; then \
+		true; \
+	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "pdftoppm is missing (as root on Debian: make system-deps); the picture test will skip"; \
+	else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends poppler-utils >/dev/null; \
+	fi
+
+certificate-picture: $(STAMP) system-deps
+	$(PY) -m tests.certificate_picture docs/certificate
+
+test: $(STAMP) system-deps lint typecheck pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(CHECKED) tests benchmarks

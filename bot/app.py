@@ -33,6 +33,7 @@ from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
 from bot.services.attendance_summary import AttendanceSummaries
 from bot.services.broadcasts import BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
 from bot.services.notifications import ParticipantNotifier
@@ -79,6 +80,7 @@ class App:
     background: BackgroundTasks
     summaries: AttendanceSummaries
     feedback: FeedbackService
+    certificates: CertificateService
     clock: Clock = field(default=utc_now)
 
 
@@ -119,6 +121,7 @@ def build_app(
     background = BackgroundTasks()
     summaries = AttendanceSummaries(db, scheduler, sender, translator, settings, clock)
     feedback = FeedbackService(db, scheduler, sender, translator, settings, rating_keyboard, clock)
+    certificates = CertificateService(db, bot, sender, translator, settings, clock)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -137,6 +140,7 @@ def build_app(
         questions=questions,
         background=background,
         feedback=feedback,
+        certificates=certificates,
         users=users,
         clock=clock,
         db=db,
@@ -168,6 +172,7 @@ def build_app(
         background=background,
         summaries=summaries,
         feedback=feedback,
+        certificates=certificates,
         clock=clock,
     )
 
@@ -192,6 +197,8 @@ async def on_startup(app: App) -> None:
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
     app.feedback.schedule_sweep()
+    # Certificates issued but not yet sent when the bot stopped.
+    app.background.spawn(app.certificates.deliver_pending(), name="certificates")
     await app.broadcasts.resume()
     log.info("bot started")
 

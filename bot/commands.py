@@ -33,6 +33,7 @@ ADMIN_ONLY_COMMANDS = (
     "questions",
     "stats",
     "feedback",
+    "certificates",
 )
 # Admins and door volunteers (CHECKIN_IDS); not admin-only, so the admin guard lets it by.
 CHECKIN_COMMANDS = ("checkin",)

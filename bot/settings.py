@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+DEFAULT_ISSUER = "Региональный альянс социально ориентированных НКО и Фонд социальных программ"
 BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
 
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     )
     # After a seminar's end, when its feedback survey goes out (units as REMINDER_OFFSETS).
     feedback_delay: Annotated[timedelta, NoDecode] = timedelta(hours=2)
+    # Who issues certificates, as printed on them.
+    certificate_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1, max_length=300)
     faq_path: Path = BUNDLED_FAQ_PATH
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     webhook_url: str | None = None
@@ -97,9 +100,9 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
-    @field_validator("faq_path", "database_path", mode="before")
+    @field_validator("faq_path", "database_path", "certificate_issuer", mode="before")
     @classmethod
-    def _empty_path_is_default(cls, value: object, info: ValidationInfo) -> object:
+    def _empty_is_default(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str) and not value.strip():
             return cls.model_fields[info.field_name or ""].default
         return value

@@ -2,8 +2,8 @@
 
 The first router whose filters match wins, so: errors first (it only sees errors),
 then the admin guard (refuses admin commands before any admin router could match),
-then feature routers, with deep links (`/start seminar_<id>`, tickets `t_…` and door
-codes `d_…`) before plain /start,
+then feature routers, with deep links (`/start seminar_<id>`, tickets `t_…`, door
+codes `d_…` and certificate numbers `v_…`) before plain /start,
 then the FAQ router, whose catch-all treats any plain private text outside a dialog as a
 question, and the fallback last, because it takes any command and any button.
 """
@@ -18,6 +18,7 @@ from handlers import (
     admin_seminars,
     admin_stats,
     broadcast,
+    certificates,
     checkin,
     common,
     errors,
@@ -43,6 +44,7 @@ def get_routers() -> list[Router]:
         # Admin dialogs' state text handlers must win over the FAQ catch-all.
         admin_seminars.create_router(),
         checkin.create_router(),
+        certificates.create_router(),
         seminars.create_router(),
         tickets.create_router(),
         online.create_router(),

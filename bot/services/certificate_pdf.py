@@ -47,7 +47,7 @@ def _fit(pdf: FPDF, text: str, width: float, largest: float, smallest: float) ->
     while size > smallest:
         pdf.set_font_size(size)
         lines = pdf.multi_cell(width, size * 0.45, text, dry_run=True, output="LINES")
-        if len(lines) <= MAX_LINES:
+        if isinstance(lines, list) and len(lines) <= MAX_LINES:
             return size
         size -= 1
     return smallest

@@ -41,6 +41,7 @@ async def forget_user(
                 promotions.extend(result.promotions)
         past = len(await repos.registrations.live_for_user(user_id))
         await repos.feedback.forget_texts(user_id)
+        await repos.certificates.forget_user(user_id)
         await repos.registrations.anonymise_user(user_id)
         await repos.questions.detach_user(user_id)
         await repos.attendance.forget_walk_ins(user_id)

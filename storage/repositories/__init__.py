@@ -5,6 +5,7 @@ from __future__ import annotations
 from storage.database import Executor
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.certificates import CertificateRepository
 from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
@@ -35,3 +36,4 @@ class Repositories:
         self.tickets = TicketRepository(db)
         self.attendance = AttendanceRepository(db)
         self.feedback = FeedbackRepository(db)
+        self.certificates = CertificateRepository(db)
