@@ -165,16 +165,16 @@ class CertificateService:
         return sent
 
     async def _deliver(self, repos: Repositories, certificate: Certificate) -> bool:
-        if certificate.user_id is None or not await repos.certificates.claim(certificate.id):
-            await repos.certificates.finish(certificate.id, DeliveryStatus.SKIPPED, self._clock())
-            return False
         user_id = certificate.user_id
-        user = await repos.users.get(user_id)
-        if user is None or not user.is_active:
+        user = await repos.users.get(user_id) if user_id is not None else None
+        if user_id is None or user is None or not user.is_active:
             await repos.certificates.finish(certificate.id, DeliveryStatus.SKIPPED, self._clock())
             return False
         tr = self._translator.for_language(pick_language(user.language, user.language_code))
+        # Rendered before the claim, so the claim is followed by nothing but the request.
         document = await self.document(certificate, tr)
+        if not await repos.certificates.claim(certificate.id):
+            return False
         delivery = await self._sender.deliver(
             user_id,
             lambda: self._bot.send_document(
