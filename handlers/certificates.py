@@ -13,8 +13,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.background import BackgroundTasks
 from bot.formatting import format_date_with_year, format_datetime, shorten
-from bot.i18n import Tr
-from bot.services.certificates import VERIFY_PREFIX
+from bot.i18n import Html, Tr
+from bot.services.certificates import VERIFY_PREFIX, SubjectKind
 from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
@@ -28,12 +28,14 @@ NAMES_SHOWN = 30
 TITLE_LIMIT = 80
 
 
-class CertSeminarCb(CallbackData, prefix="adm_crs"):
-    seminar_id: RowId
+class CertSubjectCb(CallbackData, prefix="adm_crs"):
+    kind: SubjectKind
+    id: RowId
 
 
 class CertIssueCb(CallbackData, prefix="adm_cri"):
-    seminar_id: RowId
+    kind: SubjectKind
+    id: RowId
 
 
 class MyCertificatesCb(CallbackData, prefix="crt_my"):
@@ -49,14 +51,21 @@ async def certificates_command(
     message: Message, certificates: CertificateService, settings: Settings, tr: Tr
 ) -> None:
     seminars = await certificates.ended_seminars(SEMINAR_BUTTONS)
-    if not seminars:
+    programmes = await certificates.programmes()
+    if not seminars and not programmes:
         await message.answer(tr("certificates.admin.none"))
         return
     builder = InlineKeyboardBuilder()
+    for programme in programmes:
+        builder.button(
+            text=tr("certificates.admin.programme_button", title=Html(programme.title)),
+            callback_data=CertSubjectCb(kind=SubjectKind.PROGRAMME, id=programme.id),
+        )
     for seminar in seminars:
         when = format_datetime(seminar.starts_at, settings.timezone, tr)
         builder.button(
-            text=f"{when} · {seminar.title}", callback_data=CertSeminarCb(seminar_id=seminar.id)
+            text=f"{when} · {seminar.title}",
+            callback_data=CertSubjectCb(kind=SubjectKind.SEMINAR, id=seminar.id),
         )
     builder.adjust(1)
     await message.answer(tr("certificates.admin.choose"), reply_markup=builder.as_markup())
@@ -66,8 +75,8 @@ def render_preview(preview: Preview, tr: Tr, settings: Settings) -> str:
     lines = [
         tr(
             "certificates.admin.preview",
-            title=shorten(preview.seminar.title, TITLE_LIMIT),
-            date=format_date_with_year(preview.seminar.starts_at, settings.timezone, tr),
+            title=shorten(preview.title, TITLE_LIMIT),
+            date=format_date_with_year(preview.starts_at, settings.timezone, tr),
             issued=preview.issued,
             count=len(preview.qualifiers),
         )
@@ -84,13 +93,13 @@ def render_preview(preview: Preview, tr: Tr, settings: Settings) -> str:
 
 async def show_preview(
     query: CallbackQuery,
-    callback_data: CertSeminarCb,
+    callback_data: CertSubjectCb,
     certificates: CertificateService,
     settings: Settings,
     tr: Tr,
     callback_answer: CallbackAnswer,
 ) -> None:
-    preview = await certificates.preview(callback_data.seminar_id)
+    preview = await certificates.preview(callback_data.kind, callback_data.id)
     if preview is None:
         alert(callback_answer, tr("certificates.admin.not_found"))
         return
@@ -99,7 +108,7 @@ async def show_preview(
         builder = InlineKeyboardBuilder()
         builder.button(
             text=tr("certificates.admin.issue"),
-            callback_data=CertIssueCb(seminar_id=preview.seminar.id),
+            callback_data=CertIssueCb(kind=preview.kind, id=preview.id),
         )
         markup = builder.as_markup()
     if isinstance(query.message, Message):
@@ -114,7 +123,7 @@ async def issue(
     background: BackgroundTasks,
     tr: Tr,
 ) -> None:
-    issued = await certificates.issue(callback_data.seminar_id, user.id)
+    issued = await certificates.issue(callback_data.kind, callback_data.id, user.id)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(tr("certificates.admin.issued", count=issued))
@@ -152,7 +161,7 @@ async def verify(
     params = {
         "number": certificate.number,
         "title": certificate.title,
-        "date": format_date_with_year(certificate.starts_at, settings.timezone, tr),
+        "date": certificates.dates(certificate, tr),
     }
     if result.holder is None:
         await message.answer(tr("certificates.verify.genuine_anonymous", **params))
@@ -166,7 +175,7 @@ def create_router() -> Router:
         verify, CommandStart(deep_link=True, magic=F.args.startswith(VERIFY_PREFIX))
     )
     router.message.register(certificates_command, Command("certificates"), IsAdmin())
-    router.callback_query.register(show_preview, CertSeminarCb.filter(), IsAdmin())
+    router.callback_query.register(show_preview, CertSubjectCb.filter(), IsAdmin())
     router.callback_query.register(issue, CertIssueCb.filter(), IsAdmin())
     router.callback_query.register(my_certificates, MyCertificatesCb.filter())
     return router

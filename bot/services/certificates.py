@@ -11,10 +11,12 @@ shared pacer.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
@@ -29,7 +31,8 @@ from bot.settings import Settings
 from storage.database import Database
 from storage.models import Seminar
 from storage.repositories import Repositories
-from storage.repositories.certificates import Certificate, Qualifier
+from storage.repositories.certificates import Certificate, CertificateSubject, Qualifier
+from storage.repositories.programmes import Programme
 from storage.repositories.reminders import DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -76,9 +79,17 @@ def format_hours(minutes: int, tr: Tr) -> str:
     return tr("certificates.hours_fraction", hours=hours)
 
 
+class SubjectKind(StrEnum):
+    SEMINAR = "s"
+    PROGRAMME = "p"
+
+
 @dataclass(frozen=True, slots=True)
 class Preview:
-    seminar: Seminar
+    kind: SubjectKind
+    id: int
+    title: str
+    starts_at: datetime
     qualifiers: list[Qualifier]
     issued: int
 
@@ -117,38 +128,80 @@ class CertificateService:
         recent = await Repositories(self._db).seminars.around(now - timedelta(days=365), now, 1000)
         return [seminar for seminar in reversed(recent) if seminar.ends_at <= now][:limit]
 
-    async def preview(self, seminar_id: int) -> Preview | None:
-        repos = Repositories(self._db)
-        seminar = await repos.seminars.get(seminar_id)
-        if seminar is None or seminar.ends_at > self._clock():
+    async def programmes(self) -> list[Programme]:
+        return await Repositories(self._db).programmes.all()
+
+    async def _subject(
+        self, repos: Repositories, kind: SubjectKind, subject_id: int
+    ) -> tuple[CertificateSubject, list[Qualifier]] | None:
+        """What would be printed, and who qualifies now; None when nothing can be issued."""
+        now = self._clock()
+        if kind is SubjectKind.SEMINAR:
+            seminar = await repos.seminars.get(subject_id)
+            if seminar is None or seminar.is_cancelled or seminar.ends_at > now:
+                return None
+            subject = CertificateSubject(
+                seminar.id,
+                None,
+                seminar.title,
+                seminar.starts_at,
+                seminar.starts_at,
+                seminar.duration_minutes,
+            )
+            return subject, await repos.certificates.qualifiers(seminar.id)
+        programme = await repos.programmes.get(subject_id)
+        if programme is None:
             return None
+        held = [s for s in await repos.seminars.in_programme(programme.id) if s.ends_at <= now]
+        if not held:
+            return None
+        subject = CertificateSubject(
+            None,
+            programme.id,
+            programme.title,
+            held[0].starts_at,
+            held[-1].starts_at,
+            sum(s.duration_minutes for s in held),
+        )
+        qualifiers = await repos.certificates.programme_qualifiers(programme.id, programme.required)
+        return subject, qualifiers
+
+    async def preview(self, kind: SubjectKind, subject_id: int) -> Preview | None:
+        repos = Repositories(self._db)
+        found = await self._subject(repos, kind, subject_id)
+        if found is None:
+            return None
+        subject, qualifiers = found
         return Preview(
-            seminar=seminar,
-            qualifiers=await repos.certificates.qualifiers(seminar_id),
-            issued=await repos.certificates.count_for_seminar(seminar_id),
+            kind=kind,
+            id=subject_id,
+            title=subject.title,
+            starts_at=subject.starts_at,
+            qualifiers=qualifiers,
+            issued=await repos.certificates.count_issued(subject.seminar_id, subject.programme_id),
         )
 
-    async def issue(self, seminar_id: int, admin_id: int) -> int:
+    async def issue(self, kind: SubjectKind, subject_id: int, admin_id: int) -> int:
         """Issue to everyone qualifying now; return how many new certificates there are."""
         issued = 0
         async with self._db.transaction() as tx:
             repos = Repositories(tx)
-            seminar = await repos.seminars.get(seminar_id)
-            if seminar is None or seminar.ends_at > self._clock():
+            found = await self._subject(repos, kind, subject_id)
+            if found is None:
                 return 0
-            for qualifier in await repos.certificates.qualifiers(seminar_id):
+            subject, qualifiers = found
+            for qualifier in qualifiers:
+                if subject.programme_id is not None:
+                    # A programme's hours: the seminars this participant attended.
+                    minutes = await repos.certificates.attended_minutes(
+                        subject.programme_id, qualifier.user_id
+                    )
+                    subject = dataclasses.replace(subject, minutes=minutes)
                 if await repos.certificates.insert(
-                    new_number(),
-                    seminar.id,
-                    qualifier,
-                    seminar.title,
-                    seminar.starts_at,
-                    seminar.duration_minutes,
-                    admin_id,
-                    self._clock(),
+                    new_number(), subject, qualifier, admin_id, self._clock()
                 ):
                     issued += 1
-        log.info("certificates: %d issued for seminar %s by %s", issued, seminar_id, admin_id)
+        log.info("certificates: %d issued for %s %s by %s", issued, kind, subject_id, admin_id)
         return issued
 
     async def deliver_pending(self) -> int:
@@ -191,11 +244,15 @@ class CertificateService:
             heading=tr("certificates.pdf.heading"),
             lead=tr("certificates.pdf.lead"),
             full_name=certificate.full_name or "",
-            completed=tr("certificates.pdf.completed"),
+            completed=tr(
+                "certificates.pdf.completed"
+                if certificate.programme_id is None
+                else "certificates.pdf.completed_programme"
+            ),
             title=tr("certificates.pdf.title", title=Html(certificate.title)),
             details=tr(
                 "certificates.pdf.details",
-                date=format_date_with_year(certificate.starts_at, self._settings.timezone, tr),
+                date=self.dates(certificate, tr),
                 hours=format_hours(certificate.minutes, tr),
             ),
             issuer_label=tr("certificates.pdf.issuer"),
@@ -207,6 +264,13 @@ class CertificateService:
         )
         content = await asyncio.to_thread(render_certificate, text)
         return BufferedInputFile(content, filename=f"certificate-{certificate.number}.pdf")
+
+    def dates(self, certificate: Certificate, tr: Tr) -> str:
+        """`25 сентября 2026` or, for a programme, `25 сентября 2026 — 14 ноября 2026`."""
+        tz = self._settings.timezone
+        first = format_date_with_year(certificate.starts_at, tz, tr)
+        last = format_date_with_year(certificate.ends_at, tz, tr)
+        return first if first == last else tr("certificates.date_range", first=first, last=last)
 
     async def mine(self, user_id: int) -> list[Certificate]:
         return await Repositories(self._db).certificates.for_user(user_id)

@@ -11,6 +11,7 @@ from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
 from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.profiles import ProfileRepository
+from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.questions import QuestionRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reminders import ReminderRepository
@@ -37,3 +38,4 @@ class Repositories:
         self.attendance = AttendanceRepository(db)
         self.feedback = FeedbackRepository(db)
         self.certificates = CertificateRepository(db)
+        self.programmes = ProgrammeRepository(db)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from bot.app import App
 from bot.i18n import Translator
-from bot.services.certificates import initials, new_number, number_from
+from bot.services.certificates import SubjectKind, initials, new_number, number_from
 from bot.services.privacy import forget_user
 from storage.models import AttendanceKind, MarkMethod, RegistrationStatus, Seminar
 from storage.repositories import Repositories
@@ -86,11 +86,11 @@ async def test_only_attendees_with_a_name_qualify_and_each_gets_one_pdf(
     app: App, clock: FakeClock, session: RecordingSession
 ) -> None:
     seminar = await ended_seminar(app, clock, attended=(ANNA, JOHN, LONG))
-    preview = await app.certificates.preview(seminar.id)
+    preview = await app.certificates.preview(SubjectKind.SEMINAR, seminar.id)
     assert preview is not None
     assert sorted(q.user_id for q in preview.qualifiers) == [ANNA, JOHN, LONG]
-    assert await app.certificates.issue(seminar.id, ADMIN_ID) == 3
-    assert await app.certificates.issue(seminar.id, ADMIN_ID) == 0
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 3
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 0
     assert await app.certificates.deliver_pending() == 3
     assert await app.certificates.deliver_pending() == 0
     documents = sent_documents(session)
@@ -109,7 +109,7 @@ async def test_only_attendees_with_a_name_qualify_and_each_gets_one_pdf(
 
 async def test_long_and_latin_names_stay_on_the_page(app: App, clock: FakeClock) -> None:
     seminar = await ended_seminar(app, clock, attended=(JOHN, LONG))
-    await app.certificates.issue(seminar.id, ADMIN_ID)
+    await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID)
     tr = app.translator.for_language("ru")
     for user_id in (JOHN, LONG):
         (certificate,) = await app.certificates.mine(user_id)
@@ -132,14 +132,14 @@ def test_the_sample_renders_to_png(tmp_path: Path) -> None:
 
 async def test_nobody_attended_means_nobody_qualifies(app: App, clock: FakeClock) -> None:
     seminar = await ended_seminar(app, clock, attended=())
-    preview = await app.certificates.preview(seminar.id)
+    preview = await app.certificates.preview(SubjectKind.SEMINAR, seminar.id)
     assert preview is not None and preview.qualifiers == []
-    assert await app.certificates.issue(seminar.id, ADMIN_ID) == 0
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 0
 
 
 async def test_verification_and_forget_me(app: App, clock: FakeClock) -> None:
     seminar = await ended_seminar(app, clock, attended=(ANNA, BORIS))
-    await app.certificates.issue(seminar.id, ADMIN_ID)
+    await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID)
     (certificate,) = await app.certificates.mine(ANNA)
     found = await app.certificates.verify(f"v_{certificate.number}")
     assert found.certificate is not None and found.holder == "Иванова А. П."
