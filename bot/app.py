@@ -38,6 +38,7 @@ from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
+from bot.services.programmes import ProgrammeService
 from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
@@ -141,6 +142,7 @@ def build_app(
         background=background,
         feedback=feedback,
         certificates=certificates,
+        programmes=ProgrammeService(db),
         users=users,
         clock=clock,
         db=db,

@@ -34,6 +34,7 @@ ADMIN_ONLY_COMMANDS = (
     "stats",
     "feedback",
     "certificates",
+    "programmes",
 )
 # Admins and door volunteers (CHECKIN_IDS); not admin-only, so the admin guard lets it by.
 CHECKIN_COMMANDS = ("checkin",)

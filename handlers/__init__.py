@@ -29,6 +29,7 @@ from handlers import (
     online,
     privacy,
     profile,
+    programmes,
     questions,
     reminders,
     seminars,
@@ -43,6 +44,7 @@ def get_routers() -> list[Router]:
         admin_guard.create_router(),
         # Admin dialogs' state text handlers must win over the FAQ catch-all.
         admin_seminars.create_router(),
+        programmes.create_router(),
         checkin.create_router(),
         certificates.create_router(),
         seminars.create_router(),
