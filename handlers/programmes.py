@@ -36,6 +36,23 @@ class ProgCb(CallbackData, prefix="adm_prg"):
     seminar_id: RowId = 0
 
 
+class SeminarProgrammeCb(CallbackData, prefix="adm_semprg"):
+    """A seminar's programme: without `programme_id` the choice, with it (0: none) the set."""
+
+    seminar_id: RowId
+    programme_id: RowId | None = None
+
+
+def seminar_programme_keyboard(tr: Tr, seminar_id: int) -> InlineKeyboardMarkup:
+    """The button /new_seminar and /edit_seminar show to put a seminar in a programme."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("programmes.seminar_button"),
+        callback_data=SeminarProgrammeCb(seminar_id=seminar_id),
+    )
+    return builder.as_markup()
+
+
 class ProgrammeStates(StatesGroup):
     title = State()
     required = State()
@@ -219,6 +236,44 @@ async def on_required(
     await _send_card(message, programmes, programme_id, tr, settings)
 
 
+async def seminar_programme(
+    query: CallbackQuery,
+    callback_data: SeminarProgrammeCb,
+    programmes: ProgrammeService,
+    tr: Tr,
+    callback_answer: CallbackAnswer,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    seminar_id, chosen = callback_data.seminar_id, callback_data.programme_id
+    if chosen is None:
+        builder = InlineKeyboardBuilder()
+        for programme in await programmes.all():
+            builder.button(
+                text=programme.title,
+                callback_data=SeminarProgrammeCb(seminar_id=seminar_id, programme_id=programme.id),
+            )
+        builder.button(
+            text=tr("programmes.no_programme"),
+            callback_data=SeminarProgrammeCb(seminar_id=seminar_id, programme_id=0),
+        )
+        builder.adjust(1)
+        await message.answer(tr("programmes.choose_for_seminar"), reply_markup=builder.as_markup())
+        return
+    placed = await programmes.place(seminar_id, chosen or None)
+    if placed is None:
+        alert(callback_answer, tr("programmes.not_found"))
+        return
+    seminar, placed_in = placed
+    if placed_in is None:
+        await message.answer(tr("programmes.seminar_left", title=seminar.title))
+        return
+    await message.answer(
+        tr("programmes.seminar_placed", title=seminar.title, programme=placed_in.title)
+    )
+
+
 def create_router() -> Router:
     """Behind IsAdmin, beside the guard that refuses non-admins."""
     router = Router(name="programmes")
@@ -226,6 +281,7 @@ def create_router() -> Router:
     router.callback_query.filter(IsAdmin())
     router.message.register(programmes_command, Command("programmes"))
     router.callback_query.register(on_button, ProgCb.filter(F.action.in_(ACTIONS)))
+    router.callback_query.register(seminar_programme, SeminarProgrammeCb.filter())
     text_step = (PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
     router.message.register(
         on_title, StateFilter(ProgrammeStates.title, ProgrammeStates.rename), *text_step

@@ -92,6 +92,18 @@ class ProgrammeService:
         await repos.programmes.set_seminar(seminar_id, programme_id)
         return True
 
+    async def place(
+        self, seminar_id: int, programme_id: int | None
+    ) -> tuple[Seminar, Programme | None] | None:
+        """Put a seminar in a programme (None: in none); None when either is unknown."""
+        repos = Repositories(self._db)
+        seminar = await repos.seminars.get(seminar_id)
+        programme = await repos.programmes.get(programme_id) if programme_id else None
+        if seminar is None or (programme_id and programme is None):
+            return None
+        await repos.programmes.set_seminar(seminar_id, programme_id)
+        return seminar, programme
+
     async def detach(self, programme_id: int, seminar_id: int) -> bool:
         repos = Repositories(self._db)
         seminar = await repos.seminars.get(seminar_id)
