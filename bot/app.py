@@ -145,7 +145,7 @@ def build_app(
         background=background,
         feedback=feedback,
         certificates=certificates,
-        programmes=ProgrammeService(db),
+        programmes=ProgrammeService(db, clock),
         materials=materials,
         users=users,
         clock=clock,

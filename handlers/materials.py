@@ -97,7 +97,6 @@ async def collect(message: Message, state: FSMContext, tr: Tr) -> None:
 async def on_button(
     query: CallbackQuery,
     callback_data: MatCb,
-    user: User,
     materials: MaterialService,
     state: FSMContext,
     background: BackgroundTasks,
@@ -161,7 +160,7 @@ async def on_button(
             seminar_id,
             MaterialAudience(str(data["audience"])),
             [MaterialMessage(chat_id, message_id) for message_id in collected],
-            user.id,
+            query.from_user.id,
         )
         if queued is None:
             await message.answer(tr("materials.stale"))

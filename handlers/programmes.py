@@ -13,7 +13,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
 from bot.formatting import format_datetime, shorten
 from bot.i18n import Html, Tr
 from bot.services.programmes import clean_title, parse_required
@@ -135,7 +134,6 @@ async def on_button(
     programmes: ProgrammeService,
     state: FSMContext,
     settings: Settings,
-    clock: Clock,
     tr: Tr,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -162,7 +160,7 @@ async def on_button(
         await message.answer(tr(key))
     elif action in ("add", "remove"):
         seminars = (
-            await programmes.attachable(programme_id, clock(), SEMINAR_BUTTONS)
+            await programmes.attachable(programme_id, SEMINAR_BUTTONS)
             if action == "add"
             else card.seminars
         )
@@ -216,7 +214,6 @@ async def on_required(
     programmes: ProgrammeService,
     state: FSMContext,
     settings: Settings,
-    clock: Clock,
     tr: Tr,
 ) -> None:
     required = parse_required(message.text or "")
@@ -226,7 +223,7 @@ async def on_required(
     data = await state.get_data()
     await state.clear()
     if "title" in data:
-        programme = await programmes.create(str(data["title"]), required, clock())
+        programme = await programmes.create(str(data["title"]), required)
         await _send_card(message, programmes, programme.id, tr, settings)
         return
     programme_id = int(data.get("programme_id", 0))
