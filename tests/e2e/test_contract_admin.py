@@ -50,6 +50,11 @@ ADMIN_COMMANDS = [
     "export",
     "questions",
     "stats",
+    "feedback",
+    "certificates",
+    "programmes",
+    "materials",
+    "checkin",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")
 
