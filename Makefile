@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck pytest system-deps certificate-picture backup clean
+.PHONY: run test lint typecheck layers pytest system-deps certificate-picture backup clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ system-deps:
 certificate-picture: $(STAMP) system-deps
 	$(PY) -m tests.certificate_picture docs/certificate
 
-test: $(STAMP) system-deps lint typecheck pytest
+test: $(STAMP) system-deps lint typecheck layers pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(CHECKED) tests benchmarks
@@ -43,6 +43,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy $(CHECKED)
+
+# The layer rules in pyproject.toml [tool.importlinter].
+layers: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
 	$(PY) -m pytest -q

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -26,6 +27,7 @@ from bot.i18n import Translator
 from bot.middlewares import (
     CallbackAnswers,
     HandlerTraceMiddleware,
+    RenderContextMiddleware,
     UpdateLogMiddleware,
     UserContextMiddleware,
 )
@@ -34,15 +36,19 @@ from bot.retry_after import RetryAfterMiddleware
 from bot.services.attendance_summary import AttendanceSummaries
 from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
+from bot.services.checkin import CheckinService
 from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
 from bot.services.materials import MaterialService
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
+from bot.services.privacy import PrivacyService
 from bot.services.programmes import ProgrammeService
 from bot.services.questions import QuestionService
+from bot.services.recipients import Recipients
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.seminar_admin import SeminarAdmin
 from bot.services.sender import Sender
 from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
@@ -54,6 +60,7 @@ from handlers.feedback import rating_keyboard
 from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
+from storage.dialogs import DialogStore
 
 log = logging.getLogger(__name__)
 
@@ -73,18 +80,44 @@ class App:
     scheduler: AsyncIOScheduler
     translator: Translator
     sender: Sender
+    users: UserDirectory
     registration: RegistrationService
     reminders: ReminderService
     broadcasts: BroadcastService
     notifier: ParticipantNotifier
+    seminar_admin: SeminarAdmin
+    privacy: PrivacyService
     faq: FaqService
     questions: QuestionService
     background: BackgroundTasks
+    checkin: CheckinService
     summaries: AttendanceSummaries
     feedback: FeedbackService
     certificates: CertificateService
+    programmes: ProgrammeService
     materials: MaterialService
     clock: Clock = field(default=utc_now)
+
+    def handler_data(self) -> dict[str, Any]:
+        """What handlers may ask for by name, besides what the middlewares add per update."""
+        return {
+            "settings": self.settings,
+            "clock": self.clock,
+            "translator": self.translator,
+            "users": self.users,
+            "registration": self.registration,
+            "reminders": self.reminders,
+            "broadcasts": self.broadcasts,
+            "seminar_admin": self.seminar_admin,
+            "privacy": self.privacy,
+            "faq": self.faq,
+            "questions": self.questions,
+            "checkin": self.checkin,
+            "feedback": self.feedback,
+            "certificates": self.certificates,
+            "programmes": self.programmes,
+            "materials": self.materials,
+        }
 
 
 def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -111,48 +144,65 @@ def build_app(
     bot.session.middleware(RetryAfterMiddleware(pacer))
 
     users = UserDirectory(db, clock)
+    recipients = Recipients(db, translator, settings)
     sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
     registration = RegistrationService(db, clock)
     reminders = ReminderService(
-        db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
+        db,
+        scheduler,
+        sender,
+        translator,
+        recipients,
+        settings,
+        registration,
+        reminder_keyboard,
+        clock,
     )
-    broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, translator, db), clock)
-    notifier = ParticipantNotifier(db, translator, sender, settings.timezone)
+    broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, recipients), clock)
+    notifier = ParticipantNotifier(db, recipients, sender, settings.timezone)
     registration.on_promotion(notifier.promoted)
-    faq = FaqService(db, clock)
-    questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
     background = BackgroundTasks()
-    summaries = AttendanceSummaries(db, scheduler, sender, translator, settings, clock)
-    feedback = FeedbackService(db, scheduler, sender, translator, settings, rating_keyboard, clock)
-    certificates = CertificateService(db, bot, sender, translator, settings, clock)
-    materials = MaterialService(db, bot, sender, translator, clock)
-
-    dispatcher = Dispatcher(
-        storage=SQLiteStorage(db),
+    dialogs = DialogStore(db)
+    faq = FaqService(db, clock)
+    app = App(
+        settings=settings,
+        bot=bot,
         # One update at a time per chat and user, in arrival order: a user who sends two
         # answers quickly must not have both read against the same dialog step.
-        events_isolation=SimpleEventIsolation(),
-        settings=settings,
-        translator=translator,
+        dispatcher=Dispatcher(
+            storage=SQLiteStorage(dialogs), events_isolation=SimpleEventIsolation()
+        ),
+        db=db,
         scheduler=scheduler,
+        translator=translator,
         sender=sender,
+        users=users,
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
         notifier=notifier,
+        seminar_admin=SeminarAdmin(db, registration, reminders, notifier, background, clock),
+        privacy=PrivacyService(db, registration, users, dialogs, clock),
         faq=faq,
-        questions=questions,
+        questions=QuestionService(
+            db, bot, sender, translator, settings, faq, recipients, answer_keyboard, clock
+        ),
         background=background,
-        feedback=feedback,
-        certificates=certificates,
+        checkin=CheckinService(db, sender, recipients, clock),
+        summaries=AttendanceSummaries(db, scheduler, sender, recipients, settings, clock),
+        feedback=FeedbackService(
+            db, scheduler, sender, translator, settings, rating_keyboard, clock
+        ),
+        certificates=CertificateService(db, bot, sender, translator, settings, background, clock),
         programmes=ProgrammeService(db, clock),
-        materials=materials,
-        users=users,
+        materials=MaterialService(db, bot, sender, translator, background, clock),
         clock=clock,
-        db=db,
     )
+    dispatcher = app.dispatcher
+    dispatcher.workflow_data.update(app.handler_data())
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
+    dispatcher.update.outer_middleware(RenderContextMiddleware(settings.timezone, clock))
     dispatcher.update.outer_middleware(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )
@@ -160,28 +210,6 @@ def build_app(
         observer.middleware(HandlerTraceMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswers())
     dispatcher.include_routers(*get_routers())
-
-    app = App(
-        settings=settings,
-        bot=bot,
-        dispatcher=dispatcher,
-        db=db,
-        scheduler=scheduler,
-        translator=translator,
-        sender=sender,
-        registration=registration,
-        reminders=reminders,
-        broadcasts=broadcasts,
-        notifier=notifier,
-        faq=faq,
-        questions=questions,
-        background=background,
-        summaries=summaries,
-        feedback=feedback,
-        certificates=certificates,
-        materials=materials,
-        clock=clock,
-    )
 
     # Coroutine functions, not lambdas: aiogram awaits a hook only when it is one.
     async def startup() -> None:
@@ -205,8 +233,8 @@ async def on_startup(app: App) -> None:
     app.summaries.schedule_sweep()
     app.feedback.schedule_sweep()
     # Certificates and materials queued but not yet sent when the bot stopped.
-    app.background.spawn(app.certificates.deliver_pending(), name="certificates")
-    app.background.spawn(app.materials.deliver_pending(), name="materials")
+    app.certificates.resume()
+    app.materials.resume()
     await app.broadcasts.resume()
     log.info("bot started")
 

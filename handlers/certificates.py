@@ -11,7 +11,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.background import BackgroundTasks
 from bot.formatting import format_date_with_year, format_datetime, shorten
 from bot.i18n import Html, Tr
 from bot.services.certificates import VERIFY_PREFIX, SubjectKind
@@ -120,14 +119,12 @@ async def issue(
     callback_data: CertIssueCb,
     user: User,
     certificates: CertificateService,
-    background: BackgroundTasks,
     tr: Tr,
 ) -> None:
     issued = await certificates.issue(callback_data.kind, callback_data.id, user.id)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
         await query.message.answer(tr("certificates.admin.issued", count=issued))
-    background.spawn(certificates.deliver_pending(), name="certificates")
 
 
 async def my_certificates(

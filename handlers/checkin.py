@@ -8,11 +8,9 @@ through.
 
 from __future__ import annotations
 
-import html
 import logging
 import math
 from contextlib import suppress
-from datetime import datetime, tzinfo
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -24,30 +22,22 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
-from bot.formatting import format_datetime, shorten
-from bot.i18n import Html, Tr, Translator
+from bot.formatting import RenderContext, shorten
+from bot.i18n import Html, Tr, escape, join
 from bot.services.checkin import (
+    CheckinService,
     DoorOutcome,
     ScanOutcome,
     ScanResult,
     ToggleOutcome,
-    checkin_seminars,
     door_opens_at,
-    scan_ticket,
     search_roster,
-    self_check_in,
-    toggle_mark,
 )
 from bot.services.deep_links import DOOR_PREFIX, TICKET_PREFIX, start_link, token_from
-from bot.services.organisers import tell_organisers
 from bot.services.qr import qr_png
-from bot.services.sender import Sender
-from bot.services.tickets import door_token
 from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NOT_COMMAND, CanCheckIn, RowId
-from storage.database import Database
 from storage.models import Seminar, User
 from storage.repositories import Repositories
 from storage.repositories.attendance import RosterEntry
@@ -71,36 +61,33 @@ class CheckinSearch(StatesGroup):
     query = State()
 
 
-def _when(moment: datetime, tz: tzinfo, tr: Tr) -> str:
-    return format_datetime(moment, tz, tr)
-
-
 def _who(tr: Tr, entry: RosterEntry) -> Html:
     if entry.organisation:
         return tr(
             "checkin.scan.who_with_org", name=entry.full_name, organisation=entry.organisation
         )
-    return Html(html.escape(entry.full_name, quote=False))
+    return escape(entry.full_name)
 
 
-def render_scan(tr: Tr, tz: tzinfo, result: ScanResult) -> str:
+def render_scan(ctx: RenderContext, result: ScanResult) -> str:
+    tr = ctx.tr
     seminar, entry = result.seminar, result.entry
     if result.outcome is ScanOutcome.UNKNOWN or seminar is None or entry is None:
         return tr("checkin.scan.unknown")
-    title, when = seminar.title, _when(seminar.starts_at, tz, tr)
+    title, when = seminar.title, ctx.when(seminar.starts_at)
     match result.outcome:
         case ScanOutcome.MARKED:
             return tr("checkin.scan.marked", who=_who(tr, entry), title=title)
         case ScanOutcome.ALREADY:
             marked_at = result.attendance.marked_at if result.attendance else seminar.starts_at
-            at = _when(marked_at, tz, tr)
+            at = ctx.when(marked_at)
             return tr("checkin.scan.already", at=at, who=_who(tr, entry), title=title)
         case ScanOutcome.REGISTRATION_CANCELLED:
             return tr("checkin.scan.registration_cancelled", who=_who(tr, entry), title=title)
         case ScanOutcome.SEMINAR_CANCELLED:
             return tr("checkin.scan.seminar_cancelled", title=title)
         case ScanOutcome.TOO_EARLY:
-            opens = _when(door_opens_at(seminar), tz, tr)
+            opens = ctx.when(door_opens_at(seminar))
             return tr("checkin.scan.too_early", title=title, when=when, opens=opens)
     return tr("checkin.scan.over", title=title, when=when)
 
@@ -109,84 +96,63 @@ async def open_ticket(
     message: Message,
     command: CommandObject,
     user: User,
-    tr: Tr,
-    db: Database,
+    ctx: RenderContext,
     settings: Settings,
-    clock: Clock,
+    checkin: CheckinService,
 ) -> None:
     """A ticket's deep link. It marks the ticket's owner, whoever forwarded or opened it.
 
     Any dialog stays as it was: a volunteer searching the list goes on after a scan.
     """
     if not settings.can_check_in(user.id):
-        await message.answer(tr("tickets.not_staff"))
+        await message.answer(ctx.tr("tickets.not_staff"))
         return
     token = token_from(command.args or "", TICKET_PREFIX)
     if token is None:
-        await message.answer(tr("checkin.scan.unknown"))
+        await message.answer(ctx.tr("checkin.scan.unknown"))
         return
-    result = await scan_ticket(db, clock, token, user.id)
-    await message.answer(render_scan(tr, settings.timezone, result))
+    await message.answer(render_scan(ctx, await checkin.scan(token, user.id)))
 
 
 async def open_door(
     message: Message,
     command: CommandObject,
     user: User,
-    tr: Tr,
-    db: Database,
-    repos: Repositories,
-    settings: Settings,
-    clock: Clock,
-    sender: Sender,
-    translator: Translator,
+    ctx: RenderContext,
+    checkin: CheckinService,
 ) -> None:
     """The door QR's deep link: self check-in for a seat holder; organisers hear of walk-ins."""
     token = token_from(command.args or "", DOOR_PREFIX)
-    result = await self_check_in(db, clock, token, user.id) if token else None
+    result = await checkin.door(token, user.id) if token else None
     seminar = result.seminar if result else None
     if result is None or seminar is None:
-        await message.answer(tr("checkin.door.unknown"))
+        await message.answer(ctx.tr("checkin.door.unknown"))
         return
-    tz = settings.timezone
     key = f"checkin.door.{result.outcome.value}"
     if result.outcome is DoorOutcome.TOO_EARLY:
-        await message.answer(
-            tr(key, title=seminar.title, opens=_when(door_opens_at(seminar), tz, tr))
-        )
+        opens = ctx.when(door_opens_at(seminar))
+        await message.answer(ctx.tr(key, title=seminar.title, opens=opens))
         return
-    await message.answer(tr(key, title=seminar.title))
-    if result.first_walk_in:
-        profile = await repos.profiles.get(user.id)
-        await tell_organisers(
-            repos,
-            translator,
-            settings,
-            sender,
-            "checkin.door.walk_in",
-            title=seminar.title,
-            name=profile.full_name if profile else user.display_name,
-            username=f" @{user.username}" if user.username else "",
-            id=user.id,
-        )
+    await message.answer(ctx.tr(key, title=seminar.title))
 
 
-def _seminar_lines(tr: Tr, tz: tzinfo, seminars: list[Seminar]) -> Html:
-    return Html(
-        "\n".join(
-            tr("checkin.line", number=number, title=s.title, when=_when(s.starts_at, tz, tr))
+def _seminar_lines(ctx: RenderContext, seminars: list[Seminar]) -> Html:
+    return join(
+        "\n",
+        (
+            ctx.tr("checkin.line", number=number, title=s.title, when=ctx.when(s.starts_at))
             for number, s in enumerate(seminars, start=1)
-        )
+        ),
     )
 
 
 async def checkin_command(
-    message: Message, tr: Tr, db: Database, settings: Settings, clock: Clock, state: FSMContext
+    message: Message, ctx: RenderContext, state: FSMContext, checkin: CheckinService
 ) -> None:
     await state.clear()
-    seminars = await checkin_seminars(db, clock(), PICK_LIMIT)
+    seminars = await checkin.seminars(PICK_LIMIT)
     if not seminars:
-        await message.answer(tr("checkin.none"))
+        await message.answer(ctx.tr("checkin.none"))
         return
     builder = InlineKeyboardBuilder()
     for seminar in seminars:
@@ -195,7 +161,7 @@ async def checkin_command(
         )
     builder.adjust(1)
     await message.answer(
-        tr("checkin.choose", lines=_seminar_lines(tr, settings.timezone, seminars)),
+        ctx.tr("checkin.choose", lines=_seminar_lines(ctx, seminars)),
         reply_markup=builder.as_markup(),
     )
 
@@ -213,11 +179,11 @@ async def _live_seminar(
 async def seminar_menu(
     query: CallbackQuery,
     callback_data: CheckinCb,
-    tr: Tr,
+    ctx: RenderContext,
     repos: Repositories,
-    settings: Settings,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
     seminar = await _live_seminar(repos, callback_data.seminar_id, tr, callback_answer)
     if seminar is None or not isinstance(query.message, Message):
         return
@@ -236,7 +202,7 @@ async def seminar_menu(
         tr(
             "checkin.menu",
             title=seminar.title,
-            when=_when(seminar.starts_at, settings.timezone, tr),
+            when=ctx.when(seminar.starts_at),
             attended=tr("checkin.attended", attended=counts.attended, count=counts.seats),
             in_person=counts.in_person,
             online=counts.online,
@@ -249,30 +215,28 @@ async def door_qr(
     query: CallbackQuery,
     callback_data: CheckinCb,
     bot: Bot,
-    tr: Tr,
-    db: Database,
+    ctx: RenderContext,
+    checkin: CheckinService,
     repos: Repositories,
-    settings: Settings,
-    clock: Clock,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
     seminar = await _live_seminar(repos, callback_data.seminar_id, tr, callback_answer)
     if seminar is None or not isinstance(query.message, Message):
         return
     if not seminar.format.has_door:
         alert(callback_answer, tr("checkin.no_door"))
         return
-    token = await door_token(db, clock, seminar.id)
+    token = await checkin.door_token(seminar.id)
     me = await bot.me()
     link = start_link(me.username or "", f"{DOOR_PREFIX}{token}")
-    tz = settings.timezone
     await query.message.answer_photo(
         BufferedInputFile(qr_png(link), filename=f"door-{seminar.id}.png"),
         caption=tr(
             "checkin.door_caption",
             title=seminar.title,
-            opens=_when(door_opens_at(seminar), tz, tr),
-            ends=_when(seminar.ends_at, tz, tr),
+            opens=ctx.when(door_opens_at(seminar)),
+            ends=ctx.when(seminar.ends_at),
         ),
     )
 
@@ -378,17 +342,15 @@ async def search(message: Message, tr: Tr, repos: Repositories, state: FSMContex
 async def toggle(
     query: CallbackQuery,
     callback_data: CheckinCb,
-    user: User,
-    tr: Tr,
-    db: Database,
-    repos: Repositories,
-    settings: Settings,
-    clock: Clock,
+    ctx: RenderContext,
     state: FSMContext,
+    checkin: CheckinService,
+    repos: Repositories,
     callback_answer: CallbackAnswer,
 ) -> None:
-    result = await toggle_mark(
-        db, clock, callback_data.seminar_id, callback_data.registration_id, user.id
+    tr = ctx.tr
+    result = await checkin.toggle(
+        callback_data.seminar_id, callback_data.registration_id, query.from_user.id
     )
     if result.outcome is ToggleOutcome.STALE or result.entry is None:
         alert(callback_answer, tr("checkin.list.stale"))
@@ -397,7 +359,7 @@ async def toggle(
     if seminar is None:
         return
     if result.outcome is ToggleOutcome.TOO_EARLY:
-        opens = _when(door_opens_at(seminar), settings.timezone, tr)
+        opens = ctx.when(door_opens_at(seminar))
         alert(callback_answer, tr("checkin.list.too_early", opens=opens))
         return
     # A pop-up is plain text, never parsed: the name goes in unescaped.

@@ -14,7 +14,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.background import BackgroundTasks
 from bot.formatting import format_datetime, shorten
 from bot.i18n import Tr
 from bot.services.materials import MAX_MESSAGES, SUPPORTED_KINDS
@@ -99,7 +98,6 @@ async def on_button(
     callback_data: MatCb,
     materials: MaterialService,
     state: FSMContext,
-    background: BackgroundTasks,
     tr: Tr,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -167,7 +165,6 @@ async def on_button(
             return
         await message.edit_reply_markup(reply_markup=None)
         await message.answer(tr("materials.sending", count=queued))
-        background.spawn(materials.deliver_pending(), name="materials")
     elif action == "drop":
         await state.clear()
         await message.edit_reply_markup(reply_markup=None)

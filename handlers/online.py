@@ -7,15 +7,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.clock import Clock
-from bot.formatting import format_datetime
-from bot.i18n import Tr
-from bot.services.online import JoinOutcome, join, join_opens_at
-from bot.settings import Settings
+from bot.formatting import RenderContext
+from bot.services.checkin import CheckinService
+from bot.services.online import JoinOutcome, join_opens_at
 from handlers.alerts import alert
 from handlers.filters import RowId
-from storage.database import Database
-from storage.models import User
 
 
 class JoinCb(CallbackData, prefix="join"):
@@ -26,21 +22,20 @@ async def press_join(
     query: CallbackQuery,
     callback_data: JoinCb,
     bot: Bot,
-    user: User,
-    tr: Tr,
-    db: Database,
-    settings: Settings,
-    clock: Clock,
+    ctx: RenderContext,
+    checkin: CheckinService,
     callback_answer: CallbackAnswer,
 ) -> None:
-    result = await join(db, clock, user.id, callback_data.seminar_id)
+    tr = ctx.tr
+    user_id = query.from_user.id
+    result = await checkin.join(user_id, callback_data.seminar_id)
     seminar = result.seminar
     if result.outcome is JoinOutcome.LINK and seminar is not None and result.link:
-        chat_id = query.message.chat.id if query.message is not None else user.id
+        chat_id = query.message.chat.id if query.message is not None else user_id
         await bot.send_message(chat_id, tr("online.link", title=seminar.title, link=result.link))
         return
     if result.outcome is JoinOutcome.NOT_YET and seminar is not None:
-        opens = format_datetime(join_opens_at(seminar), settings.timezone, tr)
+        opens = ctx.when(join_opens_at(seminar))
         alert(callback_answer, tr("online.not_yet", opens=opens))
         return
     alert(callback_answer, tr(f"online.{result.outcome.value}"))

@@ -23,12 +23,12 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
+from bot.formatting import RenderContext
 from bot.i18n import Tr
 from bot.services.profile import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, check_text, normalise_phone
 from bot.services.registration import RegistrationService
-from bot.settings import Settings
 from handlers.filters import HAS_CONTACT, HAS_TEXT, NO_TEXT, NOT_COMMAND
-from handlers.seminar_views import register_and_reply
+from handlers.seminar_views import registration_reply
 from storage.models import User
 from storage.repositories import Repositories
 
@@ -137,12 +137,11 @@ async def phone_text(
     bot: Bot,
     user: User,
     state: FSMContext,
-    tr: Tr,
+    ctx: RenderContext,
     repos: Repositories,
     registration: RegistrationService,
-    settings: Settings,
-    clock: Clock,
 ) -> None:
+    tr = ctx.tr
     phone = normalise_phone(message.text or "")
     if phone is None:
         await message.answer(
@@ -150,7 +149,7 @@ async def phone_text(
             reply_markup=_phone_keyboard(tr),
         )
         return
-    await _finish(message, bot, user, phone, state, tr, repos, registration, settings, clock)
+    await _finish(message, bot, user, phone, state, ctx, repos, registration)
 
 
 async def phone_contact(
@@ -158,12 +157,11 @@ async def phone_contact(
     bot: Bot,
     user: User,
     state: FSMContext,
-    tr: Tr,
+    ctx: RenderContext,
     repos: Repositories,
     registration: RegistrationService,
-    settings: Settings,
-    clock: Clock,
 ) -> None:
+    tr = ctx.tr
     contact = message.contact
     assert contact is not None  # the filter guarantees it
     if contact.user_id != user.id:
@@ -182,7 +180,7 @@ async def phone_contact(
             reply_markup=_phone_keyboard(tr),
         )
         return
-    await _finish(message, bot, user, phone, state, tr, repos, registration, settings, clock)
+    await _finish(message, bot, user, phone, state, ctx, repos, registration)
 
 
 async def not_text(message: Message, state: FSMContext, tr: Tr) -> None:
@@ -202,14 +200,12 @@ async def _finish(
     user: User,
     phone: str,
     state: FSMContext,
-    tr: Tr,
+    ctx: RenderContext,
     repos: Repositories,
     registration: RegistrationService,
-    settings: Settings,
-    clock: Clock,
 ) -> None:
+    tr, now = ctx.tr, ctx.now
     data = await state.get_data()
-    now = clock()
     existing = await repos.profiles.get(user.id)
     consent_at = (
         existing.consent_at if existing is not None else _parse_time(data.get("consent_at"))
@@ -233,17 +229,8 @@ async def _finish(
     await message.answer(tr(key), reply_markup=ReplyKeyboardRemove())
     seminar_id = data.get("seminar_id")
     if isinstance(seminar_id, int):
-        await register_and_reply(
-            bot,
-            message.chat.id,
-            user.id,
-            seminar_id,
-            registration=registration,
-            repos=repos,
-            tr=tr,
-            tz=settings.timezone,
-            now=now,
-        )
+        text, markup = registration_reply(ctx, await registration.register(user.id, seminar_id))
+        await bot.send_message(message.chat.id, text, reply_markup=markup)
 
 
 def _parse_time(value: object) -> datetime | None:

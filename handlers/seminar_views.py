@@ -1,25 +1,24 @@
 """How a seminar looks to participants: its card, seat counts, buttons and registration results.
 
+Rendering only: these functions build text and keyboards, the handlers send them.
 `render_seminar_card` is shared with the organisers' preview, so what an organiser
 approves is exactly what participants will see.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime
-from bot.i18n import Html, Tr
+from bot.formatting import RenderContext, format_datetime
+from bot.i18n import Html, Tr, bold, escape, join, link
 from bot.services.online import join_available
-from bot.services.registration import RegisterOutcome, RegisterResult, RegistrationService
+from bot.services.registration import RegisterOutcome, RegisterResult
 from handlers.filters import RowId
 from handlers.online import JoinCb
 from storage.models import RegistrationStatus, Seminar
@@ -56,18 +55,16 @@ class CardData:
     participant: ParticipantState
 
 
-def seats_text(tr: Tr, seats_left: int) -> str:
+def seats_text(tr: Tr, seats_left: int) -> Html:
     if seats_left <= 0:
         return tr("seminars.seats.full")
     return tr("seminars.seats.left", count=seats_left)
 
 
-def place_html(place: str) -> str:
+def place_html(place: str) -> Html:
     """A link when the place is a URL (an online seminar), escaped text otherwise."""
     text = place.strip()
-    if _URL.match(text):
-        return f'<a href="{html.escape(text, quote=True)}">{html.escape(text, quote=False)}</a>'
-    return html.escape(text, quote=False)
+    return link(text, text) if _URL.match(text) else escape(text)
 
 
 def is_open(seminar: Seminar, now: datetime) -> bool:
@@ -83,26 +80,27 @@ def render_seminar_card(
     seats_left: int,
     now: datetime,
     participant: ParticipantState | None = None,
-) -> str:
+) -> Html:
     """The card's text. Without `participant` (an organiser's preview) no user state is shown."""
     end = seminar.ends_at.astimezone(tz)
-    lines = [f"<b>{html.escape(seminar.title, quote=False)}</b>"]
+    blank = Html("")
+    lines = [bold(seminar.title)]
     if seminar.description.strip():
-        lines += ["", html.escape(seminar.description.strip(), quote=False)]
+        lines += [blank, escape(seminar.description.strip())]
     lines += [
-        "",
+        blank,
         tr(
             "seminars.card.when",
             when=format_datetime(seminar.starts_at, tz, tr),
             end=f"{end:%H:%M}",
         ),
-        tr("seminars.card.place", place=Html(place_html(seminar.place))),
+        tr("seminars.card.place", place=place_html(seminar.place)),
         tr("formats.line", format=tr(f"formats.{seminar.format.value}")),
     ]
     if seminar.is_cancelled:
-        lines += ["", tr("seminars.card.cancelled")]
+        lines += [blank, tr("seminars.card.cancelled")]
     elif seminar.starts_at <= now:
-        lines += ["", tr("seminars.card.past")]
+        lines += [blank, tr("seminars.card.past")]
     else:
         lines.append(
             tr(
@@ -112,13 +110,13 @@ def render_seminar_card(
             )
         )
     if participant is not None:
-        lines += ["", _state_line(tr, participant, seminar, seats_left, now)]
-    return "\n".join(lines)
+        lines += [blank, _state_line(tr, participant, seminar, seats_left, now)]
+    return join("\n", lines)
 
 
 def _state_line(
     tr: Tr, participant: ParticipantState, seminar: Seminar, seats_left: int, now: datetime
-) -> str:
+) -> Html:
     if participant.status is RegistrationStatus.CONFIRMED:
         return tr("seminars.card.state.confirmed")
     if participant.status is RegistrationStatus.WAITLIST:
@@ -173,13 +171,13 @@ async def load_card(repos: Repositories, seminar: Seminar, user_id: int) -> Card
     return CardData(seminar, max(seminar.capacity - counts.confirmed, 0), participant)
 
 
-def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime) -> str:
+def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime) -> Html:
     return render_seminar_card(
         card.seminar, tr, tz, seats_left=card.seats_left, now=now, participant=card.participant
     )
 
 
-def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> str:
+def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> Html:
     """What the user is told after pressing Register: a seat, or which waitlist place."""
     if result.seminar is None:
         return tr("seminars.not_found")
@@ -202,23 +200,13 @@ def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> str:
     return tr("seminars.not_found")
 
 
-async def register_and_reply(
-    bot: Bot,
-    chat_id: int,
-    user_id: int,
-    seminar_id: int,
-    *,
-    registration: RegistrationService,
-    repos: Repositories,
-    tr: Tr,
-    tz: tzinfo,
-    now: datetime,
-) -> RegisterResult:
-    """Take a seat or a waitlist place and tell the user which, with the card's buttons."""
-    result = await registration.register(user_id, seminar_id)
-    markup = None
-    if result.seminar is not None:
-        card = await load_card(repos, result.seminar, user_id)
-        markup = card_keyboard(tr, card, now)
-    await bot.send_message(chat_id, render_register_result(tr, tz, result), reply_markup=markup)
-    return result
+def registration_reply(
+    ctx: RenderContext, result: RegisterResult
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """What the user is told after a registration, with the card's buttons as they now are."""
+    text = render_register_result(ctx.tr, ctx.tz, result)
+    if result.seminar is None:
+        return text, None
+    participant = ParticipantState(result.status, result.waitlist_position)
+    card = CardData(result.seminar, result.seats_left, participant)
+    return text, card_keyboard(ctx.tr, card, ctx.now)

@@ -15,8 +15,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import Html, Translator
-from bot.services.organisers import organiser_chats
+from bot.i18n import Html
+from bot.services.recipients import Recipients
 from bot.services.sender import Sender
 from bot.settings import Settings
 from storage.database import Database
@@ -39,14 +39,14 @@ class AttendanceSummaries:
         db: Database,
         scheduler: AsyncIOScheduler,
         sender: Sender,
-        translator: Translator,
+        recipients: Recipients,
         settings: Settings,
         clock: Clock,
     ) -> None:
         self._db = db
         self._scheduler = scheduler
         self._sender = sender
-        self._translator = translator
+        self._recipients = recipients
         self._settings = settings
         self._clock = clock
 
@@ -83,7 +83,7 @@ class AttendanceSummaries:
             counts.seats,
             counts.attended,
         )
-        for chat_id, tr in await organiser_chats(repos, self._translator, self._settings):
+        for chat_id, tr in await self._recipients.staff():
             text = tr(
                 "checkin.summary.text",
                 title=seminar.title,

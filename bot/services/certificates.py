@@ -21,6 +21,7 @@ from enum import StrEnum
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
 
+from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.formatting import format_date_with_year
 from bot.i18n import Html, Tr, Translator, pick_language
@@ -112,6 +113,7 @@ class CertificateService:
         sender: Sender,
         translator: Translator,
         settings: Settings,
+        background: BackgroundTasks,
         clock: Clock,
     ) -> None:
         self._db = db
@@ -119,6 +121,7 @@ class CertificateService:
         self._sender = sender
         self._translator = translator
         self._settings = settings
+        self._background = background
         self._clock = clock
         self._sending = asyncio.Lock()
 
@@ -202,7 +205,12 @@ class CertificateService:
                 ):
                     issued += 1
         log.info("certificates: %d issued for %s %s by %s", issued, kind, subject_id, admin_id)
+        self.resume()
         return issued
+
+    def resume(self) -> None:
+        """Send what is pending, in the background (after issuing, and at start-up)."""
+        self._background.spawn(self.deliver_pending(), name="certificates")
 
     async def deliver_pending(self) -> int:
         """Send every pending certificate once; return how many were sent."""

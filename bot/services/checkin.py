@@ -15,6 +15,10 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.services.deep_links import as_code
+from bot.services.online import JoinResult, join
+from bot.services.recipients import Recipients
+from bot.services.sender import Sender
+from bot.services.tickets import TicketResult, door_token, issue_ticket
 from storage.database import Database
 from storage.models import (
     Attendance,
@@ -224,3 +228,54 @@ async def checkin_seminars(db: Database, now: datetime, limit: int) -> list[Semi
         now - timedelta(days=1), now + CHECKIN_LISTED_AHEAD, limit * 2
     )
     return [s for s in candidates if s.ends_at > now][:limit]
+
+
+class CheckinService:
+    """The seminar day as handlers use it (workflow data `checkin`)."""
+
+    def __init__(self, db: Database, sender: Sender, recipients: Recipients, clock: Clock) -> None:
+        self._db = db
+        self._sender = sender
+        self._recipients = recipients
+        self._clock = clock
+
+    async def ticket(self, user_id: int, seminar_id: int) -> TicketResult:
+        return await issue_ticket(self._db, self._clock, user_id, seminar_id)
+
+    async def door_token(self, seminar_id: int) -> str:
+        return await door_token(self._db, self._clock, seminar_id)
+
+    async def scan(self, token: str, scanner_id: int) -> ScanResult:
+        return await scan_ticket(self._db, self._clock, token, scanner_id)
+
+    async def door(self, token: str, user_id: int) -> DoorResult:
+        """Self check-in; the organisers hear once of someone who came without a seat."""
+        result = await self_check_in(self._db, self._clock, token, user_id)
+        if result.first_walk_in and result.seminar is not None:
+            await self._tell_walk_in(result.seminar, user_id)
+        return result
+
+    async def toggle(self, seminar_id: int, registration_id: int, by: int) -> ToggleResult:
+        return await toggle_mark(self._db, self._clock, seminar_id, registration_id, by)
+
+    async def seminars(self, limit: int) -> list[Seminar]:
+        return await checkin_seminars(self._db, self._clock(), limit)
+
+    async def join(self, user_id: int, seminar_id: int) -> JoinResult:
+        return await join(self._db, self._clock, user_id, seminar_id)
+
+    async def _tell_walk_in(self, seminar: Seminar, user_id: int) -> None:
+        repos = Repositories(self._db)
+        profile = await repos.profiles.get(user_id)
+        user = await repos.users.get(user_id)
+        name = profile.full_name if profile else (user.display_name if user else str(user_id))
+        username = f" @{user.username}" if user and user.username else ""
+        for chat_id, tr in await self._recipients.staff():
+            text = tr(
+                "checkin.door.walk_in",
+                title=seminar.title,
+                name=name,
+                username=username,
+                id=user_id,
+            )
+            await self._sender.send_message(chat_id, text)

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from aiogram import Bot
 
+from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.i18n import Translator, pick_language
 from bot.services.sender import Delivery, Sender
@@ -51,12 +52,19 @@ class MaterialsPreview:
 
 class MaterialService:
     def __init__(
-        self, db: Database, bot: Bot, sender: Sender, translator: Translator, clock: Clock
+        self,
+        db: Database,
+        bot: Bot,
+        sender: Sender,
+        translator: Translator,
+        background: BackgroundTasks,
+        clock: Clock,
     ) -> None:
         self._db = db
         self._bot = bot
         self._sender = sender
         self._translator = translator
+        self._background = background
         self._clock = clock
         self._sending = asyncio.Lock()
 
@@ -91,7 +99,12 @@ class MaterialService:
             recipients = await repos.materials.audience(seminar_id, audience)
             await repos.materials.create_send(seminar_id, audience, admin_id, recipients, now)
         log.info("materials: seminar %s queued for %d recipients", seminar_id, len(recipients))
+        self.resume()
         return len(recipients)
+
+    def resume(self) -> None:
+        """Send what is pending, in the background (after queueing, and at start-up)."""
+        self._background.spawn(self.deliver_pending(), name="materials")
 
     async def deliver_pending(self) -> int:
         sent = 0

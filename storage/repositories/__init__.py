@@ -6,7 +6,6 @@ from storage.database import Executor
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.certificates import CertificateRepository
-from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
 from storage.repositories.feedback import FeedbackRepository
@@ -32,7 +31,6 @@ class Repositories:
         self.broadcasts = BroadcastRepository(db)
         self.exports = ExportRepository(db)
         self.stats = StatsRepository(db)
-        self.dialogs = DialogStateRepository(db)
         self.faq = FaqRepository(db)
         self.questions = QuestionRepository(db)
         self.tickets = TicketRepository(db)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.fakeapi.server import FakeBotAPI
 
-# Generous: importing aiogram alone takes half a minute on a loaded shared machine.
+# Importing aiogram takes over 10 s on a loaded 2-core machine; a start is slow, not hung.
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 _TAIL_LINES = 60

@@ -8,19 +8,21 @@ from pathlib import Path
 
 import pytest
 from aiogram.fsm.context import FSMContext
-from aiogram.methods import AnswerCallbackQuery, SendMessage
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.methods import AnswerCallbackQuery
 
 from bot.app import App, build_app
 from bot.services.reminders import job_id
 from bot.services.seminar_admin import SeminarField
 from bot.settings import Settings
-from handlers.admin_seminars import AdmCancelCb, AdmEditCb, AdmNewCb, NewSeminar
+from handlers.admin_seminars.cancel import AdmCancelCb
+from handlers.admin_seminars.edit import AdmEditCb
+from handlers.admin_seminars.new import AdmNewCb, NewSeminar
 from handlers.seminar_views import render_seminar_card
-from storage.models import RegistrationStatus, Seminar, SeminarStatus
+from storage.models import RegistrationStatus, Seminar, SeminarFormat, SeminarStatus
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 NOW = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)  # 12:00 in Yekaterinburg
 REFUSAL = "Эта команда доступна только организаторам."
@@ -51,18 +53,6 @@ def reminder_times(app: App, seminar_id: int) -> list[datetime | None]:
 
 def last_text(session: RecordingSession, chat_id: int) -> str:
     return session.texts(chat_id)[-1]
-
-
-def buttons(session: RecordingSession, chat_id: int) -> dict[str, str]:
-    """Button text → callback data of the last message with an inline keyboard."""
-    for call in reversed(session.of_type(SendMessage)):
-        if call.chat_id == chat_id and isinstance(call.reply_markup, InlineKeyboardMarkup):
-            return {
-                button.text: button.callback_data or ""
-                for row in call.reply_markup.inline_keyboard
-                for button in row
-            }
-    raise AssertionError("no keyboard sent")
 
 
 async def say(app: App, updates: UpdateFactory, user_id: int, text: str, lang: str = "ru") -> None:
@@ -124,8 +114,8 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     await say(app, updates, ADMIN_ID, "Тюмень, ул. Республики, 1")
     assert "мест" in last_text(session, ADMIN_ID)
 
-    # The format step: a button, or the capacity right away for an in-person seminar.
-    assert {"Очно", "Онлайн", "Смешанный"} <= set(buttons(session, ADMIN_ID))
+    # The format step, in words and without buttons; the capacity right away means in person.
+    assert "«Онлайн»" in last_text(session, ADMIN_ID)
     await say(app, updates, ADMIN_ID, "abc")
     assert "целое число" in last_text(session, ADMIN_ID)
     assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.format.state
@@ -135,7 +125,9 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     assert "<b>Соцпредпринимательство &lt;с нуля&gt;</b>" in card
     assert "25 января, пн, 15:00" in card
     assert "осталось 30 мест (всего мест: 30)" in card
-    keyboard = buttons(session, ADMIN_ID)
+    assert "Формат: Очно" in card
+    keyboard = session.buttons(ADMIN_ID)
+    assert {"Онлайн", "Смешанный"} <= set(keyboard) and "Очно" not in keyboard
     publish = next(data for text, data in keyboard.items() if text.startswith("Опубликовать"))
     await press(app, updates, ADMIN_ID, publish)
 
@@ -232,8 +224,8 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
     await app.reminders.schedule_seminar(seminar)
 
     await say(app, updates, ADMIN_ID, "/edit_seminar")
-    await press(app, updates, ADMIN_ID, buttons(session, ADMIN_ID)["Гранты для НКО"])
-    field_buttons = buttons(session, ADMIN_ID)
+    await press(app, updates, ADMIN_ID, session.buttons(ADMIN_ID)["Гранты для НКО"])
+    field_buttons = session.buttons(ADMIN_ID)
     assert list(field_buttons) == [
         "Название",
         "Описание",
@@ -339,9 +331,9 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
     assert None not in reminder_times(app, seminar.id)
 
     await say(app, updates, ADMIN_ID, "/cancel_seminar")
-    await press(app, updates, ADMIN_ID, buttons(session, ADMIN_ID)["Гранты для НКО"])
+    await press(app, updates, ADMIN_ID, session.buttons(ADMIN_ID)["Гранты для НКО"])
     assert "2 записавшихся" in last_text(session, ADMIN_ID)
-    confirm = buttons(session, ADMIN_ID)
+    confirm = session.buttons(ADMIN_ID)
     keep = next(data for text, data in confirm.items() if text.startswith("Нет"))
     await press(app, updates, ADMIN_ID, keep)
     assert "остаётся" in last_text(session, ADMIN_ID)
@@ -373,3 +365,25 @@ async def test_past_seminar_buttons_are_refused(
     assert "уже прошёл" in (session.of_type(AnswerCallbackQuery)[-1].text or "")
     await press(app, updates, ADMIN_ID, AdmCancelCb(seminar_id=seminar.id, action="yes").pack())
     assert "уже начался" in (session.of_type(AnswerCallbackQuery)[-1].text or "")
+
+
+async def test_new_online_seminar_asks_the_link_after_the_format_typed_in_words(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    for text in ("/new_seminar", "Онлайн-школа", "-", "25.01.2027 15:00", "Zoom", "смешанный"):
+        await say(app, updates, ADMIN_ID, text)
+    assert "ссылка" in last_text(session, ADMIN_ID)
+    await say(app, updates, ADMIN_ID, "javascript:alert(1)")
+    assert "https://" in last_text(session, ADMIN_ID)
+    assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.meeting_link.state
+    await say(app, updates, ADMIN_ID, "https://meet.example.org/room")
+    await say(app, updates, ADMIN_ID, "12")
+    assert "Формат: Смешанный" in last_text(session, ADMIN_ID)
+    publish = next(d for t, d in session.buttons(ADMIN_ID).items() if t.startswith("Опубл"))
+    await press(app, updates, ADMIN_ID, publish)
+    [seminar] = await Repositories(app.db).seminars.all()
+    assert (seminar.format, seminar.meeting_link, seminar.capacity) == (
+        SeminarFormat.HYBRID,
+        "https://meet.example.org/room",
+        12,
+    )

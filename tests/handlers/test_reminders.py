@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App
 from handlers.reminders import ReminderCb
 from storage.models import RegistrationStatus, Seminar, SeminarFormat
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession, keyboard_buttons
 
 
 async def seminar_with_reminder(app: App, updates: UpdateFactory) -> Seminar:
@@ -30,14 +30,9 @@ async def seminar_with_reminder(app: App, updates: UpdateFactory) -> Seminar:
     return seminar
 
 
-def buttons(markup: InlineKeyboardMarkup | None) -> dict[str, str]:
-    assert markup is not None
-    return {b.text: b.callback_data or "" for row in markup.inline_keyboard for b in row}
-
-
 def reminder_buttons(session: RecordingSession, chat_id: int) -> dict[str, str]:
     [reminder] = [m for m in session.of_type(SendMessage) if m.chat_id == chat_id]
-    return buttons(reminder.reply_markup)
+    return keyboard_buttons(reminder.reply_markup)
 
 
 async def status_of(app: App, seminar: Seminar, user_id: int) -> tuple[str, str | None]:
@@ -61,7 +56,7 @@ async def test_ill_come_records_attendance_and_leaves_only_cant_come(
     assert answer.text == "Спасибо! Ждём вас."
     [edit] = session.of_type(EditMessageText)
     assert "Гранты для НКО" in edit.text and "Вы подтвердили" in edit.text
-    assert list(buttons(edit.reply_markup)) == ["Не смогу"]
+    assert list(keyboard_buttons(edit.reply_markup)) == ["Не смогу"]
     counts = await Repositories(app.db).registrations.counts(seminar.id)
     assert counts.attending == 1
 
@@ -138,17 +133,20 @@ async def test_last_reminder_of_an_online_seminar_keeps_join_after_ill_come(
     )
     await app.reminders.deliver(seminar, timedelta(hours=1))
     [reminder] = [m for m in session.of_type(SendMessage) if m.chat_id == 1]
-    assert list(buttons(reminder.reply_markup)) == ["🔗 Подключиться", "Приду", "Не смогу"]
+    assert list(keyboard_buttons(reminder.reply_markup)) == ["🔗 Подключиться", "Приду", "Не смогу"]
 
-    press = updates.callback(updates.tg_user(1), buttons(reminder.reply_markup)["Приду"])
+    press = updates.callback(updates.tg_user(1), keyboard_buttons(reminder.reply_markup)["Приду"])
     assert press.callback_query is not None and press.callback_query.message is not None
     shown = press.callback_query.message.model_copy(update={"reply_markup": reminder.reply_markup})
     query = press.callback_query.model_copy(update={"message": shown})
     await feed(app, press.model_copy(update={"callback_query": query}))
     [edit] = session.of_type(EditMessageText)
-    assert list(buttons(edit.reply_markup)) == ["🔗 Подключиться", "Не смогу"]
+    assert list(keyboard_buttons(edit.reply_markup)) == ["🔗 Подключиться", "Не смогу"]
 
     await feed(
-        app, updates.callback(updates.tg_user(1), buttons(edit.reply_markup)["🔗 Подключиться"])
+        app,
+        updates.callback(
+            updates.tg_user(1), keyboard_buttons(edit.reply_markup)["🔗 Подключиться"]
+        ),
     )
     assert "https://meet.example.org/x" in session.texts(1)[-1]

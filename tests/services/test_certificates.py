@@ -15,11 +15,10 @@ from pypdf import PdfReader
 from bot.app import App
 from bot.i18n import Translator
 from bot.services.certificates import SubjectKind, initials, new_number, number_from
-from bot.services.privacy import forget_user
 from storage.models import AttendanceKind, MarkMethod, RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from tests.certificate_picture import NAME, NUMBER, render_png, sample_pdf
-from tests.handlers.rig import RecordingSession
+from tests.recording import RecordingSession
 from tests.services.conftest import ADMIN_ID, FakeClock
 
 ANNA, BORIS, JOHN, LONG = 101, 102, 103, 104
@@ -91,7 +90,7 @@ async def test_only_attendees_with_a_name_qualify_and_each_gets_one_pdf(
     assert sorted(q.user_id for q in preview.qualifiers) == [ANNA, JOHN, LONG]
     assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 3
     assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 0
-    assert await app.certificates.deliver_pending() == 3
+    await app.background.drain()  # issuing starts the sending in the background
     assert await app.certificates.deliver_pending() == 0
     documents = sent_documents(session)
     assert sorted(int(d.chat_id) for d in documents) == [ANNA, JOHN, LONG]
@@ -145,7 +144,7 @@ async def test_verification_and_forget_me(app: App, clock: FakeClock) -> None:
     assert found.certificate is not None and found.holder == "Иванова А. П."
     assert (await app.certificates.verify("v_SE-AAAAAAAA")).certificate is None
 
-    await forget_user(app.db, app.registration, ANNA, clock)
+    await app.privacy.forget_me(ANNA)
     anonymous = await app.certificates.verify(f"v_{certificate.number}")
     assert anonymous.certificate is not None and anonymous.holder is None
     assert await app.certificates.mine(ANNA) == []

@@ -25,7 +25,7 @@ from bot.services.online import JOIN_OPENS_BEFORE, JoinOutcome, join
 from bot.services.tickets import TicketOutcome, door_token, issue_ticket
 from storage.models import RegistrationStatus, Seminar, SeminarFormat
 from storage.repositories import Repositories
-from tests.handlers.rig import RecordingSession
+from tests.recording import RecordingSession
 from tests.services.conftest import ADMIN_ID, FakeClock
 
 ANNA, BORIS, STRANGER = 101, 102, 103

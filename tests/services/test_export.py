@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -45,14 +43,6 @@ RU_HEADER = [
     "Подтвердил участие по напоминанию",
     "Посещение",
 ]
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    yield database
-    await database.close()
 
 
 @pytest.fixture

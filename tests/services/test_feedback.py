@@ -14,7 +14,7 @@ from bot.services.feedback import (
 from storage.models import AttendanceKind, MarkMethod, RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from storage.repositories.feedback import FeedbackField
-from tests.handlers.rig import RecordingSession
+from tests.recording import RecordingSession
 from tests.services.conftest import ADMIN_ID, FakeClock
 
 ANNA, BORIS, OLEG = 101, 102, 103
