@@ -18,6 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
@@ -38,6 +39,8 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
 from bot.services.checkin import CheckinService
 from bot.services.faq import FaqService
+from bot.services.faq_desk import FaqDesk
+from bot.services.faq_learning import FaqLearning
 from bot.services.feedback import FeedbackService
 from bot.services.materials import MaterialService
 from bot.services.notifications import ParticipantNotifier
@@ -69,6 +72,8 @@ BACKGROUND_DRAIN_SECONDS = 10.0
 # More than this many updates from one user within the window are dropped (admins exempt).
 FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
+# Misses older than 90 days are deleted by a job that runs at start-up and this often.
+MISS_PURGE_HOURS = 6
 
 
 @dataclass
@@ -88,6 +93,8 @@ class App:
     seminar_admin: SeminarAdmin
     privacy: PrivacyService
     faq: FaqService
+    faq_learning: FaqLearning
+    faq_desk: FaqDesk
     questions: QuestionService
     background: BackgroundTasks
     checkin: CheckinService
@@ -111,6 +118,8 @@ class App:
             "seminar_admin": self.seminar_admin,
             "privacy": self.privacy,
             "faq": self.faq,
+            "faq_learning": self.faq_learning,
+            "faq_desk": self.faq_desk,
             "questions": self.questions,
             "checkin": self.checkin,
             "feedback": self.feedback,
@@ -164,6 +173,7 @@ def build_app(
     background = BackgroundTasks()
     dialogs = DialogStore(db)
     faq = FaqService(db, clock)
+    faq_learning = FaqLearning(db, faq, clock)
     app = App(
         settings=settings,
         bot=bot,
@@ -184,6 +194,8 @@ def build_app(
         seminar_admin=SeminarAdmin(db, registration, reminders, notifier, background, clock),
         privacy=PrivacyService(db, registration, users, dialogs, clock),
         faq=faq,
+        faq_learning=faq_learning,
+        faq_desk=FaqDesk(faq, faq_learning),
         questions=QuestionService(
             db, bot, sender, translator, settings, faq, recipients, answer_keyboard, clock
         ),
@@ -235,6 +247,15 @@ async def on_startup(app: App) -> None:
     # Certificates and materials queued but not yet sent when the bot stopped.
     app.certificates.resume()
     app.materials.resume()
+    app.scheduler.add_job(
+        app.faq_learning.purge_old_misses,
+        trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),
+        id="faq-misses-purge",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=app.clock(),
+    )
     await app.broadcasts.resume()
     log.info("bot started")
 

@@ -30,9 +30,11 @@ from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
 from handlers.menu import MenuCb
 from handlers.questions import AskCb
+from storage.models import User
 
 if TYPE_CHECKING:
     from bot.services.faq import FaqCategory, FaqService
+    from bot.services.faq_desk import FaqDesk
 
 MAX_MESSAGE = 4096
 BUTTON_TEXT = 60  # longer questions are cut on buttons; the answer shows them in full
@@ -160,20 +162,25 @@ def _reply_keyboard(tr: Tr, related: list[FaqEntry], faq: FaqService) -> InlineK
     return InlineKeyboardMarkup(inline_keyboard=[[button] for button in buttons])
 
 
-async def free_text(message: Message, tr: Tr, faq: FaqService) -> None:
-    """Plain text outside any dialog: answer from the FAQ, or offer to ask the organisers.
+async def free_text(
+    message: Message, user: User, tr: Tr, faq: FaqService, faq_desk: FaqDesk
+) -> None:
+    """Plain text outside any dialog: small talk, an FAQ answer, suggestions, or nothing.
 
     The reply quotes the user's message, so the "ask the organisers" button can send
     that text as the question without making the user type it again.
     """
-    matches = faq.search(message.text or "", tr.lang, limit=RELATED_LIMIT + 1)
-    quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
-    if not matches:
-        await message.answer(
-            tr("faq.no_match"), reply_markup=_reply_keyboard(tr, [], faq), reply_parameters=quote
-        )
+    reply = await faq_desk.respond(user.id, tr.lang, message.text or "", RELATED_LIMIT + 1)
+    if reply.talk is not None:
+        await message.answer(tr(f"faq.{reply.talk.value}"))
         return
-    best, related = matches[0], matches[1:]
+    quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+    if not reply.answers:
+        key = "faq.suggestions" if reply.suggestions else "faq.no_match"
+        markup = _reply_keyboard(tr, reply.suggestions, faq)
+        await message.answer(tr(key), reply_markup=markup, reply_parameters=quote)
+        return
+    best, related = reply.answers[0], reply.answers[1:]
     text = render_entry(tr, best)
     if related and len(text) + 60 < MAX_MESSAGE:
         text += tr("faq.related")

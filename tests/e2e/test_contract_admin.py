@@ -54,6 +54,7 @@ ADMIN_COMMANDS = [
     "certificates",
     "programmes",
     "materials",
+    "faq_misses",
     "checkin",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")

@@ -15,6 +15,7 @@ from bot.app import App, build_app
 from bot.services.questions import MAX_OPEN_QUESTIONS
 from bot.settings import Settings
 from handlers.faq import FaqCb
+from handlers.faq_learning import AttachQuestionCb
 from handlers.menu import MenuCb
 from handlers.questions import AddToFaqCb, AnswerCb, AskCb
 from storage.repositories import Repositories
@@ -222,7 +223,11 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     confirmation = sent(session, STAFF_CHAT)[-1]
     assert "отправлен участнику" in confirmation.text
     assert list(keyboard_buttons(confirmation.reply_markup).items()) == [
-        ("Добавить в FAQ / Add to FAQ", AddToFaqCb(question_id=1).pack())
+        ("Добавить в FAQ / Add to FAQ", AddToFaqCb(question_id=1).pack()),
+        (
+            "Прикрепить к вопросу FAQ / Attach to an FAQ question",
+            AttachQuestionCb(question_id=1).pack(),
+        ),
     ]
 
     await feed(app, reply_update(updates.tg_user(ADMIN_ID), STAFF_CHAT, post_id, "Второй ответ"))
