@@ -36,13 +36,17 @@ from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
 from bot.services.attendance_summary import AttendanceSummaries
 from bot.services.broadcasts import BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.checkin import CheckinService
 from bot.services.faq import FaqService
 from bot.services.faq_desk import FaqDesk
 from bot.services.faq_learning import FaqLearning
+from bot.services.feedback import FeedbackService
+from bot.services.materials import MaterialService
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
 from bot.services.privacy import PrivacyService
+from bot.services.programmes import ProgrammeService
 from bot.services.questions import QuestionService
 from bot.services.recipients import Recipients
 from bot.services.registration import RegistrationService
@@ -56,6 +60,7 @@ from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
+from handlers.feedback import rating_keyboard
 from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
@@ -95,6 +100,10 @@ class App:
     background: BackgroundTasks
     checkin: CheckinService
     summaries: AttendanceSummaries
+    feedback: FeedbackService
+    certificates: CertificateService
+    programmes: ProgrammeService
+    materials: MaterialService
     clock: Clock = field(default=utc_now)
 
     def handler_data(self) -> dict[str, Any]:
@@ -114,6 +123,10 @@ class App:
             "faq_desk": self.faq_desk,
             "questions": self.questions,
             "checkin": self.checkin,
+            "feedback": self.feedback,
+            "certificates": self.certificates,
+            "programmes": self.programmes,
+            "materials": self.materials,
         }
 
 
@@ -200,6 +213,12 @@ def build_app(
         background=background,
         checkin=CheckinService(db, sender, recipients, clock),
         summaries=AttendanceSummaries(db, scheduler, sender, recipients, settings, clock),
+        feedback=FeedbackService(
+            db, scheduler, sender, translator, settings, rating_keyboard, clock
+        ),
+        certificates=CertificateService(db, bot, sender, translator, settings, background, clock),
+        programmes=ProgrammeService(db, clock),
+        materials=MaterialService(db, bot, sender, translator, background, clock),
         clock=clock,
     )
     dispatcher = app.dispatcher
@@ -235,6 +254,10 @@ async def on_startup(app: App) -> None:
     await app.reminders.restore()
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
+    app.feedback.schedule_sweep()
+    # Certificates and materials queued but not yet sent when the bot stopped.
+    app.certificates.resume()
+    app.materials.resume()
     app.scheduler.add_job(
         app.faq_learning.purge_old_misses,
         trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),

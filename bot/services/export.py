@@ -27,6 +27,7 @@ from bot.i18n import Tr
 from storage.models import AttendanceKind, RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from storage.repositories.exports import ExportRow
+from storage.repositories.feedback import FeedbackComment
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ SUMMARY_KEYS = (
     "came",
 )
 
+FEEDBACK_KEYS = ("full_name", "rating", "useful", "next_topic")
+
 
 @dataclass(frozen=True, slots=True)
 class ExportLabels:
@@ -109,6 +112,8 @@ class ExportLabels:
     participants_sheet: str
     details_sheet: str
     summary_sheet: str
+    feedback_sheet: str
+    feedback: tuple[str, ...]
 
 
 def labels_for(tr: Tr) -> ExportLabels:
@@ -125,6 +130,8 @@ def labels_for(tr: Tr) -> ExportLabels:
         participants_sheet=tr("export.sheets.participants"),
         details_sheet=tr("export.sheets.details"),
         summary_sheet=tr("export.sheets.summary"),
+        feedback_sheet=tr("export.sheets.feedback"),
+        feedback=tuple(str(tr(f"export.feedback.{key}")) for key in FEEDBACK_KEYS),
     )
 
 
@@ -166,6 +173,7 @@ class SeminarExport:
     seminar: Seminar
     rows: tuple[ExportRow, ...]
     ended: bool = False  # attendance is told only once the seminar is over
+    feedback: tuple[FeedbackComment, ...] = ()
 
     @property
     def totals(self) -> SeminarTotals:
@@ -366,7 +374,20 @@ def build_xlsx(export: SeminarExport, labels: ExportLabels, tz: tzinfo, now: dat
         workbook, labels.participants_sheet, labels.columns, _attendee_rows(export, labels, tz)
     )
     _write_details(workbook, export, labels, tz, now)
+    _write_table(workbook, labels.feedback_sheet, labels.feedback, _feedback_rows(export, labels))
     return _save(workbook)
+
+
+def _feedback_rows(export: SeminarExport, labels: ExportLabels) -> list[list[Value]]:
+    return [
+        [
+            clean(answer.full_name) or labels.anonymised,
+            answer.rating,
+            clean(answer.useful or ""),
+            clean(answer.next_topic or ""),
+        ]
+        for answer in export.feedback
+    ]
 
 
 def sheet_titles(names: Sequence[str]) -> list[str]:
@@ -438,7 +459,8 @@ async def export_seminar(
     if seminar is None:
         return None
     rows = tuple(await repos.exports.rows(seminar_id))
-    export = SeminarExport(seminar, rows, ended=seminar.ends_at <= now)
+    feedback = tuple(await repos.feedback.answers(seminar_id))
+    export = SeminarExport(seminar, rows, ended=seminar.ends_at <= now, feedback=feedback)
     files = await asyncio.to_thread(_seminar_files, export, labels, tz, now)
     log.info("export seminar=%s registrations=%d", seminar_id, len(export.rows))
     return files

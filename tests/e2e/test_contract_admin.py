@@ -50,6 +50,10 @@ ADMIN_COMMANDS = [
     "export",
     "questions",
     "stats",
+    "feedback",
+    "certificates",
+    "programmes",
+    "materials",
     "faq_misses",
     "checkin",
 ]
