@@ -42,6 +42,7 @@ from bot.services.programmes import ProgrammeService
 from bot.services.questions import QuestionService
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.report import ReportService
 from bot.services.sender import Sender
 from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
@@ -143,6 +144,7 @@ def build_app(
         feedback=feedback,
         certificates=certificates,
         programmes=ProgrammeService(db),
+        report=ReportService(db, translator, settings.timezone, clock),
         users=users,
         clock=clock,
         db=db,

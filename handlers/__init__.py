@@ -15,6 +15,7 @@ from aiogram import Router
 from handlers import (
     admin_export,
     admin_guard,
+    admin_report,
     admin_seminars,
     admin_stats,
     broadcast,
@@ -45,6 +46,7 @@ def get_routers() -> list[Router]:
         # Admin dialogs' state text handlers must win over the FAQ catch-all.
         admin_seminars.create_router(),
         programmes.create_router(),
+        admin_report.create_router(),
         checkin.create_router(),
         certificates.create_router(),
         seminars.create_router(),
