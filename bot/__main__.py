@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot; `python -m bot backup PATH` copies the live database."""
+"""`python -m bot` runs the bot; `python -m bot backup PATH` copies the live database;
+`python -m bot report --from DATE --to DATE --out DIR` writes the funders' report."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from bot.app import build_app, run_polling, run_webhook
 from bot.logging_setup import setup_logging
+from bot.report_cli import run_report
 from bot.services.faq_file import FaqFileError
 from bot.settings import SettingsError, load_settings
 from storage.database import Database
 
-USAGE = "usage: python -m bot [backup PATH]"
+USAGE = "usage: python -m bot [backup PATH | report --from DATE --to DATE --out DIR]"
 
 
 async def _backup(database: Path, target: Path) -> None:
@@ -40,6 +42,8 @@ def main(argv: list[str]) -> int:
         asyncio.run(_backup(settings.database_path, Path(argv[1])))
         print(f"backup written to {argv[1]}")
         return 0
+    if argv[:1] == ["report"]:
+        return run_report(settings, argv[1:])
     if argv:
         print(USAGE, file=sys.stderr)
         return 2
