@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck pytest system-deps certificate-picture backup clean
+.PHONY: run test lint typecheck pytest system-deps certificate-picture report-pictures backup clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ system-deps:
 
 certificate-picture: $(STAMP) system-deps
 	$(PY) -m tests.certificate_picture docs/certificate
+
+# LibreOffice (large; only for this target, never for make test) turns the sample report
+# into PDF, pdftoppm into docs/report-xlsx.png and docs/report-docx.png.
+report-pictures: $(STAMP) system-deps
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends libreoffice-calc libreoffice-writer >/dev/null; \
+	fi
+	$(PY) -m tests.report_pictures docs
 
 test: $(STAMP) system-deps lint typecheck pytest
 

@@ -12,7 +12,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -311,10 +311,17 @@ def column_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> lis
 
 
 def write_table(
-    workbook: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Value]]
+    workbook: Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Value]],
+    setup: Callable[[Any], None] | None = None,
 ) -> Any:
-    """A sheet with a bold frozen header, autofilter and widths fitted to the content."""
+    """A sheet with a bold frozen header, autofilter and widths fitted to the content;
+    `setup` sees the sheet before any row is written (sheet properties go first)."""
     sheet = workbook.create_sheet(title)
+    if setup is not None:
+        setup(sheet)
     # Write-only sheets stream rows, so widths and panes must be set before the first row.
     for index, width in enumerate(column_widths(header, rows), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

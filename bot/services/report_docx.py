@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime, tzinfo
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from bot.i18n import Tr
 from bot.services.report_model import ReportData, Summary
@@ -22,6 +23,8 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 QUOTES = 5
 QUOTE_MAX = 600
 _TABLE_KEYS = ("number", "title", "format", "planned", "actual", "attended")
+_TABLE_WIDTHS_CM = (0.9, 6.0, 2.3, 2.9, 2.9, 2.0)  # 17 cm: A4 with 2 cm margins
+_MARGIN_CM = 2.0
 
 
 def _text(text: str) -> str:
@@ -42,8 +45,8 @@ def _actual(seminar: ReportSeminar, tr: Tr, tz: tzinfo) -> str:
     return str(tr("report.cancelled")) if seminar.is_cancelled else _date(seminar.starts_at, tz)
 
 
-def _events_table(document: object, summary: Summary, tr: Tr, tz: tzinfo) -> None:
-    table = document.add_table(rows=1, cols=len(_TABLE_KEYS))  # type: ignore[attr-defined]
+def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
+    table = document.add_table(rows=1, cols=len(_TABLE_KEYS))
     table.style = "Table Grid"
     for cell, key in zip(table.rows[0].cells, _TABLE_KEYS, strict=True):
         cell.text = str(tr(f"report.docx.table.{key}"))
@@ -61,6 +64,11 @@ def _events_table(document: object, summary: Summary, tr: Tr, tz: tzinfo) -> Non
         )
         for cell, value in zip(cells, values, strict=True):
             cell.text = value
+    table.autofit = False
+    for column, width in zip(table.columns, _TABLE_WIDTHS_CM, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
 
 
 def result_sentences(summary: Summary, tr: Tr) -> list[str]:
@@ -121,6 +129,8 @@ def _shorten(text: str) -> str:
 def build_docx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(_MARGIN_CM)
     document.add_heading(str(tr("report.docx.title")), level=0)
     document.add_paragraph(
         str(

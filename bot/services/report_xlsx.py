@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.i18n import Tr
 from bot.services.export import Value, clean, local_time, save_workbook, write_table
@@ -160,7 +163,7 @@ def _labels(tr: Tr, prefix: str, keys: Sequence[str]) -> list[str]:
     return [str(tr(f"{prefix}.{key}")) for key in keys]
 
 
-def _add_chart(sheet: object, events: int, tr: Tr) -> None:
+def _add_chart(sheet: Any, events: int, tr: Tr) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.title = str(tr("report.xlsx.chart.title"))
@@ -177,7 +180,20 @@ def _add_chart(sheet: object, events: int, tr: Tr) -> None:
     chart.width = max(16.0, events * 1.2)
     chart.height = 9.0
     anchor_column = len(EVENT_KEYS) + _CHART_ANCHOR_GAP
-    sheet.add_chart(chart, f"{get_column_letter(anchor_column)}2")  # type: ignore[attr-defined]
+    sheet.add_chart(chart, f"{get_column_letter(anchor_column)}2")
+
+
+def _one_page_wide(sheet: Any) -> None:
+    """Printed (or turned into PDF) on A4 one page wide, as many pages down as it takes."""
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+
+
+def _one_page_wide_landscape(sheet: Any) -> None:
+    _one_page_wide(sheet)
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
 
 
 def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
@@ -187,12 +203,14 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         str(tr("report.xlsx.sheets.summary")),
         _labels(tr, "report.xlsx.summary_header", ("indicator", "value")),
         summary_rows(summary, tr),
+        _one_page_wide,
     )
     events = write_table(
         workbook,
         str(tr("report.xlsx.sheets.events")),
         _labels(tr, "report.xlsx.events", EVENT_KEYS),
         event_rows(data, summary, tr, tz),
+        _one_page_wide_landscape,
     )
     _add_chart(events, len(summary.lines), tr)
     write_table(
@@ -200,11 +218,13 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         str(tr("report.xlsx.sheets.attendance")),
         attendance_header(summary, tr, tz),
         attendance_rows(data, summary, tr),
+        _one_page_wide_landscape,
     )
     write_table(
         workbook,
         str(tr("report.xlsx.sheets.feedback")),
         _labels(tr, "report.xlsx.feedback", ("seminar", "name", "rating", "useful", "next")),
         feedback_rows(data, summary, tr),
+        _one_page_wide_landscape,
     )
     return save_workbook(workbook)
