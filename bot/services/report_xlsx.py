@@ -140,8 +140,8 @@ def attendance_header(summary: Summary, tr: Tr, tz: tzinfo) -> list[str]:
     ]
 
 
-def feedback_rows(data: ReportData, summary: Summary, tr: Tr) -> list[list[Value]]:
-    anonymised = str(tr("report.xlsx.anonymised"))
+def feedback_rows(summary: Summary, data: ReportData) -> list[list[Value]]:
+    """Ratings and comments without names: only the Attendance sheet names people."""
     rows: list[list[Value]] = []
     for line in summary.lines:
         for row in data.registrations[line.seminar.id]:
@@ -150,7 +150,6 @@ def feedback_rows(data: ReportData, summary: Summary, tr: Tr) -> list[list[Value
             rows.append(
                 [
                     clean(line.seminar.title),
-                    clean(row.full_name or "") if row.user_id is not None else anonymised,
                     row.rating,
                     clean(row.useful or ""),
                     clean(row.next_topic or ""),
@@ -223,8 +222,8 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     write_table(
         workbook,
         str(tr("report.xlsx.sheets.feedback")),
-        _labels(tr, "report.xlsx.feedback", ("seminar", "name", "rating", "useful", "next")),
-        feedback_rows(data, summary, tr),
+        _labels(tr, "report.xlsx.feedback", ("seminar", "rating", "useful", "next")),
+        feedback_rows(summary, data),
         _one_page_wide_landscape,
     )
     return save_workbook(workbook)

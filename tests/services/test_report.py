@@ -167,3 +167,14 @@ async def test_english_admin_gets_english_sheets_and_a_russian_draft(db: Databas
 async def test_empty_period_gives_no_files(db: Database) -> None:
     await seed_report_story(db, NOW)
     assert await service(db).build(Period(date(2020, 1, 1), date(2020, 12, 31)), "ru") is None
+
+
+async def test_feedback_sheet_has_comments_without_names(db: Database) -> None:
+    _, files = await report(db)
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Отзывы"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Семинар", "Оценка", "Самое полезное", "Тема следующих семинаров")
+    assert sorted(row[1] for row in rows[1:]) == [3, 4, 5]
+    assert BEST_QUOTE in {row[2] for row in rows[1:]}
+    text = " ".join(str(value) for row in rows for value in row)
+    assert not any(name in text for name, _ in PEOPLE.values())
