@@ -36,6 +36,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.certificates import CertificateService
 from bot.services.faq import FaqService
 from bot.services.feedback import FeedbackService
+from bot.services.materials import MaterialService
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
 from bot.services.programmes import ProgrammeService
@@ -83,6 +84,7 @@ class App:
     summaries: AttendanceSummaries
     feedback: FeedbackService
     certificates: CertificateService
+    materials: MaterialService
     clock: Clock = field(default=utc_now)
 
 
@@ -124,6 +126,7 @@ def build_app(
     summaries = AttendanceSummaries(db, scheduler, sender, translator, settings, clock)
     feedback = FeedbackService(db, scheduler, sender, translator, settings, rating_keyboard, clock)
     certificates = CertificateService(db, bot, sender, translator, settings, clock)
+    materials = MaterialService(db, bot, sender, translator, clock)
 
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db),
@@ -143,7 +146,8 @@ def build_app(
         background=background,
         feedback=feedback,
         certificates=certificates,
-        programmes=ProgrammeService(db),
+        programmes=ProgrammeService(db, clock),
+        materials=materials,
         report=ReportService(db, translator, settings.timezone, clock),
         users=users,
         clock=clock,
@@ -177,6 +181,7 @@ def build_app(
         summaries=summaries,
         feedback=feedback,
         certificates=certificates,
+        materials=materials,
         clock=clock,
     )
 
@@ -201,8 +206,9 @@ async def on_startup(app: App) -> None:
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
     app.feedback.schedule_sweep()
-    # Certificates issued but not yet sent when the bot stopped.
+    # Certificates and materials queued but not yet sent when the bot stopped.
     app.background.spawn(app.certificates.deliver_pending(), name="certificates")
+    app.background.spawn(app.materials.deliver_pending(), name="materials")
     await app.broadcasts.resume()
     log.info("bot started")
 

@@ -35,6 +35,7 @@ ADMIN_ONLY_COMMANDS = (
     "feedback",
     "certificates",
     "programmes",
+    "materials",
     "report",
 )
 # Admins and door volunteers (CHECKIN_IDS); not admin-only, so the admin guard lets it by.

@@ -18,7 +18,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_ISSUER = "Региональный альянс социально ориентированных НКО и Фонд социальных программ"
+DEFAULT_ISSUER = (
+    "Альянс социально ориентированных НКО Тюменской области и Фонд региональных "
+    "социальных программ «Наше будущее»"
+)
 BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
 
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")

@@ -26,6 +26,7 @@ from handlers import (
     fallback,
     faq,
     feedback,
+    materials,
     my,
     online,
     privacy,
@@ -46,6 +47,7 @@ def get_routers() -> list[Router]:
         # Admin dialogs' state text handlers must win over the FAQ catch-all.
         admin_seminars.create_router(),
         programmes.create_router(),
+        materials.create_router(),
         admin_report.create_router(),
         checkin.create_router(),
         certificates.create_router(),

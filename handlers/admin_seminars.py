@@ -48,6 +48,7 @@ from bot.services.sender import Sender
 from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
+from handlers.programmes import seminar_programme_keyboard
 from handlers.seminar_views import render_seminar_card
 from storage.database import Database
 from storage.models import Seminar, SeminarFormat, SeminarStatus, User
@@ -275,7 +276,10 @@ async def publish(
         return
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=seminar_{result.id}"
-    await query.message.answer(tr("admin_seminars.new.published", link=link))
+    await query.message.answer(
+        tr("admin_seminars.new.published", link=link),
+        reply_markup=seminar_programme_keyboard(tr, result.id),
+    )
     await reminders.schedule_seminar(result)
 
 
@@ -365,6 +369,7 @@ async def edit_choose_field(
             text=tr(f"admin_seminars.edit.fields.{which.value}"),
             callback_data=AdmEditCb(seminar_id=seminar.id, field=which),
         )
+    builder.attach(InlineKeyboardBuilder.from_markup(seminar_programme_keyboard(tr, seminar.id)))
     builder.adjust(2)
     if isinstance(query.message, Message):
         await query.message.answer(

@@ -13,7 +13,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
 from bot.formatting import format_datetime, shorten
 from bot.i18n import Html, Tr
 from bot.services.programmes import clean_title, parse_required
@@ -34,6 +33,23 @@ class ProgCb(CallbackData, prefix="adm_prg"):
     action: str
     programme_id: RowId = 0
     seminar_id: RowId = 0
+
+
+class SeminarProgrammeCb(CallbackData, prefix="adm_semprg"):
+    """A seminar's programme: without `programme_id` the choice, with it (0: none) the set."""
+
+    seminar_id: RowId
+    programme_id: RowId | None = None
+
+
+def seminar_programme_keyboard(tr: Tr, seminar_id: int) -> InlineKeyboardMarkup:
+    """The button /new_seminar and /edit_seminar show to put a seminar in a programme."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("programmes.seminar_button"),
+        callback_data=SeminarProgrammeCb(seminar_id=seminar_id),
+    )
+    return builder.as_markup()
 
 
 class ProgrammeStates(StatesGroup):
@@ -118,7 +134,6 @@ async def on_button(
     programmes: ProgrammeService,
     state: FSMContext,
     settings: Settings,
-    clock: Clock,
     tr: Tr,
     callback_answer: CallbackAnswer,
 ) -> None:
@@ -145,7 +160,7 @@ async def on_button(
         await message.answer(tr(key))
     elif action in ("add", "remove"):
         seminars = (
-            await programmes.attachable(programme_id, clock(), SEMINAR_BUTTONS)
+            await programmes.attachable(programme_id, SEMINAR_BUTTONS)
             if action == "add"
             else card.seminars
         )
@@ -199,7 +214,6 @@ async def on_required(
     programmes: ProgrammeService,
     state: FSMContext,
     settings: Settings,
-    clock: Clock,
     tr: Tr,
 ) -> None:
     required = parse_required(message.text or "")
@@ -209,7 +223,7 @@ async def on_required(
     data = await state.get_data()
     await state.clear()
     if "title" in data:
-        programme = await programmes.create(str(data["title"]), required, clock())
+        programme = await programmes.create(str(data["title"]), required)
         await _send_card(message, programmes, programme.id, tr, settings)
         return
     programme_id = int(data.get("programme_id", 0))
@@ -219,6 +233,44 @@ async def on_required(
     await _send_card(message, programmes, programme_id, tr, settings)
 
 
+async def seminar_programme(
+    query: CallbackQuery,
+    callback_data: SeminarProgrammeCb,
+    programmes: ProgrammeService,
+    tr: Tr,
+    callback_answer: CallbackAnswer,
+) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    seminar_id, chosen = callback_data.seminar_id, callback_data.programme_id
+    if chosen is None:
+        builder = InlineKeyboardBuilder()
+        for programme in await programmes.all():
+            builder.button(
+                text=programme.title,
+                callback_data=SeminarProgrammeCb(seminar_id=seminar_id, programme_id=programme.id),
+            )
+        builder.button(
+            text=tr("programmes.no_programme"),
+            callback_data=SeminarProgrammeCb(seminar_id=seminar_id, programme_id=0),
+        )
+        builder.adjust(1)
+        await message.answer(tr("programmes.choose_for_seminar"), reply_markup=builder.as_markup())
+        return
+    placed = await programmes.place(seminar_id, chosen or None)
+    if placed is None:
+        alert(callback_answer, tr("programmes.not_found"))
+        return
+    seminar, placed_in = placed
+    if placed_in is None:
+        await message.answer(tr("programmes.seminar_left", title=seminar.title))
+        return
+    await message.answer(
+        tr("programmes.seminar_placed", title=seminar.title, programme=placed_in.title)
+    )
+
+
 def create_router() -> Router:
     """Behind IsAdmin, beside the guard that refuses non-admins."""
     router = Router(name="programmes")
@@ -226,6 +278,7 @@ def create_router() -> Router:
     router.callback_query.filter(IsAdmin())
     router.message.register(programmes_command, Command("programmes"))
     router.callback_query.register(on_button, ProgCb.filter(F.action.in_(ACTIONS)))
+    router.callback_query.register(seminar_programme, SeminarProgrammeCb.filter())
     text_step = (PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
     router.message.register(
         on_title, StateFilter(ProgrammeStates.title, ProgrammeStates.rename), *text_step

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from bot.clock import Clock
 from storage.database import Database
 from storage.models import Seminar
 from storage.repositories import Repositories
@@ -41,14 +42,15 @@ def parse_required(text: str) -> int | None:
 
 
 class ProgrammeService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
+        self._clock = clock
 
     async def all(self) -> list[Programme]:
         return await Repositories(self._db).programmes.all()
 
-    async def create(self, title: str, required: int, now: datetime) -> Programme:
-        return await Repositories(self._db).programmes.create(title, required, now)
+    async def create(self, title: str, required: int) -> Programme:
+        return await Repositories(self._db).programmes.create(title, required, self._clock())
 
     async def rename(self, programme_id: int, title: str) -> bool:
         repos = Repositories(self._db)
@@ -75,10 +77,10 @@ class ProgrammeService:
             progress=await repos.programmes.progress(programme_id),
         )
 
-    async def attachable(self, programme_id: int, now: datetime, limit: int) -> list[Seminar]:
+    async def attachable(self, programme_id: int, limit: int) -> list[Seminar]:
         """Published seminars, not cancelled, not yet in this programme."""
         seminars = await Repositories(self._db).seminars.recent_and_upcoming(
-            now - ATTACHABLE_SINCE, limit=limit * 2
+            self._clock() - ATTACHABLE_SINCE, limit=limit * 2
         )
         return [s for s in seminars if not s.is_cancelled and s.programme_id != programme_id][
             :limit
@@ -91,6 +93,18 @@ class ProgrammeService:
             return False
         await repos.programmes.set_seminar(seminar_id, programme_id)
         return True
+
+    async def place(
+        self, seminar_id: int, programme_id: int | None
+    ) -> tuple[Seminar, Programme | None] | None:
+        """Put a seminar in a programme (None: in none); None when either is unknown."""
+        repos = Repositories(self._db)
+        seminar = await repos.seminars.get(seminar_id)
+        programme = await repos.programmes.get(programme_id) if programme_id else None
+        if seminar is None or (programme_id and programme is None):
+            return None
+        await repos.programmes.set_seminar(seminar_id, programme_id)
+        return seminar, programme
 
     async def detach(self, programme_id: int, seminar_id: int) -> bool:
         repos = Repositories(self._db)

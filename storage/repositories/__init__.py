@@ -10,6 +10,7 @@ from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
 from storage.repositories.feedback import FeedbackRepository
+from storage.repositories.materials import MaterialRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.questions import QuestionRepository
@@ -39,3 +40,4 @@ class Repositories:
         self.feedback = FeedbackRepository(db)
         self.certificates = CertificateRepository(db)
         self.programmes = ProgrammeRepository(db)
+        self.materials = MaterialRepository(db)

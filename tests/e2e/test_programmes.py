@@ -16,6 +16,7 @@ from tests.e2e.test_online_and_attendance import seed_people
 from tests.fakeapi import FakeBotAPI
 
 SEMINARS = ("Модуль 1: идея", "Модуль 2: финансы", "Модуль 3: отчётность")
+UPCOMING = "Модуль 4: защита проектов"
 PROGRAMME = "Школа социального предпринимателя — 2026"
 
 
@@ -38,6 +39,7 @@ async def seed_modules(db_path: Path) -> None:
                     await repos.attendance.mark(
                         registration.id, AttendanceKind.IN_PERSON, MarkMethod.LIST, ADMIN_ID, now
                     )
+        await repos.seminars.create(UPCOMING, "", now + timedelta(weeks=1), "Тюмень", 20, None, now)
     finally:
         await db.close()
 
@@ -92,4 +94,19 @@ async def test_programme_rule_gives_a_certificate_to_one_and_not_the_other(
     await boris.send("/help")
     await boris.wait_message("/seminars")
     assert pdfs(fake_api, BORIS.user_id) == []
+
+    # /edit_seminar puts an upcoming seminar into the programme.
+    await admin.send("/edit_seminar")
+    await admin.wait_message("Какой семинар")
+    await admin.press(UPCOMING)
+    fields = await admin.wait_message("Что изменить")
+    await admin.press("Программа обучения", message_id=fields.message_id)
+    choice = await admin.wait_message("В какую программу")
+    await admin.press(PROGRAMME, message_id=choice.message_id)
+    await admin.wait_message(f"теперь входит в программу «{PROGRAMME}»")
+    await admin.send("/programmes")
+    listing = await admin.wait_message("Программы обучения")
+    await admin.press(PROGRAMME, message_id=listing.message_id)
+    card = await admin.wait_message(f"Программа «{PROGRAMME}»")
+    assert "в программе 4 семинара" in (card.text or "") and UPCOMING in (card.text or "")
     fake_api.assert_no_rejections()
