@@ -11,21 +11,11 @@ from datetime import datetime, tzinfo
 from bot.clock import Clock
 from bot.i18n import Tr, Translator
 from bot.services.report_docx import build_docx
-from bot.services.report_model import ReportData, SeminarLine, Summary, summarise
+from bot.services.report_model import ReportData, Summary, summarise
 from bot.services.report_period import Period, Preset, preset_period
 from bot.services.report_xlsx import build_xlsx
 from storage.database import Executor
 from storage.repositories.report import ReportRepository
-
-__all__ = [
-    "ReportFiles",
-    "ReportService",
-    "SeminarLine",
-    "Summary",
-    "build_report",
-    "collect",
-    "seminar_period",
-]
 
 # The narrative part of a funder's report is written in Russian whatever the admin reads.
 NARRATIVE_LANGUAGE = "ru"
