@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck layers pytest system-deps screenshots certificate-picture backup clean lock
+.PHONY: run test lint typecheck layers pytest system-deps screenshots certificate-picture report-pictures backup clean lock
 
 # `pip check` fails when pyproject.toml asks for a package the lock file lacks: run `make lock`.
 $(STAMP): pyproject.toml $(LOCK)
@@ -59,6 +59,15 @@ screenshots: $(STAMP) system-deps
 
 certificate-picture: $(STAMP) system-deps
 	$(PY) -m tests.certificate_picture docs/certificate
+
+# LibreOffice (large; only for this target, never for make test) turns the sample report
+# into PDF, pdftoppm into docs/report-xlsx.png and docs/report-docx.png.
+report-pictures: $(STAMP) system-deps
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends libreoffice-calc libreoffice-writer >/dev/null; \
+	fi
+	$(PY) -m tests.report_pictures docs
 
 test: $(STAMP) system-deps lint typecheck layers pytest
 

@@ -51,6 +51,7 @@ from bot.services.questions import QuestionService
 from bot.services.recipients import Recipients
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.report import ReportService
 from bot.services.seminar_admin import SeminarAdmin
 from bot.services.sender import Sender
 from bot.services.staff import StaffAuthority
@@ -104,6 +105,7 @@ class App:
     certificates: CertificateService
     programmes: ProgrammeService
     materials: MaterialService
+    report: ReportService
     clock: Clock = field(default=utc_now)
 
     def handler_data(self) -> dict[str, Any]:
@@ -127,6 +129,7 @@ class App:
             "certificates": self.certificates,
             "programmes": self.programmes,
             "materials": self.materials,
+            "report": self.report,
         }
 
 
@@ -219,6 +222,7 @@ def build_app(
         certificates=CertificateService(db, bot, sender, translator, settings, background, clock),
         programmes=ProgrammeService(db, clock),
         materials=MaterialService(db, bot, sender, translator, background, clock),
+        report=ReportService(db, translator, settings.timezone, clock),
         clock=clock,
     )
     dispatcher = app.dispatcher

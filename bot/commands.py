@@ -36,6 +36,7 @@ ADMIN_ONLY_COMMANDS = (
     "certificates",
     "programmes",
     "materials",
+    "report",
     "faq_misses",
 )
 # Admins and door volunteers (CHECKIN_IDS); not admin-only, so the admin guard lets it by.

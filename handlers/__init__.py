@@ -16,6 +16,7 @@ from aiogram import Router
 from handlers import (
     admin_export,
     admin_guard,
+    admin_report,
     admin_seminars,
     admin_stats,
     broadcast,
@@ -51,6 +52,7 @@ def get_routers() -> list[Router]:
         admin_seminars.create_router(),
         programmes.create_router(),
         materials.create_router(),
+        admin_report.create_router(),
         checkin.create_router(),
         certificates.create_router(),
         seminars.create_router(),
