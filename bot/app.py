@@ -21,6 +21,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
@@ -39,18 +40,23 @@ from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
 from bot.services.attendance_summary import AttendanceSummaries
 from bot.services.broadcasts import BroadcastDelivery, BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.checkin import CheckinService
 from bot.services.faq import FaqService
 from bot.services.faq_desk import FaqDesk
 from bot.services.faq_learning import FaqLearning
+from bot.services.feedback import FeedbackService
+from bot.services.materials import MaterialService
 from bot.services.notifications import NoticeDelivery
 from bot.services.outbox import Outbox
 from bot.services.pacing import SendPacer
 from bot.services.privacy import PrivacyService
+from bot.services.programmes import ProgrammeService
 from bot.services.questions import QuestionService
 from bot.services.recipients import Recipients
 from bot.services.registration import Promotion, RegistrationService
 from bot.services.reminders import ReminderDelivery, ReminderService
+from bot.services.report import ReportService
 from bot.services.seminar_admin import SeminarAdmin
 from bot.services.sender import Sender
 from bot.services.staff import StaffAuthority
@@ -60,6 +66,7 @@ from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
+from handlers.feedback import rating_keyboard
 from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
 from storage.database import Database
@@ -72,6 +79,8 @@ FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
 # Misses older than 90 days are deleted by a job that runs at start-up and this often.
 MISS_PURGE_HOURS = 6
+# Certificates and materials being sent get this long to finish at shutdown.
+BACKGROUND_DRAIN_SECONDS = 10.0
 
 
 @dataclass
@@ -96,6 +105,12 @@ class App:
     questions: QuestionService
     checkin: CheckinService
     summaries: AttendanceSummaries
+    background: BackgroundTasks
+    feedback: FeedbackService
+    certificates: CertificateService
+    programmes: ProgrammeService
+    materials: MaterialService
+    report: ReportService
     clock: Clock = field(default=utc_now)
 
     def handler_data(self) -> dict[str, Any]:
@@ -115,6 +130,11 @@ class App:
             "faq_desk": self.faq_desk,
             "questions": self.questions,
             "checkin": self.checkin,
+            "feedback": self.feedback,
+            "certificates": self.certificates,
+            "programmes": self.programmes,
+            "materials": self.materials,
+            "report": self.report,
         }
 
 
@@ -146,6 +166,8 @@ def build_app(
     sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
     outbox = Outbox(db, pacer, on_unreachable=users.mark_inactive, clock=clock)
     registration = RegistrationService(db, clock)
+    # Certificates and materials send from their own claim tables, off the handler's path.
+    background = BackgroundTasks()
     reminders = ReminderService(
         db, scheduler, sender, outbox, recipients, settings, registration, clock
     )
@@ -201,6 +223,14 @@ def build_app(
         questions=questions,
         checkin=CheckinService(db, sender, recipients, clock),
         summaries=AttendanceSummaries(db, scheduler, sender, recipients, settings, clock),
+        background=background,
+        feedback=FeedbackService(
+            db, scheduler, sender, translator, settings, rating_keyboard, clock
+        ),
+        certificates=CertificateService(db, bot, sender, translator, settings, background, clock),
+        programmes=ProgrammeService(db, clock),
+        materials=MaterialService(db, bot, sender, translator, background, clock),
+        report=ReportService(db, translator, settings.timezone, clock),
         clock=clock,
     )
     dispatcher = app.dispatcher
@@ -238,6 +268,10 @@ async def on_startup(app: App) -> None:
     await app.reminders.restore()
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
+    app.feedback.schedule_sweep()
+    # Certificates and materials queued but not yet sent when the bot stopped.
+    app.certificates.resume()
+    app.materials.resume()
     app.scheduler.add_job(
         app.faq_learning.purge_old_misses,
         trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),
@@ -256,6 +290,7 @@ async def on_shutdown(app: App) -> None:
     """After the last update was handled: no new jobs, then the outbox's requests in flight."""
     if app.scheduler.running:
         app.scheduler.shutdown(wait=False)
+    await app.background.drain(BACKGROUND_DRAIN_SECONDS)
     await app.broadcasts.shutdown()
     await app.outbox.shutdown()
     log.info("bot stopped")

@@ -65,6 +65,7 @@ class Seminar:
     created_at: datetime
     format: SeminarFormat = SeminarFormat.IN_PERSON
     meeting_link: str | None = None  # online and hybrid: only seat holders ever see it
+    programme_id: int | None = None
 
     @property
     def ends_at(self) -> datetime:

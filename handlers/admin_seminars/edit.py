@@ -25,6 +25,7 @@ from bot.services.seminar_admin import (
 from handlers.admin_seminars.picking import editable, error_text, not_text, pick_seminar
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
+from handlers.programmes import seminar_programme_keyboard
 from storage.repositories import Repositories
 
 
@@ -73,6 +74,7 @@ async def edit_choose_field(
             text=tr(f"admin_seminars.edit.fields.{which.value}"),
             callback_data=AdmEditCb(seminar_id=seminar.id, field=which),
         )
+    builder.attach(InlineKeyboardBuilder.from_markup(seminar_programme_keyboard(tr, seminar.id)))
     builder.adjust(2)
     if isinstance(query.message, Message):
         await query.message.answer(

@@ -32,6 +32,7 @@ from bot.services.seminar_admin import (
 )
 from handlers.admin_seminars.picking import error_text, not_text
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
+from handlers.programmes import seminar_programme_keyboard
 from handlers.seminar_views import render_seminar_card
 from storage.models import Seminar, SeminarFormat, SeminarStatus, User
 
@@ -233,7 +234,10 @@ async def publish(
         return
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=seminar_{result.id}"
-    await query.message.answer(tr("admin_seminars.new.published", link=link))
+    await query.message.answer(
+        tr("admin_seminars.new.published", link=link),
+        reply_markup=seminar_programme_keyboard(tr, result.id),
+    )
 
 
 async def discard(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:

@@ -38,6 +38,7 @@ def _seminar(row: sqlite3.Row) -> Seminar:
         created_at=from_db(row["created_at"]),
         format=SeminarFormat(row["format"]),
         meeting_link=row["meeting_link"],
+        programme_id=row["programme_id"],
     )
 
 
@@ -123,6 +124,17 @@ class SeminarRepository:
             ORDER BY starts_at, id LIMIT ?
             """,
             (to_db(since), to_db(until), limit),
+        )
+        return [_seminar(r) for r in rows]
+
+    async def in_programme(self, programme_id: int) -> list[Seminar]:
+        """The programme's published seminars, soonest first."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT * FROM seminars WHERE programme_id = ? AND status = 'published'
+            ORDER BY starts_at, id
+            """,
+            (programme_id,),
         )
         return [_seminar(r) for r in rows]
 

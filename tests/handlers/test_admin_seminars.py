@@ -235,6 +235,7 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
         "Вместимость",
         "Формат",
         "Ссылка на встречу",
+        "Программа обучения",
     ]
     await press(app, updates, ADMIN_ID, field_buttons["Дата и время"])
     assert "01.02.2027 15:00" in last_text(session, ADMIN_ID)
