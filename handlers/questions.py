@@ -2,8 +2,10 @@
 
 Organisers are the admins and the administrators of the staff chat, so the staff
 buttons do not use the admin-only `adm` prefix; each handler asks `QuestionService`
-(`may_answer`, `may_publish`). "Add to FAQ" (admins only) opens a draft the admin
-reviews and may rewrite first.
+(`may_answer`, `may_publish`). A plain member's reply to a question is refused in the
+group, naming him; a refused button opens no dialog, so what he types next is group
+chatter no handler here takes. "Add to FAQ" (admins only) opens a draft the admin
+reviews and may rewrite first; publishing or cancelling it closes its messages.
 """
 
 from __future__ import annotations

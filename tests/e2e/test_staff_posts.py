@@ -171,7 +171,7 @@ async def test_a_plain_member_is_told_by_name_who_may_answer(
     # A refused button opens no dialog: what he types next is group chatter, unanswered.
     pressed = await pavel.press("Ответить", post.message_id, STAFF_CHAT)
     alert = (await fake_api.wait_callback_answer(pressed))["text"]
-    assert "администраторы бота и администраторы этой группы" in alert
+    assert "администраторы бота и администраторы группы организаторов" in alert
     await pavel.send_in(STAFF_CHAT, "Переведите 500 руб. на карту 1234")
     await staff.assert_no_new_messages()
     await anna.assert_no_new_messages()
