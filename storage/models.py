@@ -208,6 +208,14 @@ class BroadcastTally:
         return self.sent + self.blocked + self.failed + self.uncertain
 
 
+class StaffPostKind(StrEnum):
+    """A staff message that shows a question's words, besides the question post itself."""
+
+    DRAFT = "draft"  # the FAQ draft an admin reviews
+    ANSWERED = "answered"  # "answer sent", with Add to FAQ and Attach
+    OVERVIEW = "overview"  # the /questions overview, which lists several questions
+
+
 class FaqSource(StrEnum):
     FILE = "file"  # imported from FAQ_PATH; removed when it leaves the file
     ORGANISER = "organiser"  # added in the bot from an answered question; kept on import

@@ -232,7 +232,9 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     member = updates.tg_user(MEMBER)
     await feed(app, reply_update(member, STAFF_CHAT, post_id, "Переведите 500 руб."))
     assert sent(session, STAFF_CHAT)[-1].text == (
-        "Отвечать на вопросы участников могут только организаторы."
+        f'<a href="tg://user?id={MEMBER}">User{MEMBER}</a>, ваш ответ участнику не отправлен:'
+        " отвечать на вопросы могут только организаторы — администраторы бота и"
+        " администраторы этой группы."
     )
     assert "500 руб" not in "".join(session.texts(ASKER))
 
@@ -314,8 +316,9 @@ async def test_button_path_typed_text_and_organiser_checks(
 
     # Nobody outside the staff chat who is not an admin may answer.
     await feed(app, callback_update(stranger, AnswerCb(question_id=1).pack(), STRANGER))
-    assert (
-        callback_answers(session)[-1] == "Отвечать на вопросы участников могут только организаторы."
+    assert callback_answers(session)[-1] == (
+        "Отвечать на вопросы участников могут только организаторы — администраторы бота"
+        " и администраторы группы организаторов."
     )
 
     await feed(app, callback_update(organiser, AnswerCb(question_id=1).pack(), STAFF_CHAT))
@@ -400,8 +403,9 @@ async def test_staff_language_governs_the_staff_chat(
         assert list(keyboard_buttons(post.reply_markup)) == ["Answer", "Who is asking"]
         [(_, post_id)] = await posts(app, 1)
         await feed(app, reply_update(member, STAFF_CHAT, post_id, "Со двора"))
-        assert sent(session, STAFF_CHAT)[-1].text == (
-            "Only the organisers can answer participants' questions."
+        assert sent(session, STAFF_CHAT)[-1].text.endswith(
+            "your answer was not sent to the participant: only the organisers can answer"
+            " questions — the bot's admins and this group's administrators."
         )
 
         # After /forget_me the staff message says so in the staff language; it can no
