@@ -47,6 +47,7 @@ from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
 from handlers.questions import answer_keyboard
 from handlers.reminders import reminder_keyboard
+from handlers.seminar_views import notice_keyboard
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def build_app(
         db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
     )
     broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, translator, db), clock)
-    notifier = ParticipantNotifier(db, translator, sender, settings.timezone)
+    notifier = ParticipantNotifier(db, translator, sender, settings.timezone, notice_keyboard)
     registration.on_promotion(notifier.promoted)
     faq = FaqService(db, clock)
     questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)

@@ -2,23 +2,82 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.i18n import Tr
 
+MOSCOW_OFFSET = timedelta(hours=3)
+
+# Zones people in Russia name by a city: the locale key `zone.names.<name>` says it the
+# way they do («по тюменскому времени»). Any other zone is named by its offset alone.
+_NAMED_ZONES = {
+    "Europe/Kaliningrad": "kaliningrad",
+    "Europe/Moscow": "moscow",  # the reference itself: no offset in Russian
+    "Europe/Samara": "samara",
+    "Asia/Yekaterinburg": "tyumen",
+    "Asia/Omsk": "omsk",
+    "Asia/Novosibirsk": "novosibirsk",
+    "Asia/Krasnoyarsk": "krasnoyarsk",
+    "Asia/Irkutsk": "irkutsk",
+    "Asia/Yakutsk": "yakutsk",
+    "Asia/Vladivostok": "vladivostok",
+    "Asia/Magadan": "magadan",
+    "Asia/Kamchatka": "kamchatka",
+}
+
 
 def format_datetime(moment: datetime, tz: tzinfo, tr: Tr) -> str:
-    """`25 сентября, чт, 15:00` / `25 September, Thu, 15:00`, in the configured zone."""
+    """`25 сентября, чт, 15:00` / `25 September, Thu, 15:00`, in the configured zone.
+
+    The year is added (`15 января 2027, пт, 10:00`) whenever it is not the current one.
+    """
     local = moment.astimezone(tz)
     month = tr.items("date.months")[local.month - 1]
     weekday = tr.items("date.weekdays")[local.weekday()]
-    return tr("date.format", day=local.day, month=month, weekday=weekday, time=f"{local:%H:%M}")
+    key = (
+        "date.format" if local.year == datetime.now(UTC).astimezone(tz).year else "date.format_full"
+    )
+    return tr(
+        key,
+        day=local.day,
+        month=month,
+        year=local.year,
+        weekday=weekday,
+        time=f"{local:%H:%M}",
+    )
 
 
 def format_date_with_year(moment: datetime, tz: tzinfo, tr: Tr) -> str:
     local = moment.astimezone(tz)
     month = tr.items("date.months")[local.month - 1]
     return tr("date.format_year", day=local.day, month=month, year=local.year)
+
+
+def _offset_text(offset: timedelta, base: str) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{base}{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_phrase(tz: tzinfo, tr: Tr, moment: datetime | None = None) -> str:
+    """Which time a time is: «по тюменскому времени (МСК+2)» / "Tyumen time (UTC+5)".
+
+    The offset is the one in force at `moment` (now by default), so zones with summer
+    time are named correctly for the date in question.
+    """
+    at = (moment or datetime.now(UTC)).astimezone(tz)
+    offset = at.utcoffset() or timedelta()
+    offsets = {
+        "utc": _offset_text(offset, "UTC"),
+        "msk": _offset_text(offset - MOSCOW_OFFSET, tr("zone.msk")),
+    }
+    name = _NAMED_ZONES.get(getattr(tz, "key", ""))
+    if name == "moscow":
+        return tr("zone.moscow", **offsets)
+    if name is not None:
+        return tr("zone.named", name=tr(f"zone.names.{name}"), **offsets)
+    return tr("zone.unnamed", **offsets)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n import LANGUAGES
+
 BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
 
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -66,6 +68,8 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
+    staff_language: str = "ru"
+    free_of_charge: bool = True
 
     @field_validator("bot_token")
     @classmethod
@@ -155,6 +159,14 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("staff_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        language = value.strip().lower()
+        if language not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return language
 
     @field_validator("webhook_secret")
     @classmethod

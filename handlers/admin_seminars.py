@@ -23,13 +23,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.background import BackgroundTasks
 from bot.clock import Clock
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Html, Tr, Translator
+from bot.services.calendar import seminar_link
 from bot.services.registration import RegistrationService
 from bot.services.seminar_admin import (
     ANNOUNCED_FIELDS,
     DEFAULT_DURATION_MINUTES,
     CancelSeminarOutcome,
+    ChangeNotice,
     ChangeOutcome,
     Invalid,
     SeminarDraft,
@@ -46,7 +48,7 @@ from bot.services.sender import Sender
 from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
-from handlers.seminar_views import render_seminar_card
+from handlers.seminar_views import notice_keyboard, render_seminar_card
 from storage.database import Database
 from storage.models import Seminar, SeminarStatus, User
 from storage.repositories import Repositories
@@ -83,6 +85,15 @@ class AdmCancelCb(CallbackData, prefix="adm_cancel"):
 
 def _error(tr: Tr, invalid: Invalid) -> str:
     return tr(f"admin_seminars.errors.{invalid.reason}", **invalid.params)
+
+
+def _understood(tr: Tr, moment: datetime, settings: Settings) -> str:
+    """How a typed date was read, with the year and the zone, so a slip shows at once."""
+    return tr(
+        "admin_seminars.understood",
+        when=format_datetime(moment, settings.timezone, tr),
+        zone=zone_phrase(settings.timezone, tr, moment),
+    )
 
 
 def _input_time(moment: datetime, tz: tzinfo) -> str:
@@ -170,13 +181,23 @@ async def new_seminar_step(
         )
         # One message: whoever reads the reply to the last step finds the Publish button on it.
         card = render_seminar_card(
-            preview, tr, settings.timezone, seats_left=draft.capacity, now=clock()
+            preview,
+            tr,
+            settings.timezone,
+            seats_left=draft.capacity,
+            now=clock(),
+            free=settings.free_of_charge,
         )
+        understood = _understood(tr, draft.starts_at, settings)
         await message.answer(
-            f"{tr('admin_seminars.new.preview')}\n\n{card}", reply_markup=_preview_keyboard(tr)
+            f"{tr('admin_seminars.new.preview')}\n{understood}\n\n{card}",
+            reply_markup=_preview_keyboard(tr),
         )
         return
-    await message.answer(tr(step.next_prompt, zone=settings.timezone.key))
+    prompt: str = tr(step.next_prompt, zone=zone_phrase(settings.timezone, tr))
+    if isinstance(value, datetime):
+        prompt = f"{_understood(tr, value, settings)}\n\n{prompt}"
+    await message.answer(prompt)
 
 
 async def preview_text(message: Message, tr: Tr) -> None:
@@ -331,7 +352,7 @@ async def edit_ask_value(
             tr(
                 f"admin_seminars.edit.ask.{which.value}",
                 current=current,
-                zone=settings.timezone.key,
+                zone=zone_phrase(settings.timezone, tr),
                 confirmed=confirmed,
             )
         )
@@ -339,6 +360,7 @@ async def edit_ask_value(
 
 async def edit_value(
     message: Message,
+    bot: Bot,
     state: FSMContext,
     tr: Tr,
     db: Database,
@@ -376,6 +398,8 @@ async def edit_value(
             title=result.after.title,
         )
     ]
+    if which is SeminarField.STARTS_AT:
+        lines.append(_understood(tr, result.after.starts_at, settings))
     if result.promotions:
         lines.append(tr("admin_seminars.edit.promoted", count=len(result.promotions)))
     if which in ANNOUNCED_FIELDS and result.audience:
@@ -385,7 +409,18 @@ async def edit_value(
         await reminders.schedule_seminar(result.after)
     if which in ANNOUNCED_FIELDS:
         background.spawn(
-            announce_change(db, sender, translator, settings.timezone, result),
+            announce_change(
+                db,
+                sender,
+                translator,
+                settings.timezone,
+                result,
+                ChangeNotice(
+                    buttons=notice_keyboard,
+                    link=seminar_link((await bot.me()).username or "", result.after),
+                    now=clock(),
+                ),
+            ),
             f"seminar-{result.after.id}-change-notices",
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -26,10 +26,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Tr
 from bot.services.faq_file import FaqEntry
 from bot.services.questions import clip
-from handlers.alerts import alert
-from handlers.filters import HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
-from handlers.menu import MenuCb
+from bot.services.smalltalk import Courtesy, classify
+from handlers.filters import HAS_CAPTION, HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
+from handlers.menu import MenuCb, main_menu
 from handlers.questions import AskCb
+from handlers.stale import expired_button
+from storage.models import User
 
 if TYPE_CHECKING:
     from bot.services.faq import FaqCategory, FaqService
@@ -112,6 +114,7 @@ async def faq_menu(query: CallbackQuery, tr: Tr, faq: FaqService) -> None:
 async def faq_navigate(
     query: CallbackQuery,
     callback_data: FaqCb,
+    bot: Bot,
     tr: Tr,
     faq: FaqService,
     callback_answer: CallbackAnswer,
@@ -140,7 +143,7 @@ async def faq_navigate(
                 # From a free-text reply: keep that answer, show this one below it.
                 await query.message.answer(render_entry(tr, entry), reply_markup=markup)
             return
-    alert(callback_answer, tr("errors.expired_button"))
+    await expired_button(query, bot, tr, callback_answer)
 
 
 # ---------------------------------------------------------------------- free text
@@ -160,13 +163,24 @@ def _reply_keyboard(tr: Tr, related: list[FaqEntry], faq: FaqService) -> InlineK
     return InlineKeyboardMarkup(inline_keyboard=[[button] for button in buttons])
 
 
-async def free_text(message: Message, tr: Tr, faq: FaqService) -> None:
+async def free_text(message: Message, tr: Tr, faq: FaqService, user: User) -> None:
     """Plain text outside any dialog: answer from the FAQ, or offer to ask the organisers.
 
+    A photo or document with a caption counts as text: the caption is the message.
+    Greetings and thanks are answered as such and never offered to the organisers.
     The reply quotes the user's message, so the "ask the organisers" button can send
     that text as the question without making the user type it again.
     """
-    matches = faq.search(message.text or "", tr.lang, limit=RELATED_LIMIT + 1)
+    text = message.text or message.caption or ""
+    courtesy = classify(text)
+    if courtesy is Courtesy.GREETING:
+        name = user.first_name or user.display_name
+        await message.answer(tr("smalltalk.greeting", name=name), reply_markup=main_menu(tr))
+        return
+    if courtesy is Courtesy.THANKS:
+        await message.answer(tr("smalltalk.thanks"))
+        return
+    matches = faq.search(text, tr.lang, limit=RELATED_LIMIT + 1)
     quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
     if not matches:
         await message.answer(
@@ -189,4 +203,5 @@ def create_router() -> Router:
     router.callback_query.register(faq_navigate, FaqCb.filter())
     # The catch-all: only private chats (never the staff chat), no dialog, no command.
     router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
+    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_CAPTION)
     return router

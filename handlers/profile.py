@@ -24,11 +24,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.i18n import Tr
-from bot.services.profile import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, check_text, normalise_phone
+from bot.services.faq import FaqService
+from bot.services.profile import (
+    TEXT_MAX_LENGTH,
+    TEXT_MIN_LENGTH,
+    check_full_name,
+    check_text,
+    normalise_phone,
+)
 from bot.services.registration import RegistrationService
 from bot.settings import Settings
+from handlers.faq import render_entry
 from handlers.filters import HAS_CONTACT, HAS_TEXT, NO_TEXT, NOT_COMMAND
-from handlers.seminar_views import register_and_reply
+from handlers.seminar_views import card_keyboard, load_card, register_and_reply, render_card
 from storage.models import User
 from storage.repositories import Repositories
 
@@ -86,22 +94,48 @@ async def agree(
     await bot.send_message(user.id, tr("profile.ask.full_name"))
 
 
-async def decline(query: CallbackQuery, bot: Bot, user: User, state: FSMContext, tr: Tr) -> None:
+async def decline(
+    query: CallbackQuery,
+    bot: Bot,
+    user: User,
+    state: FSMContext,
+    tr: Tr,
+    repos: Repositories,
+    settings: Settings,
+    clock: Clock,
+) -> None:
+    """No consent, no data: the seminar's card comes back, so Register is one press away."""
+    seminar_id = (await state.get_data()).get("seminar_id")
     await state.clear()
-    await bot.send_message(user.id, tr("profile.declined"))
-
-
-async def consent_reminder(message: Message, bot: Bot, state: FSMContext, tr: Tr) -> None:
-    """Anything typed while the consent buttons wait: show them again."""
-    data = await state.get_data()
-    await begin_profile(
-        bot,
-        message.chat.id,
-        state,
-        tr,
-        seminar_id=data.get("seminar_id"),
-        consented=False,
+    seminar = await repos.seminars.get(seminar_id) if isinstance(seminar_id, int) else None
+    if seminar is None:
+        await bot.send_message(user.id, tr("profile.declined"))
+        return
+    now = clock()
+    card = await load_card(repos, seminar, user.id)
+    text = render_card(tr, settings.timezone, card, now, free=settings.free_of_charge)
+    await bot.send_message(
+        user.id,
+        f"{tr('profile.declined_card')}\n\n{text}",
+        reply_markup=card_keyboard(tr, card, now),
     )
+
+
+async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
+    """Anything sent while the consent buttons wait: one short line, never the whole text.
+
+    A question typed here («а это обязательно?») is answered from the FAQ first; the
+    dialog stays where it was either way.
+    """
+    text = message.text or message.caption or ""
+    if text.rstrip().endswith("?"):
+        matches = faq.search(text, tr.lang, limit=1)
+        if matches:
+            await message.answer(
+                f"{render_entry(tr, matches[0])}\n\n{tr('profile.consent_pending')}"
+            )
+            return
+    await message.answer(tr("profile.consent_pending"))
 
 
 def _text_error(tr: Tr, problem: str) -> str:
@@ -109,7 +143,7 @@ def _text_error(tr: Tr, problem: str) -> str:
 
 
 async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_text(message.text or "")
+    checked = check_full_name(message.text or "")
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.full_name')}"
@@ -230,20 +264,24 @@ async def _finish(
     )
     await state.clear()
     key = "profile.updated" if existing is not None else "profile.saved"
-    await message.answer(tr(key), reply_markup=ReplyKeyboardRemove())
     seminar_id = data.get("seminar_id")
-    if isinstance(seminar_id, int):
-        await register_and_reply(
-            bot,
-            message.chat.id,
-            user.id,
-            seminar_id,
-            registration=registration,
-            repos=repos,
-            tr=tr,
-            tz=settings.timezone,
-            now=now,
-        )
+    if not isinstance(seminar_id, int):
+        await message.answer(tr(key), reply_markup=ReplyKeyboardRemove())
+        return
+    # One message: the profile is saved and here is the seat (or the waitlist number).
+    # It takes the phone keyboard away, so the card's buttons wait in /my.
+    await register_and_reply(
+        bot,
+        message.chat.id,
+        user.id,
+        seminar_id,
+        registration=registration,
+        repos=repos,
+        tr=tr,
+        tz=settings.timezone,
+        now=now,
+        lead=tr(key),
+    )
 
 
 def _parse_time(value: object) -> datetime | None:

@@ -150,11 +150,12 @@ async def ask_typed(
     if not isinstance(query.message, Message):
         return
     typed = query.message.reply_to_message
-    if typed is None or not typed.text or typed.from_user is None or typed.from_user.id != user.id:
+    text = (typed.text or typed.caption) if typed is not None else None
+    if typed is None or not text or typed.from_user is None or typed.from_user.id != user.id:
         # The typed message is gone (deleted): ask for the question instead.
         await _start_asking(query.message, user, tr, state, questions)
         return
-    await _submit(query.message, user, typed.text, tr, state, questions)
+    await _submit(query.message, user, text, tr, state, questions)
 
 
 async def ask_in_group(message: Message, tr: Tr) -> None:

@@ -13,10 +13,10 @@ from datetime import datetime, tzinfo
 
 from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardRemove
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Html, Tr
 from bot.services.registration import RegisterOutcome, RegisterResult, RegistrationService
 from handlers.filters import RowId
@@ -80,9 +80,13 @@ def render_seminar_card(
     *,
     seats_left: int,
     now: datetime,
+    free: bool,
     participant: ParticipantState | None = None,
 ) -> str:
-    """The card's text. Without `participant` (an organiser's preview) no user state is shown."""
+    """The card's text. Without `participant` (an organiser's preview) no user state is shown.
+
+    `free`: participation is free of charge (FREE_OF_CHARGE), said on every card.
+    """
     end = seminar.ends_at.astimezone(tz)
     lines = [f"<b>{html.escape(seminar.title, quote=False)}</b>"]
     if seminar.description.strip():
@@ -93,6 +97,7 @@ def render_seminar_card(
             "seminars.card.when",
             when=format_datetime(seminar.starts_at, tz, tr),
             end=f"{end:%H:%M}",
+            zone=zone_phrase(tz, tr, seminar.starts_at),
         ),
         tr("seminars.card.place", place=Html(place_html(seminar.place))),
     ]
@@ -108,6 +113,8 @@ def render_seminar_card(
                 capacity=seminar.capacity,
             )
         )
+    if free:
+        lines.append(tr("seminars.card.free"))
     if participant is not None:
         lines += ["", _state_line(tr, participant, seminar, seats_left, now)]
     return "\n".join(lines)
@@ -133,8 +140,11 @@ def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup
     builder = InlineKeyboardBuilder()
     if is_open(seminar, now):
         if card.participant.is_registered:
+            waiting = card.participant.status is RegistrationStatus.WAITLIST
             builder.button(
-                text=tr("seminars.buttons.cancel"),
+                text=tr(
+                    "seminars.buttons.leave_waitlist" if waiting else "seminars.buttons.cancel"
+                ),
                 callback_data=SeminarCb(action="cancel", id=seminar.id),
             )
         elif card.seats_left > 0:
@@ -156,6 +166,19 @@ def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup
     return builder.as_markup()
 
 
+def notice_keyboard(tr: Tr, seminar: Seminar) -> InlineKeyboardMarkup:
+    """Buttons under a notice about one's own seat: open the seminar, or give the seat up."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("seminars.buttons.open"), callback_data=SeminarCb(action="card", id=seminar.id)
+    )
+    builder.button(
+        text=tr("seminars.buttons.cancel"), callback_data=SeminarCb(action="cancel", id=seminar.id)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 async def load_card(repos: Repositories, seminar: Seminar, user_id: int) -> CardData:
     counts = await repos.registrations.counts(seminar.id)
     registration = await repos.registrations.live(seminar.id, user_id)
@@ -168,9 +191,15 @@ async def load_card(repos: Repositories, seminar: Seminar, user_id: int) -> Card
     return CardData(seminar, max(seminar.capacity - counts.confirmed, 0), participant)
 
 
-def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime) -> str:
+def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime, *, free: bool) -> str:
     return render_seminar_card(
-        card.seminar, tr, tz, seats_left=card.seats_left, now=now, participant=card.participant
+        card.seminar,
+        tr,
+        tz,
+        seats_left=card.seats_left,
+        now=now,
+        free=free,
+        participant=card.participant,
     )
 
 
@@ -208,12 +237,21 @@ async def register_and_reply(
     tr: Tr,
     tz: tzinfo,
     now: datetime,
+    lead: str | None = None,
 ) -> RegisterResult:
-    """Take a seat or a waitlist place and tell the user which, with the card's buttons."""
+    """Take a seat or a waitlist place and tell the user which, with the card's buttons.
+
+    With `lead` (the end of the profile dialog) the message starts with it, and instead
+    of the card's buttons it removes the phone keyboard and points to /my.
+    """
     result = await registration.register(user_id, seminar_id)
-    markup = None
-    if result.seminar is not None:
+    text = render_register_result(tr, tz, result)
+    markup: InlineKeyboardMarkup | ReplyKeyboardRemove | None = None
+    if lead is not None:
+        text = f"{lead}\n\n{text}\n\n{tr('seminars.result.manage_in_my')}"
+        markup = ReplyKeyboardRemove()
+    elif result.seminar is not None:
         card = await load_card(repos, result.seminar, user_id)
         markup = card_keyboard(tr, card, now)
-    await bot.send_message(chat_id, render_register_result(tr, tz, result), reply_markup=markup)
+    await bot.send_message(chat_id, text, reply_markup=markup)
     return result

@@ -17,8 +17,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import Tr
-from bot.services.calendar import ics_filename, seminar_ics
+from bot.i18n import Html, Tr
+from bot.services.calendar import ics_filename, seminar_ics, seminar_link
 from bot.services.registration import CancelOutcome, RegistrationService
 from bot.settings import Settings
 from handlers.alerts import alert
@@ -131,12 +131,14 @@ async def send_card(
     user: User,
     repos: Repositories,
     tr: Tr,
-    tz: tzinfo,
+    settings: Settings,
     now: datetime,
 ) -> None:
     card = await load_card(repos, seminar, user.id)
     await bot.send_message(
-        chat_id, render_card(tr, tz, card, now), reply_markup=card_keyboard(tr, card, now)
+        chat_id,
+        render_card(tr, settings.timezone, card, now, free=settings.free_of_charge),
+        reply_markup=card_keyboard(tr, card, now),
     )
 
 
@@ -157,7 +159,7 @@ async def deep_link(
     if seminar is None:
         await message.answer(tr("seminars.not_found"))
         return
-    await send_card(bot, message.chat.id, seminar, user, repos, tr, settings.timezone, clock())
+    await send_card(bot, message.chat.id, seminar, user, repos, tr, settings, clock())
 
 
 async def _seminar_or_alert(
@@ -182,7 +184,7 @@ async def open_card(
 ) -> None:
     seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
     if seminar is not None:
-        await send_card(bot, _chat_id(query), seminar, user, repos, tr, settings.timezone, clock())
+        await send_card(bot, _chat_id(query), seminar, user, repos, tr, settings, clock())
 
 
 async def register(
@@ -237,14 +239,11 @@ async def ask_cancel(
             _chat_id(query), tr("seminars.cancel.not_registered", title=seminar.title)
         )
         return
-    key = (
-        "seminars.cancel.confirm_waitlist"
-        if live.status is RegistrationStatus.WAITLIST
-        else "seminars.cancel.confirm"
-    )
+    waiting = live.status is RegistrationStatus.WAITLIST
+    key = "seminars.cancel.confirm_waitlist" if waiting else "seminars.cancel.confirm"
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=tr("seminars.cancel.button_yes"),
+        text=tr("seminars.cancel.button_yes_waitlist" if waiting else "seminars.cancel.button_yes"),
         callback_data=SeminarCb(action="cancel_yes", id=seminar.id),
     )
     builder.button(
@@ -259,8 +258,18 @@ async def ask_cancel(
     )
 
 
-async def keep_registration(query: CallbackQuery, tr: Tr, bot: Bot) -> None:
-    await bot.send_message(_chat_id(query), tr("seminars.cancel.kept"))
+async def keep_registration(
+    query: CallbackQuery,
+    callback_data: SeminarCb,
+    tr: Tr,
+    bot: Bot,
+    user: User,
+    repos: Repositories,
+) -> None:
+    live = await repos.registrations.live(callback_data.id, user.id)
+    waiting = live is not None and live.status is RegistrationStatus.WAITLIST
+    key = "seminars.cancel.kept_waitlist" if waiting else "seminars.cancel.kept"
+    await bot.send_message(_chat_id(query), tr(key))
 
 
 async def confirm_cancel(
@@ -306,7 +315,15 @@ async def calendar_file(
     seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
     if seminar is None:
         return
-    document = BufferedInputFile(seminar_ics(seminar, clock()), filename=ics_filename(seminar))
+    me = await bot.me()
+    ics = seminar_ics(
+        seminar,
+        clock(),
+        link=seminar_link(me.username or "", seminar),
+        # Plain text inside the .ics, so the title goes in unescaped.
+        alarm_text=tr("seminars.calendar.alarm", title=Html(seminar.title)),
+    )
+    document = BufferedInputFile(ics, filename=ics_filename(seminar))
     await bot.send_document(
         _chat_id(query), document, caption=tr("seminars.calendar.caption", title=seminar.title)
     )

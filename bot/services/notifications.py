@@ -12,25 +12,35 @@ from datetime import tzinfo
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Tr, Translator, pick_language
 from bot.services.registration import Promotion
 from bot.services.sender import Delivery, Sender
 from storage.database import Database
+from storage.models import Seminar
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
 Render = Callable[[Tr], str]
 RenderMarkup = Callable[[Tr], InlineKeyboardMarkup | None]
+SeminarButtons = Callable[[Tr, Seminar], InlineKeyboardMarkup]
 
 
 class ParticipantNotifier:
-    def __init__(self, db: Database, translator: Translator, sender: Sender, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        db: Database,
+        translator: Translator,
+        sender: Sender,
+        tz: tzinfo,
+        seminar_buttons: SeminarButtons,
+    ) -> None:
         self._db = db
         self._translator = translator
         self._sender = sender
         self.tz = tz
+        self._seminar_buttons = seminar_buttons
 
     async def languages(self, user_ids: Iterable[int]) -> dict[int, Tr]:
         """Each user's translator; unknown users get the default language."""
@@ -58,13 +68,23 @@ class ParticipantNotifier:
     async def promoted(self, promotions: Sequence[Promotion]) -> None:
         """Tell users who moved from the waitlist to a seat; a registration listener."""
         for promotion in promotions:
-            delivery = await self.notify([promotion.user_id], self._promotion_text(promotion))
+            delivery = await self.notify(
+                [promotion.user_id],
+                self._promotion_text(promotion),
+                self._buttons_for(promotion.seminar),
+            )
             log.info(
                 "promotion notice seminar=%s user=%s delivery=%s",
                 promotion.seminar.id,
                 promotion.user_id,
                 delivery.get(promotion.user_id),
             )
+
+    def _buttons_for(self, seminar: Seminar) -> RenderMarkup:
+        def render(tr: Tr) -> InlineKeyboardMarkup:
+            return self._seminar_buttons(tr, seminar)
+
+        return render
 
     def _promotion_text(self, promotion: Promotion) -> Render:
         seminar = promotion.seminar
@@ -74,6 +94,8 @@ class ParticipantNotifier:
                 "seminars.notice.promoted",
                 title=seminar.title,
                 when=format_datetime(seminar.starts_at, self.tz, tr),
+                zone=zone_phrase(self.tz, tr, seminar.starts_at),
+                place=seminar.place,
             )
 
         return render

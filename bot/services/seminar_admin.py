@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
 
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+
 from bot.clock import Clock
-from bot.formatting import format_datetime
-from bot.i18n import Translator, pick_language
+from bot.formatting import format_datetime, zone_phrase
+from bot.i18n import Html, Tr, Translator, pick_language
+from bot.services.calendar import ics_filename, seminar_ics
+from bot.services.dates import local_moment, read_moment
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
 from bot.services.sender import Delivery, Sender
 from storage.database import Database
@@ -61,6 +65,8 @@ class Invalid:
 
 FieldValue = str | int | datetime
 _TextFor = Callable[[str], str]
+_Send = Callable[[int, str, str], Awaitable[Delivery]]
+SeminarButtons = Callable[[Tr, Seminar], InlineKeyboardMarkup]
 
 
 def parse_title(text: str) -> str | Invalid:
@@ -98,21 +104,15 @@ def parse_capacity(text: str) -> int | Invalid:
     return capacity
 
 
-_RU_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})[\s,]+(\d{1,2}):(\d{2})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[\sT]+(\d{1,2}):(\d{2})")
-
-
 def parse_start(text: str, tz: tzinfo, now: datetime) -> datetime | Invalid:
-    """`ДД.ММ.ГГГГ ЧЧ:ММ` or `YYYY-MM-DD HH:MM` in `tz`; a real moment in the future (UTC)."""
+    """A date and time as people type them (see `bot.services.dates`) in `tz`; a real
+    moment in the future, in UTC."""
     raw = text.strip()
-    if match := _RU_DATE.fullmatch(raw):
-        day, month, year, hour, minute = (int(g) for g in match.groups())
-    elif match := _ISO_DATE.fullmatch(raw):
-        year, month, day, hour, minute = (int(g) for g in match.groups())
-    else:
+    typed = read_moment(raw)
+    if typed is None:
         return Invalid("date_format")
     try:
-        local = datetime(year, month, day, hour, minute, tzinfo=tz)
+        local = local_moment(typed, tz, now)
     except ValueError:
         return Invalid("date_not_real", {"value": raw})
     moment = local.astimezone(UTC)
@@ -315,8 +315,23 @@ class NoticeReport:
     failed: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeNotice:
+    """How a change notice leads somewhere: buttons under it and, for a move, a calendar
+    file (same UID, higher SEQUENCE) carrying the notice as its caption."""
+
+    buttons: SeminarButtons
+    link: str
+    now: datetime
+
+
 async def announce_change(
-    db: Database, sender: Sender, translator: Translator, tz: tzinfo, result: ChangeResult
+    db: Database,
+    sender: Sender,
+    translator: Translator,
+    tz: tzinfo,
+    result: ChangeResult,
+    notice: ChangeNotice,
 ) -> NoticeReport:
     """Tell confirmed and waitlisted users the old and the new time or place."""
     before, after = result.before, result.after
@@ -325,22 +340,46 @@ async def announce_change(
     moved = before.starts_at != after.starts_at
 
     def text_for(lang: str) -> str:
+        tr = translator.for_language(lang)
+        zone = zone_phrase(tz, tr, after.starts_at)
         if moved:
-            tr = translator.for_language(lang)
-            old = format_datetime(before.starts_at, tz, tr)
-            new = format_datetime(after.starts_at, tz, tr)
-            return translator.text(
-                lang, "admin_seminars.notice.moved", title=after.title, old=old, new=new
+            return tr(
+                "admin_seminars.notice.moved",
+                title=after.title,
+                old=format_datetime(before.starts_at, tz, tr),
+                new=format_datetime(after.starts_at, tz, tr),
+                zone=zone,
+                place=after.place,
             )
-        return translator.text(
-            lang,
+        return tr(
             "admin_seminars.notice.place_changed",
             title=after.title,
             old=before.place,
             new=after.place,
+            when=format_datetime(after.starts_at, tz, tr),
+            zone=zone,
         )
 
-    return await _tell(db, sender, result.audience, text_for)
+    def send_for(user_id: int, lang: str, text: str) -> Awaitable[Delivery]:
+        tr = translator.for_language(lang)
+        markup = notice.buttons(tr, after)
+        if not moved:
+            return sender.send_message(user_id, text, reply_markup=markup)
+        ics = seminar_ics(
+            after,
+            notice.now,
+            link=notice.link,
+            # Plain text inside the .ics, so the title goes in unescaped.
+            alarm_text=tr("seminars.calendar.alarm", title=Html(after.title)),
+        )
+        return sender.send_document(
+            user_id,
+            BufferedInputFile(ics, filename=ics_filename(after)),
+            caption=text,
+            reply_markup=markup,
+        )
+
+    return await _tell(db, result.audience, text_for, send_for)
 
 
 async def announce_cancellation(
@@ -351,7 +390,6 @@ async def announce_cancellation(
         return NoticeReport()
     return await _tell(
         db,
-        sender,
         result.audience,
         lambda lang: translator.text(
             lang,
@@ -359,11 +397,12 @@ async def announce_cancellation(
             title=seminar.title,
             when=format_datetime(seminar.starts_at, tz, translator.for_language(lang)),
         ),
+        lambda user_id, lang, text: sender.send_message(user_id, text),
     )
 
 
 async def _tell(
-    db: Database, sender: Sender, user_ids: Sequence[int], text_for: _TextFor
+    db: Database, user_ids: Sequence[int], text_for: _TextFor, send: _Send
 ) -> NoticeReport:
     users = await Repositories(db).users.get_many(list(user_ids))
     sent = blocked = failed = 0
@@ -376,7 +415,7 @@ async def _tell(
         lang = pick_language(user.language, user.language_code)
         if lang not in texts:
             texts[lang] = text_for(lang)
-        delivery = await sender.send_message(user_id, texts[lang])
+        delivery = await send(user_id, lang, texts[lang])
         if delivery is Delivery.SENT:
             sent += 1
         elif delivery is Delivery.BLOCKED:
