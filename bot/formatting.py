@@ -6,13 +6,11 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.i18n import Tr
 
-MOSCOW_OFFSET = timedelta(hours=3)
-
 # Zones people in Russia name by a city: the locale key `zone.names.<name>` says it the
 # way they do («по тюменскому времени»). Any other zone is named by its offset alone.
 _NAMED_ZONES = {
     "Europe/Kaliningrad": "kaliningrad",
-    "Europe/Moscow": "moscow",  # the reference itself: no offset in Russian
+    "Europe/Moscow": "moscow",
     "Europe/Samara": "samara",
     "Asia/Yekaterinburg": "tyumen",
     "Asia/Omsk": "omsk",
@@ -55,6 +53,8 @@ def format_date_with_year(moment: datetime, tz: tzinfo, tr: Tr) -> str:
 
 def _offset_text(offset: timedelta, base: str) -> str:
     minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return base
     sign = "+" if minutes >= 0 else "−"
     hours, rest = divmod(abs(minutes), 60)
     return f"{base}{sign}{hours}" + (f":{rest:02d}" if rest else "")
@@ -68,16 +68,13 @@ def zone_phrase(tz: tzinfo, tr: Tr, moment: datetime | None = None) -> str:
     """
     at = (moment or datetime.now(UTC)).astimezone(tz)
     offset = at.utcoffset() or timedelta()
-    offsets = {
-        "utc": _offset_text(offset, "UTC"),
-        "msk": _offset_text(offset - MOSCOW_OFFSET, tr("zone.msk")),
-    }
+    # Russian counts from Moscow (МСК+2), English from UTC (UTC+5): the locale says which.
+    base_hours = timedelta(hours=int(tr("zone.base_hours")))
+    relative = _offset_text(offset - base_hours, tr("zone.base"))
     name = _NAMED_ZONES.get(getattr(tz, "key", ""))
-    if name == "moscow":
-        return tr("zone.moscow", **offsets)
     if name is not None:
-        return tr("zone.named", name=tr(f"zone.names.{name}"), **offsets)
-    return tr("zone.unnamed", **offsets)
+        return tr("zone.named", name=tr(f"zone.names.{name}"), offset=relative)
+    return tr("zone.unnamed", offset=relative)
 
 
 def shorten(text: str, limit: int) -> str:

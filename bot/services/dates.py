@@ -81,11 +81,12 @@ def local_moment(typed: TypedMoment, tz: tzinfo, now: datetime) -> datetime:
     if typed.year is not None:
         return datetime(typed.year, typed.month, typed.day, typed.hour, typed.minute, tzinfo=tz)
     this_year = now.astimezone(tz).year
-    for year in (this_year, this_year + 1):
+    # Four years reach the next 29 February; a day that never exists fails in every one.
+    for year in range(this_year, this_year + 5):
         try:
             moment = datetime(year, typed.month, typed.day, typed.hour, typed.minute, tzinfo=tz)
         except ValueError:
-            continue  # 29 February in a common year: try the next
+            continue
         if moment.astimezone(UTC) > now:
             return moment
-    return datetime(this_year + 1, typed.month, typed.day, typed.hour, typed.minute, tzinfo=tz)
+    raise ValueError(f"no {typed.day:02d}.{typed.month:02d} {typed.hour}:{typed.minute:02d} ahead")

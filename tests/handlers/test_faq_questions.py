@@ -150,7 +150,7 @@ async def test_faq_browsing_with_back_buttons_and_forged_keys(
         await feed(app, updates.callback(anna, forged))
     assert (
         callback_answers(session)[-4:]
-        == ["This button is out of date. Please open the section again."] * 4
+        == ["This button is out of date. Please open “FAQ” again — the button is below."] * 4
     )
 
 
