@@ -45,7 +45,7 @@ from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
-from handlers.questions import answer_keyboard
+from handlers.questions import staff_keyboard
 from handlers.reminders import reminder_keyboard
 from handlers.seminar_views import notice_keyboard
 from storage.database import Database
@@ -111,7 +111,7 @@ def build_app(
     notifier = ParticipantNotifier(db, translator, sender, settings.timezone, notice_keyboard)
     registration.on_promotion(notifier.promoted)
     faq = FaqService(db, clock)
-    questions = QuestionService(db, bot, sender, translator, settings, faq, answer_keyboard, clock)
+    questions = QuestionService(db, bot, sender, translator, settings, faq, staff_keyboard, clock)
     background = BackgroundTasks()
 
     dispatcher = Dispatcher(

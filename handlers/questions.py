@@ -63,12 +63,17 @@ class AnswerStates(StatesGroup):
     answer = State()
 
 
-def answer_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=tr("questions.buttons.answer"), callback_data=AnswerCb(question_id=question_id)
-    )
-    return builder.as_markup()
+def staff_keyboard(tr: Tr, question: Question) -> InlineKeyboardMarkup | None:
+    """Answer while the question is open; Add to FAQ once answered (until it is added)."""
+    if not question.is_answered:
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=tr("questions.buttons.answer"), callback_data=AnswerCb(question_id=question.id)
+        )
+        return builder.as_markup()
+    if question.faq_entry_id is None:
+        return add_to_faq_keyboard(tr, question.id)
+    return None
 
 
 def add_to_faq_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
@@ -211,8 +216,11 @@ async def _answer(
     if result.outcome is AnswerOutcome.ALREADY_ANSWERED:
         await message.answer(await _already_answered_text(tr, result.question, questions, settings))
         return
+    if result.delivery is Delivery.SENT:
+        # The question's staff message now shows the answer and the Add to FAQ button;
+        # a separate «answer sent» message would only repeat it.
+        return
     key = {
-        Delivery.SENT: "questions.answer_sent",
         Delivery.BLOCKED: "questions.answer_not_delivered",
         Delivery.FAILED: "questions.answer_failed",
         None: "questions.answer_asker_gone",

@@ -39,7 +39,8 @@ MAX_ANSWER_LENGTH = 3500
 _ANSWER_EXCERPT = 1000  # how much of the answer the edited staff message shows
 _QUOTE_LENGTH = 300  # how much of the question the asker's answer message quotes
 
-AnswerKeyboard = Callable[[Tr, int], InlineKeyboardMarkup]
+# The buttons under a question's staff message: Answer while open, Add to FAQ once answered.
+StaffKeyboard = Callable[[Tr, Question], InlineKeyboardMarkup | None]
 
 
 def clip(text: str, limit: int) -> str:
@@ -95,7 +96,7 @@ class QuestionService:
         translator: Translator,
         settings: Settings,
         faq: FaqService,
-        answer_keyboard: AnswerKeyboard,
+        staff_keyboard: StaffKeyboard,
         clock: Clock,
     ) -> None:
         self._db = db
@@ -104,7 +105,7 @@ class QuestionService:
         self._translator = translator
         self._settings = settings
         self._faq = faq
-        self._answer_keyboard = answer_keyboard
+        self._staff_keyboard = staff_keyboard
         self._clock = clock
 
     # ------------------------------------------------------------------ asking
@@ -134,7 +135,7 @@ class QuestionService:
     async def _staff_chats(self) -> list[tuple[int, str]]:
         """(chat id, language) of every chat a new question goes to."""
         if self._settings.staff_chat_id is not None:
-            return [(self._settings.staff_chat_id, DEFAULT_LANGUAGE)]
+            return [(self._settings.staff_chat_id, self._settings.staff_language)]
         admin_ids = sorted(self._settings.admin_ids)
         known = await Repositories(self._db).users.get_many(admin_ids)
         chats = []
@@ -148,7 +149,7 @@ class QuestionService:
         """Send the question with its Answer button to one chat and remember the message."""
         tr = self._translator.for_language(lang)
         text = await self.render(question, tr)
-        markup = None if question.is_answered else self._answer_keyboard(tr, question.id)
+        markup = self._staff_keyboard(tr, question)
         sent: list[Message] = []
 
         async def call() -> None:
@@ -261,16 +262,20 @@ class QuestionService:
 
     async def _refresh_posts(self, repos: Repositories, question: Question) -> None:
         for chat_id, message_id in await repos.questions.posts(question.id):
-            lang = DEFAULT_LANGUAGE
+            lang = self._settings.staff_language
             if chat_id != self._settings.staff_chat_id:
                 admin = await repos.users.get(chat_id)
                 if admin is not None:
                     lang = pick_language(admin.language, admin.language_code)
-            text = await self.render(question, self._translator.for_language(lang))
+            tr = self._translator.for_language(lang)
+            text = await self.render(question, tr)
             # A message may be too old to edit or deleted by someone; the rest still are.
             with suppress(TelegramBadRequest, TelegramForbiddenError):
                 await self._bot.edit_message_text(
-                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
+                    text=text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=self._staff_keyboard(tr, question),
                 )
 
     # ------------------------------------------------------------------ FAQ

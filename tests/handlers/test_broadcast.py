@@ -147,12 +147,12 @@ async def test_cancel_at_each_step(
     await feed(app, updates.message(admin, "/broadcast"))
     everyone = buttons(session)["Всем"]
     await feed(app, updates.message(admin, "/cancel"))
-    assert session.texts(ADMIN_ID)[-1] .startswith("Действие отменено.")
+    assert session.texts(ADMIN_ID)[-1].startswith("Действие отменено.")
 
     await feed(app, updates.message(admin, "/broadcast"))
     await feed(app, updates.callback(admin, everyone))
     await feed(app, updates.message(admin, "/cancel"))
-    assert session.texts(ADMIN_ID)[-1] .startswith("Действие отменено.")
+    assert session.texts(ADMIN_ID)[-1].startswith("Действие отменено.")
 
     await feed(app, updates.message(admin, "/broadcast"))
     await feed(app, updates.callback(admin, everyone))

@@ -176,7 +176,7 @@ async def test_cancel_leaves_profile_dialog_and_commands_pass_through(
     await feed(app, updates.message(user, "/seminars"))
     assert s.title in session.texts(3)[-1]  # the command worked, not taken as a name
     await feed(app, updates.message(user, "/cancel"))
-    assert session.texts(3)[-1] .startswith("Действие отменено.")
+    assert session.texts(3)[-1].startswith("Действие отменено.")
     await feed(app, updates.message(user, "Иван Иванов"))
     repos = Repositories(app.db)
     assert await repos.profiles.get(3) is None
