@@ -75,6 +75,20 @@ class Registration:
     status_changed_at: datetime
 
 
+class BodyKind(StrEnum):
+    """How a broadcast with its own first line is sent: as a text, or as a copy whose
+    caption is replaced."""
+
+    TEXT = "text"
+    CAPTION = "caption"
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastBody:
+    kind: BodyKind
+    html: str
+
+
 class Audience(StrEnum):
     ALL = "all"  # every active user
     CONFIRMED = "confirmed"  # a seminar's confirmed registrants
@@ -109,6 +123,7 @@ class Broadcast:
     progress_message_id: int | None
     created_at: datetime
     finished_at: datetime | None
+    body: BroadcastBody | None = None  # None: the source message is copied as it is
 
 
 @dataclass(frozen=True, slots=True)

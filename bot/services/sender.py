@@ -60,11 +60,13 @@ class Sender:
             chat_id, lambda: self.bot.send_document(chat_id, document, **kwargs)
         )
 
-    async def copy_message(self, chat_id: int, from_chat_id: int, message_id: int) -> Delivery:
+    async def copy_message(
+        self, chat_id: int, from_chat_id: int, message_id: int, **kwargs: Any
+    ) -> Delivery:
         return await self.deliver(
             chat_id,
             lambda: self.bot.copy_message(
-                chat_id=chat_id, from_chat_id=from_chat_id, message_id=message_id
+                chat_id=chat_id, from_chat_id=from_chat_id, message_id=message_id, **kwargs
             ),
         )
 
