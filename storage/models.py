@@ -48,6 +48,7 @@ class Seminar:
     status: SeminarStatus
     created_by: int | None
     created_at: datetime
+    updated_at: datetime | None = None  # the last change; None in values built by hand
 
     @property
     def ends_at(self) -> datetime:

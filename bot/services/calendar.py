@@ -18,13 +18,14 @@ def seminar_uid(seminar: Seminar) -> str:
     return f"seminar-{seminar.id}@{UID_DOMAIN}"
 
 
-def sequence_at(seminar: Seminar, now: datetime) -> int:
-    """The event's revision number: seconds since the seminar was created.
+def sequence_of(seminar: Seminar) -> int:
+    """The event's revision: seconds from the seminar's creation to its last change.
 
-    A file made later always carries a higher SEQUENCE than any earlier one, so after a
-    move the calendar replaces the event it has instead of keeping the old time.
+    Every change raises it, so after a move the calendar replaces the event it has
+    instead of keeping the old time; files of an unchanged seminar carry the same one.
     """
-    return max(0, int((now - seminar.created_at).total_seconds()))
+    changed = seminar.updated_at or seminar.created_at
+    return max(0, int((changed - seminar.created_at).total_seconds()))
 
 
 def seminar_ics(seminar: Seminar, now: datetime, *, link: str, alarm_text: str) -> bytes:
@@ -35,7 +36,7 @@ def seminar_ics(seminar: Seminar, now: datetime, *, link: str, alarm_text: str) 
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", seminar_uid(seminar))
-    event.add("sequence", sequence_at(seminar, now))
+    event.add("sequence", sequence_of(seminar))
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", seminar.starts_at.astimezone(UTC))
     event.add("dtend", seminar.ends_at.astimezone(UTC))

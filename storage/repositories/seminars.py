@@ -27,6 +27,7 @@ def _seminar(row: sqlite3.Row) -> Seminar:
         status=SeminarStatus(row["status"]),
         created_by=row["created_by"],
         created_at=from_db(row["created_at"]),
+        updated_at=from_db(row["updated_at"]),
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.fakeapi.server import FakeBotAPI
 
-READY_TIMEOUT = 20.0
+READY_TIMEOUT = 60.0  # importing aiogram alone takes 15 s on a busy two-core machine
 STOP_TIMEOUT = 10.0
 _TAIL_LINES = 60
 
