@@ -81,7 +81,7 @@ def check_full_name(raw: str) -> Checked:
     if checked.value is None:
         return checked
     words = checked.value.split(" ")
-    if checked.value.endswith("?") or words[0].casefold().strip(",.!") in _QUESTION_WORDS:
+    if checked.value.endswith("?") or words[0].casefold().rstrip(",!") in _QUESTION_WORDS:
         return Checked(None, TextProblem.QUESTION)
     if len(words) < 2:
         return Checked(None, TextProblem.ONE_WORD)
