@@ -396,6 +396,7 @@ async def announce_cancellation(
             "admin_seminars.notice.cancelled",
             title=seminar.title,
             when=format_datetime(seminar.starts_at, tz, translator.for_language(lang)),
+            zone=zone_phrase(tz, translator.for_language(lang), seminar.starts_at),
         ),
         lambda user_id, lang, text: sender.send_message(user_id, text),
     )
