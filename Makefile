@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck pytest backup clean
+.PHONY: run test lint typecheck layers pytest backup clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: $(STAMP)
 	fi
 	$(PY) -m bot
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) lint typecheck layers pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(CHECKED) tests benchmarks
@@ -29,6 +29,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy $(CHECKED)
+
+# The layer rules in pyproject.toml [tool.importlinter].
+layers: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
 	$(PY) -m pytest -q

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -26,6 +27,7 @@ from bot.i18n import Translator
 from bot.middlewares import (
     CallbackAnswers,
     HandlerTraceMiddleware,
+    RenderContextMiddleware,
     UpdateLogMiddleware,
     UserContextMiddleware,
 )
@@ -35,9 +37,12 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
+from bot.services.privacy import PrivacyService
 from bot.services.questions import QuestionService
+from bot.services.recipients import Recipients
 from bot.services.registration import RegistrationService
 from bot.services.reminders import ReminderService
+from bot.services.seminar_admin import SeminarAdmin
 from bot.services.sender import Sender
 from bot.services.users import UserDirectory
 from bot.settings import Settings, SettingsError
@@ -49,6 +54,7 @@ from handlers.questions import staff_keyboard
 from handlers.reminders import reminder_keyboard
 from handlers.seminar_views import notice_keyboard
 from storage.database import Database
+from storage.dialogs import DialogStore
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +74,33 @@ class App:
     scheduler: AsyncIOScheduler
     translator: Translator
     sender: Sender
+    users: UserDirectory
     registration: RegistrationService
     reminders: ReminderService
     broadcasts: BroadcastService
     notifier: ParticipantNotifier
+    seminar_admin: SeminarAdmin
+    privacy: PrivacyService
     faq: FaqService
     questions: QuestionService
     background: BackgroundTasks
     clock: Clock = field(default=utc_now)
+
+    def handler_data(self) -> dict[str, Any]:
+        """What handlers may ask for by name, besides what the middlewares add per update."""
+        return {
+            "settings": self.settings,
+            "clock": self.clock,
+            "translator": self.translator,
+            "users": self.users,
+            "registration": self.registration,
+            "reminders": self.reminders,
+            "broadcasts": self.broadcasts,
+            "seminar_admin": self.seminar_admin,
+            "privacy": self.privacy,
+            "faq": self.faq,
+            "questions": self.questions,
+        }
 
 
 def build_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -102,40 +127,59 @@ def build_app(
     bot.session.middleware(RetryAfterMiddleware(pacer))
 
     users = UserDirectory(db, clock)
+    recipients = Recipients(db, translator, settings)
     sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
     registration = RegistrationService(db, clock)
     reminders = ReminderService(
-        db, scheduler, sender, translator, settings, registration, reminder_keyboard, clock
+        db,
+        scheduler,
+        sender,
+        translator,
+        recipients,
+        settings,
+        registration,
+        reminder_keyboard,
+        clock,
     )
-    broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, translator, db), clock)
-    notifier = ParticipantNotifier(db, translator, sender, settings.timezone, notice_keyboard)
+    broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, recipients), clock)
+    notifier = ParticipantNotifier(db, recipients, sender, settings.timezone, notice_keyboard)
     registration.on_promotion(notifier.promoted)
-    faq = FaqService(db, clock)
-    questions = QuestionService(db, bot, sender, translator, settings, faq, staff_keyboard, clock)
     background = BackgroundTasks()
-
-    dispatcher = Dispatcher(
-        storage=SQLiteStorage(db),
+    dialogs = DialogStore(db)
+    faq = FaqService(db, clock)
+    app = App(
+        settings=settings,
+        bot=bot,
         # One update at a time per chat and user, in arrival order: a user who sends two
         # answers quickly must not have both read against the same dialog step.
-        events_isolation=SimpleEventIsolation(),
-        settings=settings,
-        translator=translator,
+        dispatcher=Dispatcher(
+            storage=SQLiteStorage(dialogs), events_isolation=SimpleEventIsolation()
+        ),
+        db=db,
         scheduler=scheduler,
+        translator=translator,
         sender=sender,
+        users=users,
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
         notifier=notifier,
+        seminar_admin=SeminarAdmin(db, registration, reminders, notifier, background, clock),
+        privacy=PrivacyService(db, registration, users, dialogs, clock),
         faq=faq,
-        questions=questions,
+        questions=QuestionService(
+            db, bot, sender, translator, settings, faq, recipients, staff_keyboard, clock
+        ),
         background=background,
-        users=users,
         clock=clock,
-        db=db,
     )
+    dispatcher = app.dispatcher
+    dispatcher.workflow_data.update(app.handler_data())
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
+    dispatcher.update.outer_middleware(
+        RenderContextMiddleware(settings.timezone, clock, settings.free_of_charge)
+    )
     dispatcher.update.outer_middleware(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )
@@ -143,24 +187,6 @@ def build_app(
         observer.middleware(HandlerTraceMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswers())
     dispatcher.include_routers(*get_routers())
-
-    app = App(
-        settings=settings,
-        bot=bot,
-        dispatcher=dispatcher,
-        db=db,
-        scheduler=scheduler,
-        translator=translator,
-        sender=sender,
-        registration=registration,
-        reminders=reminders,
-        broadcasts=broadcasts,
-        notifier=notifier,
-        faq=faq,
-        questions=questions,
-        background=background,
-        clock=clock,
-    )
 
     # Coroutine functions, not lambdas: aiogram awaits a hook only when it is one.
     async def startup() -> None:

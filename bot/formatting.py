@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
-from bot.i18n import Tr
+from bot.i18n import Html, Tr
 
 # Zones people in Russia name by a city: the locale key `zone.names.<name>` says it the
 # way they do («по тюменскому времени»). Any other zone is named by its offset alone.
@@ -24,7 +26,7 @@ _NAMED_ZONES = {
 }
 
 
-def format_datetime(moment: datetime, tz: tzinfo, tr: Tr) -> str:
+def format_datetime(moment: datetime, tz: tzinfo, tr: Tr) -> Html:
     """`25 сентября, чт, 15:00` / `25 September, Thu, 15:00`, in the configured zone.
 
     The year is added (`15 января 2027, пт, 10:00`) whenever it is not the current one.
@@ -45,7 +47,7 @@ def format_datetime(moment: datetime, tz: tzinfo, tr: Tr) -> str:
     )
 
 
-def format_date_with_year(moment: datetime, tz: tzinfo, tr: Tr) -> str:
+def format_date_with_year(moment: datetime, tz: tzinfo, tr: Tr) -> Html:
     local = moment.astimezone(tz)
     month = tr.items("date.months")[local.month - 1]
     return tr("date.format_year", day=local.day, month=month, year=local.year)
@@ -60,7 +62,7 @@ def _offset_text(offset: timedelta, base: str) -> str:
     return f"{base}{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def zone_phrase(tz: tzinfo, tr: Tr, moment: datetime | None = None) -> str:
+def zone_phrase(tz: tzinfo, tr: Tr, moment: datetime | None = None) -> Html:
     """Which time a time is: «по тюменскому времени (МСК+2)» / "Tyumen time (UTC+5)".
 
     The offset is the one in force at `moment` (now by default), so zones with summer
@@ -80,3 +82,20 @@ def zone_phrase(tz: tzinfo, tr: Tr, moment: datetime | None = None) -> str:
 def shorten(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """What a handler needs to render a reply: the reader's language, TIMEZONE, the moment."""
+
+    tr: Tr
+    tz: ZoneInfo
+    now: datetime
+    free_of_charge: bool  # FREE_OF_CHARGE: cards say «Участие бесплатное»
+
+    def when(self, moment: datetime) -> Html:
+        return format_datetime(moment, self.tz, self.tr)
+
+    def zone(self, moment: datetime | None = None) -> Html:
+        """Which time the times are: «по тюменскому времени (МСК+2)»."""
+        return zone_phrase(self.tz, self.tr, moment)

@@ -10,7 +10,7 @@ message is sent with `parse_mode=HTML`.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,24 @@ class Html(str):
     """Markup that is already safe (built from escaped parts); passed through as is."""
 
     __slots__ = ()
+
+
+def escape(text: str) -> Html:
+    """Plain text made safe to put into an HTML message."""
+    return Html(html.escape(text, quote=False))
+
+
+def join(separator: str, parts: Iterable[Html]) -> Html:
+    """Safe parts joined by a plain separator; stays safe."""
+    return Html(html.escape(separator, quote=False).join(parts))
+
+
+def bold(text: str) -> Html:
+    return Html(f"<b>{escape(text)}</b>")
+
+
+def link(url: str, text: str) -> Html:
+    return Html(f'<a href="{html.escape(url, quote=True)}">{escape(text)}</a>')
 
 
 def pick_language(chosen: str | None, language_code: str | None) -> str:

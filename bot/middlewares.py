@@ -1,4 +1,5 @@
-"""Middlewares: per-update log line, the current user and their language, handler tracing."""
+"""Middlewares: per-update log line, the current user and their language, the render context,
+handler tracing."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
@@ -14,6 +16,8 @@ from aiogram.types import TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
+from bot.clock import Clock
+from bot.formatting import RenderContext
 from bot.i18n import Tr, Translator, pick_language
 from bot.services.users import TelegramIdentity, UserDirectory
 from bot.settings import Settings
@@ -102,6 +106,22 @@ class UserContextMiddleware(BaseMiddleware):
         data["user"] = user
         data["is_admin"] = self._settings.is_admin(user.id)
         data["tr"] = self._translator.for_language(pick_language(user.language, user.language_code))
+        return await handler(event, data)
+
+
+class RenderContextMiddleware(BaseMiddleware):
+    """Hands handlers `ctx`: the reader's messages, TIMEZONE and the moment of the update.
+
+    Runs after `UserContextMiddleware`, which has picked the reader's language.
+    """
+
+    def __init__(self, tz: ZoneInfo, clock: Clock, free_of_charge: bool) -> None:
+        self._tz = tz
+        self._clock = clock
+        self._free_of_charge = free_of_charge
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["ctx"] = RenderContext(data["tr"], self._tz, self._clock(), self._free_of_charge)
         return await handler(event, data)
 
 

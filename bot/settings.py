@@ -47,7 +47,7 @@ def format_offset(offset: timedelta) -> str:
 
 
 class Settings(BaseSettings):
-    """Every setting of PRODUCT.md with its default."""
+    """Every setting of the bot with its default (the table in README.md)."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 

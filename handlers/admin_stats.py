@@ -10,7 +10,7 @@ from aiogram.types import Message
 
 from bot.clock import Clock
 from bot.formatting import format_datetime, shorten
-from bot.i18n import Html, Tr
+from bot.i18n import Html, Tr, join
 from bot.services.stats import Stats, collect_stats, fill_percent
 from bot.settings import Settings
 from handlers.filters import IsAdmin
@@ -37,7 +37,7 @@ def format_duration(delta: timedelta, tr: Tr) -> Html:
         parts.append(tr("stats.duration.hours", count=hours))
     if minutes and not days:
         parts.append(tr("stats.duration.minutes", count=minutes))
-    return Html(" ".join(parts))
+    return join(" ", parts)
 
 
 def _broadcast_line(item: BroadcastSummary, tr: Tr, settings: Settings) -> str:

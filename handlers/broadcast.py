@@ -21,12 +21,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.i18n import Tr, Translator, pick_language
+from bot.i18n import Tr
 from bot.services.broadcasts import BroadcastService
+from bot.services.recipients import Recipients
 from bot.services.sender import Sender
 from handlers.alerts import alert
 from handlers.filters import NOT_COMMAND, IsAdmin, RowId
-from storage.database import Database
 from storage.models import (
     Audience,
     BodyKind,
@@ -130,11 +130,10 @@ def report_text(tr: Tr, broadcast: Broadcast, tally: BroadcastTally) -> str:
 class BroadcastBoard:
     """The admin's view of a broadcast: one progress message, edited, then a report."""
 
-    def __init__(self, bot: Bot, sender: Sender, translator: Translator, db: Database) -> None:
+    def __init__(self, bot: Bot, sender: Sender, recipients: Recipients) -> None:
         self._bot = bot
         self._sender = sender
-        self._translator = translator
-        self._db = db
+        self._recipients = recipients
 
     async def show_progress(self, broadcast: Broadcast, tally: BroadcastTally) -> None:
         tr = await self._tr(broadcast)
@@ -150,9 +149,7 @@ class BroadcastBoard:
         )
 
     async def _tr(self, broadcast: Broadcast) -> Tr:
-        admin = await Repositories(self._db).users.get(broadcast.created_by)
-        language = pick_language(admin.language, admin.language_code) if admin else None
-        return self._translator.for_language(language or pick_language(None, None))
+        return await self._recipients.user(broadcast.created_by)
 
     async def _edit(
         self, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None

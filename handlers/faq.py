@@ -23,9 +23,9 @@ from aiogram.types import (
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import Tr
+from bot.formatting import shorten
+from bot.i18n import Html, Tr
 from bot.services.faq_file import FaqEntry
-from bot.services.questions import clip
 from bot.services.smalltalk import Courtesy, classify
 from handlers.filters import HAS_CAPTION, HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
 from handlers.menu import MenuCb, main_menu
@@ -50,7 +50,7 @@ def categories_keyboard(categories: list[FaqCategory]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for category in categories:
         builder.button(
-            text=clip(category.title, BUTTON_TEXT),
+            text=shorten(category.title, BUTTON_TEXT),
             callback_data=FaqCb(view="cat", key=category.key),
         )
     builder.adjust(1)
@@ -61,7 +61,7 @@ def category_keyboard(tr: Tr, category: FaqCategory, faq: FaqService) -> InlineK
     builder = InlineKeyboardBuilder()
     for entry in category.entries:
         builder.button(
-            text=clip(entry.question, BUTTON_TEXT),
+            text=shorten(entry.question, BUTTON_TEXT),
             callback_data=FaqCb(view="entry", key=faq.key_of(entry)),
         )
     builder.button(text=tr("faq.buttons.back"), callback_data=FaqCb(view="root"))
@@ -75,10 +75,10 @@ def entry_keyboard(tr: Tr, category: FaqCategory) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def render_entry(tr: Tr, entry: FaqEntry) -> str:
+def render_entry(tr: Tr, entry: FaqEntry) -> Html:
     """The question in bold and the full answer; an over-long question yields room."""
     room = MAX_MESSAGE - len(entry.answer) - 10
-    return tr("faq.answer", question=clip(entry.question, max(room, 100)), answer=entry.answer)
+    return tr("faq.answer", question=shorten(entry.question, max(room, 100)), answer=entry.answer)
 
 
 # ---------------------------------------------------------------------- browsing
@@ -154,7 +154,7 @@ def _reply_keyboard(tr: Tr, related: list[FaqEntry], faq: FaqService) -> InlineK
     # reply, and the builder's deep copies cost more than the search itself.
     buttons = [
         InlineKeyboardButton(
-            text=clip(entry.question, BUTTON_TEXT),
+            text=shorten(entry.question, BUTTON_TEXT),
             callback_data=FaqCb(view="show", key=faq.key_of(entry)).pack(),
         )
         for entry in related

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, tzinfo
 
 from aiogram import Bot, F, Router
@@ -12,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import Html, Tr
+from bot.i18n import Tr, escape, join
 from bot.settings import Settings
 from handlers.menu import MenuCb
 from handlers.profile import ProfileCb
@@ -52,8 +51,8 @@ async def render_my(
     parts: list[str] = [tr("seminars.my.title")]
     parts.append("\n".join(line for _, line in upcoming) if upcoming else tr("seminars.my.empty"))
     if past:
-        titles = "; ".join(f"«{html.escape(s.title, quote=False)}»" for s in past[:PAST_SHOWN])
-        parts.append(tr("seminars.my.past", count=len(past), titles=Html(titles)))
+        titles = join("; ", (escape(f"«{s.title}»") for s in past[:PAST_SHOWN]))
+        parts.append(tr("seminars.my.past", count=len(past), titles=titles))
     profile = await repos.profiles.get(user.id)
     if profile is None:
         parts.append(tr("seminars.my.no_profile"))

@@ -5,16 +5,11 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
 from bot.i18n import Tr
-from bot.services.privacy import forget_user
-from bot.services.registration import RegistrationService
-from bot.services.users import UserDirectory
-from storage.database import Database
+from bot.services.privacy import PrivacyService
 from storage.models import User
 
 
@@ -35,20 +30,9 @@ async def keep(query: CallbackQuery, bot: Bot, user: User, tr: Tr) -> None:
 
 
 async def forget(
-    query: CallbackQuery,
-    bot: Bot,
-    user: User,
-    tr: Tr,
-    db: Database,
-    registration: RegistrationService,
-    clock: Clock,
-    state: FSMContext,
-    users: UserDirectory,
+    query: CallbackQuery, bot: Bot, user: User, tr: Tr, privacy: PrivacyService
 ) -> None:
-    result = await forget_user(db, registration, user.id, clock)
-    users.forget(user.id)
-    # The stored dialog rows are gone; clearing through the storage drops its cache too.
-    await state.clear()
+    result = await privacy.forget_me(user.id)
     lines = [tr("privacy.done"), ""]
     lines.append(tr("privacy.removed_profile" if result.profile_deleted else "privacy.no_profile"))
     lines.append(tr("privacy.removed_names"))

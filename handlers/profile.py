@@ -23,7 +23,8 @@ from aiogram.types import (
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.i18n import Tr
+from bot.formatting import RenderContext
+from bot.i18n import Tr, join
 from bot.services.faq import FaqService
 from bot.services.profile import (
     TEXT_MAX_LENGTH,
@@ -33,10 +34,9 @@ from bot.services.profile import (
     normalise_phone,
 )
 from bot.services.registration import RegistrationService
-from bot.settings import Settings
 from handlers.faq import render_entry
 from handlers.filters import HAS_CONTACT, HAS_TEXT, NO_TEXT, NOT_COMMAND
-from handlers.seminar_views import card_keyboard, load_card, register_and_reply, render_card
+from handlers.seminar_views import card_keyboard, load_card, registration_reply, render_card
 from storage.models import User
 from storage.repositories import Repositories
 
@@ -99,25 +99,23 @@ async def decline(
     bot: Bot,
     user: User,
     state: FSMContext,
-    tr: Tr,
     repos: Repositories,
-    settings: Settings,
-    clock: Clock,
+    ctx: RenderContext,
 ) -> None:
     """No consent, no data: the seminar's card comes back, so Register is one press away."""
+    tr = ctx.tr
     seminar_id = (await state.get_data()).get("seminar_id")
     await state.clear()
     seminar = await repos.seminars.get(seminar_id) if isinstance(seminar_id, int) else None
     if seminar is None:
         await bot.send_message(user.id, tr("profile.declined"))
         return
-    now = clock()
     card = await load_card(repos, seminar, user.id)
-    text = render_card(tr, settings.timezone, card, now, free=settings.free_of_charge)
+    text = render_card(tr, ctx.tz, card, ctx.now, free=ctx.free_of_charge)
     await bot.send_message(
         user.id,
-        f"{tr('profile.declined_card')}\n\n{text}",
-        reply_markup=card_keyboard(tr, card, now),
+        join("\n\n", [tr("profile.declined_card"), text]),
+        reply_markup=card_keyboard(tr, card, ctx.now),
     )
 
 
@@ -131,9 +129,8 @@ async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     if text.rstrip().endswith("?"):
         matches = faq.search(text, tr.lang, limit=1)
         if matches:
-            await message.answer(
-                f"{render_entry(tr, matches[0])}\n\n{tr('profile.consent_pending')}"
-            )
+            pending = tr("profile.consent_pending")
+            await message.answer(join("\n\n", [render_entry(tr, matches[0]), pending]))
             return
     await message.answer(tr("profile.consent_pending"))
 
@@ -171,12 +168,11 @@ async def phone_text(
     bot: Bot,
     user: User,
     state: FSMContext,
-    tr: Tr,
+    ctx: RenderContext,
     repos: Repositories,
     registration: RegistrationService,
-    settings: Settings,
-    clock: Clock,
 ) -> None:
+    tr = ctx.tr
     phone = normalise_phone(message.text or "")
     if phone is None:
         await message.answer(
@@ -184,7 +180,7 @@ async def phone_text(
             reply_markup=_phone_keyboard(tr),
         )
         return
-    await _finish(message, bot, user, phone, state, tr, repos, registration, settings, clock)
+    await _finish(message, bot, user, phone, state, ctx, repos, registration)
 
 
 async def phone_contact(
@@ -192,12 +188,11 @@ async def phone_contact(
     bot: Bot,
     user: User,
     state: FSMContext,
-    tr: Tr,
+    ctx: RenderContext,
     repos: Repositories,
     registration: RegistrationService,
-    settings: Settings,
-    clock: Clock,
 ) -> None:
+    tr = ctx.tr
     contact = message.contact
     assert contact is not None  # the filter guarantees it
     if contact.user_id != user.id:
@@ -216,7 +211,7 @@ async def phone_contact(
             reply_markup=_phone_keyboard(tr),
         )
         return
-    await _finish(message, bot, user, phone, state, tr, repos, registration, settings, clock)
+    await _finish(message, bot, user, phone, state, ctx, repos, registration)
 
 
 async def not_text(message: Message, state: FSMContext, tr: Tr) -> None:
@@ -236,14 +231,12 @@ async def _finish(
     user: User,
     phone: str,
     state: FSMContext,
-    tr: Tr,
+    ctx: RenderContext,
     repos: Repositories,
     registration: RegistrationService,
-    settings: Settings,
-    clock: Clock,
 ) -> None:
+    tr, now = ctx.tr, ctx.now
     data = await state.get_data()
-    now = clock()
     existing = await repos.profiles.get(user.id)
     consent_at = (
         existing.consent_at if existing is not None else _parse_time(data.get("consent_at"))
@@ -270,17 +263,11 @@ async def _finish(
         return
     # One message: the profile is saved and here is the seat (or the waitlist number).
     # It takes the phone keyboard away, so the card's buttons wait in /my.
-    await register_and_reply(
-        bot,
+    text, _ = registration_reply(ctx, await registration.register(user.id, seminar_id))
+    await bot.send_message(
         message.chat.id,
-        user.id,
-        seminar_id,
-        registration=registration,
-        repos=repos,
-        tr=tr,
-        tz=settings.timezone,
-        now=now,
-        lead=tr(key),
+        join("\n\n", [tr(key), text, tr("seminars.result.manage_in_my")]),
+        reply_markup=ReplyKeyboardRemove(),
     )
 
 

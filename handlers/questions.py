@@ -1,7 +1,7 @@
 """Questions to organisers: /ask, answering (reply or button), "Add to FAQ", /questions.
 
 Organisers are the admins and whoever writes in the staff chat, so the staff buttons
-do not use the admin-only `adm` prefix; every handler checks `is_organiser` instead.
+do not use the admin-only `adm` prefix; every handler asks `QuestionService.is_organiser`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime, shorten
+from bot.formatting import RenderContext, shorten
 from bot.i18n import Tr
 from bot.services.questions import (
     MAX_ANSWER_LENGTH,
@@ -28,7 +28,6 @@ from bot.services.questions import (
     SubmitOutcome,
 )
 from bot.services.sender import Delivery
-from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from handlers.menu import MenuCb
@@ -82,10 +81,6 @@ def add_to_faq_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
         text=tr("questions.buttons.add_to_faq"), callback_data=AddToFaqCb(question_id=question_id)
     )
     return builder.as_markup()
-
-
-def is_organiser(chat_id: int, is_admin: bool, settings: Settings) -> bool:
-    return is_admin or (settings.staff_chat_id is not None and chat_id == settings.staff_chat_id)
 
 
 class RepliesToQuestion(Filter):
@@ -181,14 +176,14 @@ async def question_not_text(message: Message, tr: Tr) -> None:
 
 
 async def _already_answered_text(
-    tr: Tr, question: Question, questions: QuestionService, settings: Settings
+    ctx: RenderContext, question: Question, questions: QuestionService
 ) -> str:
     assert question.answered_at is not None
-    return tr(
+    return ctx.tr(
         "questions.already_answered",
         number=question.id,
         name=await questions.answered_by_name(question),
-        when=format_datetime(question.answered_at, settings.timezone, tr),
+        when=ctx.when(question.answered_at),
     )
 
 
@@ -197,11 +192,11 @@ async def _answer(
     user: User,
     question_id: int,
     text: str,
-    tr: Tr,
+    ctx: RenderContext,
     state: FSMContext,
     questions: QuestionService,
-    settings: Settings,
 ) -> None:
+    tr = ctx.tr
     result = await questions.answer(question_id, user.id, text)
     if result.outcome is AnswerOutcome.TOO_LONG:
         await message.answer(
@@ -214,7 +209,7 @@ async def _answer(
         await message.answer(tr("questions.not_found"))
         return
     if result.outcome is AnswerOutcome.ALREADY_ANSWERED:
-        await message.answer(await _already_answered_text(tr, result.question, questions, settings))
+        await message.answer(await _already_answered_text(ctx, result.question, questions))
         return
     if result.delivery is Delivery.SENT:
         # The question's staff message now shows the answer and the Add to FAQ button;
@@ -234,32 +229,31 @@ async def answer_by_reply(
     message: Message,
     question_id: int,
     user: User,
-    tr: Tr,
+    ctx: RenderContext,
     is_admin: bool,
-    settings: Settings,
     state: FSMContext,
     questions: QuestionService,
 ) -> None:
-    if not is_organiser(message.chat.id, is_admin, settings):
+    tr = ctx.tr
+    if not questions.is_organiser(message.chat.id, is_admin):
         await message.answer(tr("questions.not_organiser"))
         return
-    await _answer(message, user, question_id, message.text or "", tr, state, questions, settings)
+    await _answer(message, user, question_id, message.text or "", ctx, state, questions)
 
 
 async def answer_button(
     query: CallbackQuery,
     callback_data: AnswerCb,
-    user: User,
-    tr: Tr,
+    ctx: RenderContext,
     is_admin: bool,
-    settings: Settings,
     state: FSMContext,
     questions: QuestionService,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
     if not isinstance(query.message, Message):
         return
-    if not is_organiser(query.message.chat.id, is_admin, settings):
+    if not questions.is_organiser(query.message.chat.id, is_admin):
         alert(callback_answer, tr("questions.not_organiser"))
         return
     question = await questions.get(callback_data.question_id)
@@ -267,31 +261,31 @@ async def answer_button(
         alert(callback_answer, tr("questions.not_found"))
         return
     if question.is_answered:
-        alert(callback_answer, await _already_answered_text(tr, question, questions, settings))
+        alert(callback_answer, await _already_answered_text(ctx, question, questions))
         return
     await state.set_state(AnswerStates.answer)
     await state.set_data({"question_id": question.id})
     await query.message.answer(
-        tr("questions.answer_prompt", name=user.display_name, number=question.id)
+        tr("questions.answer_prompt", name=query.from_user.full_name, number=question.id)
     )
 
 
 async def answer_typed(
     message: Message,
     user: User,
-    tr: Tr,
+    ctx: RenderContext,
     is_admin: bool,
-    settings: Settings,
     state: FSMContext,
     questions: QuestionService,
 ) -> None:
+    tr = ctx.tr
     question_id = (await state.get_data()).get("question_id")
-    if not isinstance(question_id, int) or not is_organiser(message.chat.id, is_admin, settings):
+    if not isinstance(question_id, int) or not questions.is_organiser(message.chat.id, is_admin):
         await state.set_state(None)
         await state.set_data({})
         await message.answer(tr("questions.not_organiser"))
         return
-    await _answer(message, user, question_id, message.text or "", tr, state, questions, settings)
+    await _answer(message, user, question_id, message.text or "", ctx, state, questions)
 
 
 async def answer_not_text(message: Message, tr: Tr) -> None:
@@ -301,15 +295,15 @@ async def answer_not_text(message: Message, tr: Tr) -> None:
 async def add_to_faq(
     query: CallbackQuery,
     callback_data: AddToFaqCb,
-    tr: Tr,
+    ctx: RenderContext,
     is_admin: bool,
-    settings: Settings,
     questions: QuestionService,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
     if not isinstance(query.message, Message):
         return
-    if not is_organiser(query.message.chat.id, is_admin, settings):
+    if not questions.is_organiser(query.message.chat.id, is_admin):
         alert(callback_answer, tr("questions.not_organiser"))
         return
     outcome = await questions.add_to_faq(callback_data.question_id)
@@ -343,7 +337,7 @@ async def list_questions(message: Message, tr: Tr, questions: QuestionService) -
     lines += ["", tr("questions.list_tail")]
     await message.answer("\n".join(lines))
     for question in shown:
-        await questions.post(question, message.chat.id, tr.lang)
+        await questions.post(question, message.chat.id, tr)
 
 
 def create_router() -> Router:

@@ -1,24 +1,23 @@
 """How a seminar looks to participants: its card, seat counts, buttons and registration results.
 
+Rendering only: these functions build text and keyboards, the handlers send them.
 `render_seminar_card` is shared with the organisers' preview, so what an organiser
 approves is exactly what participants will see.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from aiogram import Bot
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardRemove
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime, zone_phrase
-from bot.i18n import Html, Tr
-from bot.services.registration import RegisterOutcome, RegisterResult, RegistrationService
+from bot.formatting import RenderContext, format_datetime, zone_phrase
+from bot.i18n import Html, Tr, bold, escape, join, link
+from bot.services.registration import RegisterOutcome, RegisterResult
 from handlers.filters import RowId
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
@@ -54,18 +53,16 @@ class CardData:
     participant: ParticipantState
 
 
-def seats_text(tr: Tr, seats_left: int) -> str:
+def seats_text(tr: Tr, seats_left: int) -> Html:
     if seats_left <= 0:
         return tr("seminars.seats.full")
     return tr("seminars.seats.left", count=seats_left)
 
 
-def place_html(place: str) -> str:
+def place_html(place: str) -> Html:
     """A link when the place is a URL (an online seminar), escaped text otherwise."""
     text = place.strip()
-    if _URL.match(text):
-        return f'<a href="{html.escape(text, quote=True)}">{html.escape(text, quote=False)}</a>'
-    return html.escape(text, quote=False)
+    return link(text, text) if _URL.match(text) else escape(text)
 
 
 def is_open(seminar: Seminar, now: datetime) -> bool:
@@ -82,29 +79,30 @@ def render_seminar_card(
     now: datetime,
     free: bool,
     participant: ParticipantState | None = None,
-) -> str:
+) -> Html:
     """The card's text. Without `participant` (an organiser's preview) no user state is shown.
 
     `free`: participation is free of charge (FREE_OF_CHARGE), said on every card.
     """
     end = seminar.ends_at.astimezone(tz)
-    lines = [f"<b>{html.escape(seminar.title, quote=False)}</b>"]
+    blank = Html("")
+    lines = [bold(seminar.title)]
     if seminar.description.strip():
-        lines += ["", html.escape(seminar.description.strip(), quote=False)]
+        lines += [blank, escape(seminar.description.strip())]
     lines += [
-        "",
+        blank,
         tr(
             "seminars.card.when",
             when=format_datetime(seminar.starts_at, tz, tr),
             end=f"{end:%H:%M}",
             zone=zone_phrase(tz, tr, seminar.starts_at),
         ),
-        tr("seminars.card.place", place=Html(place_html(seminar.place))),
+        tr("seminars.card.place", place=place_html(seminar.place)),
     ]
     if seminar.is_cancelled:
-        lines += ["", tr("seminars.card.cancelled")]
+        lines += [blank, tr("seminars.card.cancelled")]
     elif seminar.starts_at <= now:
-        lines += ["", tr("seminars.card.past")]
+        lines += [blank, tr("seminars.card.past")]
     else:
         lines.append(
             tr(
@@ -116,13 +114,13 @@ def render_seminar_card(
     if free:
         lines.append(tr("seminars.card.free"))
     if participant is not None:
-        lines += ["", _state_line(tr, participant, seminar, seats_left, now)]
-    return "\n".join(lines)
+        lines += [blank, _state_line(tr, participant, seminar, seats_left, now)]
+    return join("\n", lines)
 
 
 def _state_line(
     tr: Tr, participant: ParticipantState, seminar: Seminar, seats_left: int, now: datetime
-) -> str:
+) -> Html:
     if participant.status is RegistrationStatus.CONFIRMED:
         return tr("seminars.card.state.confirmed")
     if participant.status is RegistrationStatus.WAITLIST:
@@ -141,10 +139,9 @@ def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup
     if is_open(seminar, now):
         if card.participant.is_registered:
             waiting = card.participant.status is RegistrationStatus.WAITLIST
+            key = "seminars.buttons.leave_waitlist" if waiting else "seminars.buttons.cancel"
             builder.button(
-                text=tr(
-                    "seminars.buttons.leave_waitlist" if waiting else "seminars.buttons.cancel"
-                ),
+                text=tr(key),
                 callback_data=SeminarCb(action="cancel", id=seminar.id),
             )
         elif card.seats_left > 0:
@@ -191,7 +188,7 @@ async def load_card(repos: Repositories, seminar: Seminar, user_id: int) -> Card
     return CardData(seminar, max(seminar.capacity - counts.confirmed, 0), participant)
 
 
-def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime, *, free: bool) -> str:
+def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime, *, free: bool) -> Html:
     return render_seminar_card(
         card.seminar,
         tr,
@@ -203,7 +200,7 @@ def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime, *, free: bool
     )
 
 
-def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> str:
+def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> Html:
     """What the user is told after pressing Register: a seat, or which waitlist place."""
     if result.seminar is None:
         return tr("seminars.not_found")
@@ -226,32 +223,13 @@ def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> str:
     return tr("seminars.not_found")
 
 
-async def register_and_reply(
-    bot: Bot,
-    chat_id: int,
-    user_id: int,
-    seminar_id: int,
-    *,
-    registration: RegistrationService,
-    repos: Repositories,
-    tr: Tr,
-    tz: tzinfo,
-    now: datetime,
-    lead: str | None = None,
-) -> RegisterResult:
-    """Take a seat or a waitlist place and tell the user which, with the card's buttons.
-
-    With `lead` (the end of the profile dialog) the message starts with it, and instead
-    of the card's buttons it removes the phone keyboard and points to /my.
-    """
-    result = await registration.register(user_id, seminar_id)
-    text = render_register_result(tr, tz, result)
-    markup: InlineKeyboardMarkup | ReplyKeyboardRemove | None = None
-    if lead is not None:
-        text = f"{lead}\n\n{text}\n\n{tr('seminars.result.manage_in_my')}"
-        markup = ReplyKeyboardRemove()
-    elif result.seminar is not None:
-        card = await load_card(repos, result.seminar, user_id)
-        markup = card_keyboard(tr, card, now)
-    await bot.send_message(chat_id, text, reply_markup=markup)
-    return result
+def registration_reply(
+    ctx: RenderContext, result: RegisterResult
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """What the user is told after a registration, with the card's buttons as they now are."""
+    text = render_register_result(ctx.tr, ctx.tz, result)
+    if result.seminar is None:
+        return text, None
+    participant = ParticipantState(result.status, result.waitlist_position)
+    card = CardData(result.seminar, result.seats_left, participant)
+    return text, card_keyboard(ctx.tr, card, ctx.now)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-from datetime import datetime, tzinfo
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -15,12 +14,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
-from bot.formatting import format_datetime
+from bot.formatting import RenderContext
 from bot.i18n import Html, Tr
 from bot.services.calendar import ics_filename, seminar_ics, seminar_link
-from bot.services.registration import CancelOutcome, RegistrationService
-from bot.settings import Settings
+from bot.services.registration import CancelOutcome, RegisterOutcome, RegistrationService
 from handlers.alerts import alert
 from handlers.menu import MenuCb
 from handlers.profile import begin_profile
@@ -28,9 +25,8 @@ from handlers.seminar_views import (
     SeminarCb,
     SeminarPageCb,
     card_keyboard,
-    is_open,
     load_card,
-    register_and_reply,
+    registration_reply,
     render_card,
     seats_text,
 )
@@ -48,8 +44,9 @@ def _chat_id(query: CallbackQuery) -> int:
 
 
 async def render_list(
-    repos: Repositories, tr: Tr, tz: tzinfo, now: datetime, page: int
+    repos: Repositories, ctx: RenderContext, page: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
+    tr, now = ctx.tr, ctx.now
     total = await repos.seminars.count_upcoming(now)
     if total == 0:
         return tr("seminars.list.empty"), None
@@ -64,7 +61,7 @@ async def render_list(
         parts.append(
             tr(
                 "seminars.list.item",
-                when=format_datetime(seminar.starts_at, tz, tr),
+                when=ctx.when(seminar.starts_at),
                 title=seminar.title,
                 seats=seats_text(tr, seats_left),
             )
@@ -83,22 +80,15 @@ async def render_list(
     return "\n\n".join(parts), builder.as_markup()
 
 
-async def list_command(
-    message: Message, repos: Repositories, tr: Tr, settings: Settings, clock: Clock
-) -> None:
-    text, markup = await render_list(repos, tr, settings.timezone, clock(), 0)
+async def list_command(message: Message, repos: Repositories, ctx: RenderContext) -> None:
+    text, markup = await render_list(repos, ctx, 0)
     await message.answer(text, reply_markup=markup)
 
 
 async def list_from_button(
-    query: CallbackQuery,
-    bot: Bot,
-    repos: Repositories,
-    tr: Tr,
-    settings: Settings,
-    clock: Clock,
+    query: CallbackQuery, bot: Bot, repos: Repositories, ctx: RenderContext
 ) -> None:
-    text, markup = await render_list(repos, tr, settings.timezone, clock(), 0)
+    text, markup = await render_list(repos, ctx, 0)
     await bot.send_message(_chat_id(query), text, reply_markup=markup)
 
 
@@ -107,11 +97,9 @@ async def list_page(
     callback_data: SeminarPageCb,
     bot: Bot,
     repos: Repositories,
-    tr: Tr,
-    settings: Settings,
-    clock: Clock,
+    ctx: RenderContext,
 ) -> None:
-    text, markup = await render_list(repos, tr, settings.timezone, clock(), callback_data.page)
+    text, markup = await render_list(repos, ctx, callback_data.page)
     if isinstance(query.message, Message) and query.message.text is not None:
         try:
             await query.message.edit_text(text, reply_markup=markup)
@@ -125,20 +113,13 @@ async def list_page(
 
 
 async def send_card(
-    bot: Bot,
-    chat_id: int,
-    seminar: Seminar,
-    user: User,
-    repos: Repositories,
-    tr: Tr,
-    settings: Settings,
-    now: datetime,
+    bot: Bot, chat_id: int, seminar: Seminar, user: User, repos: Repositories, ctx: RenderContext
 ) -> None:
     card = await load_card(repos, seminar, user.id)
     await bot.send_message(
         chat_id,
-        render_card(tr, settings.timezone, card, now, free=settings.free_of_charge),
-        reply_markup=card_keyboard(tr, card, now),
+        render_card(ctx.tr, ctx.tz, card, ctx.now, free=ctx.free_of_charge),
+        reply_markup=card_keyboard(ctx.tr, card, ctx.now),
     )
 
 
@@ -148,18 +129,16 @@ async def deep_link(
     bot: Bot,
     user: User,
     repos: Repositories,
-    tr: Tr,
-    settings: Settings,
-    clock: Clock,
+    ctx: RenderContext,
     state: FSMContext,
 ) -> None:
     await state.clear()
     match = _DEEP_LINK.match(command.args or "")
     seminar = await repos.seminars.get(int(match.group(1))) if match else None
     if seminar is None:
-        await message.answer(tr("seminars.not_found"))
+        await message.answer(ctx.tr("seminars.not_found"))
         return
-    await send_card(bot, message.chat.id, seminar, user, repos, tr, settings, clock())
+    await send_card(bot, message.chat.id, seminar, user, repos, ctx)
 
 
 async def _seminar_or_alert(
@@ -177,47 +156,35 @@ async def open_card(
     bot: Bot,
     user: User,
     repos: Repositories,
-    tr: Tr,
-    settings: Settings,
-    clock: Clock,
+    ctx: RenderContext,
     callback_answer: CallbackAnswer,
 ) -> None:
-    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
+    seminar = await _seminar_or_alert(repos, callback_data.id, ctx.tr, callback_answer)
     if seminar is not None:
-        await send_card(bot, _chat_id(query), seminar, user, repos, tr, settings, clock())
+        await send_card(bot, _chat_id(query), seminar, user, repos, ctx)
 
 
 async def register(
     query: CallbackQuery,
     callback_data: SeminarCb,
-    bot: Bot,
     user: User,
-    repos: Repositories,
-    tr: Tr,
-    settings: Settings,
-    clock: Clock,
+    ctx: RenderContext,
     registration: RegistrationService,
     state: FSMContext,
     callback_answer: CallbackAnswer,
 ) -> None:
-    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
-    if seminar is None:
+    result = await registration.sign_up(user.id, callback_data.id)
+    if result.outcome is RegisterOutcome.NOT_FOUND:
+        alert(callback_answer, ctx.tr("seminars.not_found"))
         return
-    profile = await repos.profiles.get(user.id)
-    if profile is None and is_open(seminar, clock()):
-        await begin_profile(bot, _chat_id(query), state, tr, seminar_id=seminar.id, consented=False)
+    assert query.bot is not None
+    if result.outcome is RegisterOutcome.NEEDS_PROFILE:
+        await begin_profile(
+            query.bot, _chat_id(query), state, ctx.tr, seminar_id=callback_data.id, consented=False
+        )
         return
-    await register_and_reply(
-        bot,
-        _chat_id(query),
-        user.id,
-        seminar.id,
-        registration=registration,
-        repos=repos,
-        tr=tr,
-        tz=settings.timezone,
-        now=clock(),
-    )
+    text, markup = registration_reply(ctx, result)
+    await query.bot.send_message(_chat_id(query), text, reply_markup=markup)
 
 
 async def ask_cancel(
@@ -226,10 +193,10 @@ async def ask_cancel(
     bot: Bot,
     user: User,
     repos: Repositories,
-    tr: Tr,
-    settings: Settings,
+    ctx: RenderContext,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
     seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
     if seminar is None:
         return
@@ -250,7 +217,7 @@ async def ask_cancel(
         text=tr("seminars.cancel.button_no"), callback_data=SeminarCb(action="keep", id=seminar.id)
     )
     builder.adjust(1)
-    when = format_datetime(seminar.starts_at, settings.timezone, tr)
+    when = ctx.when(seminar.starts_at)
     await bot.send_message(
         _chat_id(query),
         tr(key, title=seminar.title, when=when),
@@ -275,14 +242,15 @@ async def keep_registration(
 async def confirm_cancel(
     query: CallbackQuery,
     callback_data: SeminarCb,
-    bot: Bot,
     user: User,
     repos: Repositories,
-    tr: Tr,
-    clock: Clock,
+    ctx: RenderContext,
     registration: RegistrationService,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
+    assert query.bot is not None
+    bot = query.bot
     result = await registration.cancel(user.id, callback_data.id)
     if result.seminar is None or result.outcome is CancelOutcome.NOT_FOUND:
         alert(callback_answer, tr("seminars.not_found"))
@@ -296,10 +264,9 @@ async def confirm_cancel(
         if result.previous_status is RegistrationStatus.WAITLIST
         else "seminars.cancel.done"
     )
-    now = clock()
     card = await load_card(repos, result.seminar, user.id)
     await bot.send_message(
-        _chat_id(query), tr(key, title=title), reply_markup=card_keyboard(tr, card, now)
+        _chat_id(query), tr(key, title=title), reply_markup=card_keyboard(tr, card, ctx.now)
     )
 
 
@@ -308,17 +275,17 @@ async def calendar_file(
     callback_data: SeminarCb,
     bot: Bot,
     repos: Repositories,
-    tr: Tr,
-    clock: Clock,
+    ctx: RenderContext,
     callback_answer: CallbackAnswer,
 ) -> None:
+    tr = ctx.tr
     seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
     if seminar is None:
         return
     me = await bot.me()
     ics = seminar_ics(
         seminar,
-        clock(),
+        ctx.now,
         link=seminar_link(me.username or "", seminar),
         # Plain text inside the .ics, so the title goes in unescaped.
         alarm_text=tr("seminars.calendar.alarm", title=Html(seminar.title)),

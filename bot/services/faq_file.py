@@ -1,6 +1,6 @@
 """Load and validate the FAQ YAML file (``FAQ_PATH``) into plain ``FaqEntry`` values.
 
-The format is described in PRODUCT.md ("FAQ file format"). An invalid file must stop
+The format is described in docs/product.md ("The FAQ file"). An invalid file must stop
 start-up with one readable line naming the entry and the problem, so every error here
 is a ``FaqFileError`` whose message is exactly that line.
 """

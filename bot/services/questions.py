@@ -20,9 +20,10 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
-from bot.formatting import format_datetime
-from bot.i18n import DEFAULT_LANGUAGE, Html, Tr, Translator, pick_language
+from bot.formatting import format_datetime, shorten
+from bot.i18n import Html, Tr, Translator, join
 from bot.services.faq import FaqService
+from bot.services.recipients import Recipients, language_of
 from bot.services.sender import Delivery, Sender
 from bot.settings import Settings
 from storage.database import Database
@@ -41,10 +42,6 @@ _QUOTE_LENGTH = 300  # how much of the question the asker's answer message quote
 
 # The buttons under a question's staff message: Answer while open, Add to FAQ once answered.
 StaffKeyboard = Callable[[Tr, Question], InlineKeyboardMarkup | None]
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class SubmitOutcome(StrEnum):
@@ -96,6 +93,7 @@ class QuestionService:
         translator: Translator,
         settings: Settings,
         faq: FaqService,
+        recipients: Recipients,
         staff_keyboard: StaffKeyboard,
         clock: Clock,
     ) -> None:
@@ -105,8 +103,13 @@ class QuestionService:
         self._translator = translator
         self._settings = settings
         self._faq = faq
+        self._recipients = recipients
         self._staff_keyboard = staff_keyboard
         self._clock = clock
+
+    def is_organiser(self, chat_id: int, is_admin: bool) -> bool:
+        """Organisers are the admins and whoever writes in the staff chat."""
+        return is_admin or chat_id == self._settings.staff_chat_id
 
     # ------------------------------------------------------------------ asking
 
@@ -124,30 +127,16 @@ class QuestionService:
                 return SubmitResult(SubmitOutcome.TOO_MANY)
             question = await repos.questions.create(user.id, text, self._clock())
         posted = 0
-        for chat_id, lang in await self._staff_chats():
-            if await self.post(question, chat_id, lang) is Delivery.SENT:
+        for chat_id, tr in await self._recipients.staff():
+            if await self.post(question, chat_id, tr) is Delivery.SENT:
                 posted += 1
         if posted == 0:
             log.warning("question %d reached no organiser; it waits in /questions", question.id)
         log.info("question %d from user %d posted to %d chat(s)", question.id, user.id, posted)
         return SubmitResult(SubmitOutcome.SENT, question)
 
-    async def _staff_chats(self) -> list[tuple[int, str]]:
-        """(chat id, language) of every chat a new question goes to."""
-        if self._settings.staff_chat_id is not None:
-            return [(self._settings.staff_chat_id, self._settings.staff_language)]
-        admin_ids = sorted(self._settings.admin_ids)
-        known = await Repositories(self._db).users.get_many(admin_ids)
-        chats = []
-        for admin_id in admin_ids:
-            admin = known.get(admin_id)
-            lang = pick_language(admin.language, admin.language_code) if admin else None
-            chats.append((admin_id, lang or DEFAULT_LANGUAGE))
-        return chats
-
-    async def post(self, question: Question, chat_id: int, lang: str) -> Delivery:
+    async def post(self, question: Question, chat_id: int, tr: Tr) -> Delivery:
         """Send the question with its Answer button to one chat and remember the message."""
-        tr = self._translator.for_language(lang)
         text = await self.render(question, tr)
         markup = self._staff_keyboard(tr, question)
         sent: list[Message] = []
@@ -190,7 +179,7 @@ class QuestionService:
         """The staff message: who asks, the question, and once answered who answered when."""
         repos = Repositories(self._db)
         asker = await self._asker(repos, question.user_id)
-        parts: list[str] = []
+        parts: list[Html] = []
         if asker is None:
             parts.append(tr("questions.staff.anonymous"))
         else:
@@ -199,15 +188,14 @@ class QuestionService:
                 parts.append(tr("questions.staff.organisation", organisation=asker.organisation))
             if asker.username:
                 parts.append(tr("questions.staff.username", username=asker.username))
-        # The parts are already escaped; Html keeps tr() from escaping them twice.
-        who = Html("".join(parts))
+        who = join("", parts)
         text: str = tr("questions.staff.new", number=question.id, who=who, question=question.text)
         if question.answered_at is not None and question.answered_by is not None:
             text += tr(
                 "questions.staff.answered",
                 name=await self._organiser_name(repos, question.answered_by),
                 when=format_datetime(question.answered_at, self._settings.timezone, tr),
-                answer=clip(question.answer or "", _ANSWER_EXCERPT),
+                answer=shorten(question.answer or "", _ANSWER_EXCERPT),
             )
         return text
 
@@ -252,22 +240,17 @@ class QuestionService:
         asker = await repos.users.get(question.user_id)
         if asker is None:
             return None
-        tr = self._translator.for_language(pick_language(asker.language, asker.language_code))
+        tr = self._translator.for_language(language_of(asker))
         text = tr(
             "questions.answer_for_asker",
-            question=clip(question.text, _QUOTE_LENGTH),
+            question=shorten(question.text, _QUOTE_LENGTH),
             answer=question.answer or "",
         )
         return await self._sender.send_message(asker.id, text)
 
     async def _refresh_posts(self, repos: Repositories, question: Question) -> None:
         for chat_id, message_id in await repos.questions.posts(question.id):
-            lang = self._settings.staff_language
-            if chat_id != self._settings.staff_chat_id:
-                admin = await repos.users.get(chat_id)
-                if admin is not None:
-                    lang = pick_language(admin.language, admin.language_code)
-            tr = self._translator.for_language(lang)
+            tr = await self._recipients.chat(chat_id)
             text = await self.render(question, tr)
             # A message may be too old to edit or deleted by someone; the rest still are.
             with suppress(TelegramBadRequest, TelegramForbiddenError):
@@ -291,11 +274,8 @@ class QuestionService:
                 return AddToFaqOutcome.NOT_ANSWERED
             if question.faq_entry_id is not None:
                 return AddToFaqOutcome.ALREADY_ADDED
-            lang = DEFAULT_LANGUAGE
-            if question.user_id is not None:
-                asker = await repos.users.get(question.user_id)
-                if asker is not None:
-                    lang = pick_language(asker.language, asker.language_code)
+            asker = None if question.user_id is None else await repos.users.get(question.user_id)
+            lang = language_of(asker)
             entry_id = f"question-{question.id}"
             await repos.faq.upsert(
                 entry_id,

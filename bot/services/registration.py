@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from bot.clock import Clock
 from storage.database import Database, Transaction
-from storage.models import Registration, RegistrationStatus, Seminar
+from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 
 
@@ -24,13 +25,26 @@ class RegisterOutcome(StrEnum):
     NOT_FOUND = "not_found"
     SEMINAR_CANCELLED = "seminar_cancelled"
     CLOSED = "closed"  # the seminar has started or is over
+    NEEDS_PROFILE = "needs_profile"  # open, but the participant has not filled in a profile
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterResult:
+    """The outcome, and where the seminar stands right after it (same transaction)."""
+
     outcome: RegisterOutcome
     seminar: Seminar | None
     waitlist_position: int | None = None
+    seats_left: int = 0
+
+    @property
+    def status(self) -> RegistrationStatus | None:
+        """The user's registration after this outcome; None when they hold none."""
+        if self.outcome in (RegisterOutcome.CONFIRMED, RegisterOutcome.ALREADY_CONFIRMED):
+            return RegistrationStatus.CONFIRMED
+        if self.outcome in (RegisterOutcome.WAITLISTED, RegisterOutcome.ALREADY_WAITLISTED):
+            return RegistrationStatus.WAITLIST
+        return None
 
 
 class CancelOutcome(StrEnum):
@@ -91,7 +105,17 @@ class RegistrationService:
             for listener in self._promotion_listeners:
                 await listener(promotions)
 
+    async def sign_up(self, user_id: int, seminar_id: int) -> RegisterResult:
+        """A participant asks for a seat: without a profile, an open seminar asks for one first."""
+        return await self._register(user_id, seminar_id, needs_profile=True)
+
     async def register(self, user_id: int, seminar_id: int) -> RegisterResult:
+        """A seat or a waitlist place, whether or not the user has a profile."""
+        return await self._register(user_id, seminar_id, needs_profile=False)
+
+    async def _register(
+        self, user_id: int, seminar_id: int, *, needs_profile: bool
+    ) -> RegisterResult:
         async with self._db.transaction() as tx:
             repos = Repositories(tx)
             seminar = await repos.seminars.get(seminar_id)
@@ -102,29 +126,31 @@ class RegistrationService:
             now = self._clock()
             if seminar.starts_at <= now:
                 return RegisterResult(RegisterOutcome.CLOSED, seminar)
-            existing = await repos.registrations.live(seminar_id, user_id)
-            if existing is not None:
-                return await self._existing(repos, seminar, existing)
+            if needs_profile and await repos.profiles.get(user_id) is None:
+                return RegisterResult(RegisterOutcome.NEEDS_PROFILE, seminar)
+            outcome, position = await self._take_place(repos, seminar, user_id, now)
             counts = await repos.registrations.counts(seminar_id)
-            if counts.confirmed < seminar.capacity and counts.waitlist == 0:
-                await repos.registrations.insert(
-                    seminar_id, user_id, RegistrationStatus.CONFIRMED, now
-                )
-                return RegisterResult(RegisterOutcome.CONFIRMED, seminar)
-            registration = await repos.registrations.insert(
-                seminar_id, user_id, RegistrationStatus.WAITLIST, now
-            )
-            position = await repos.registrations.waitlist_position(registration)
-            return RegisterResult(RegisterOutcome.WAITLISTED, seminar, position)
+            seats_left = max(seminar.capacity - counts.confirmed, 0)
+            return RegisterResult(outcome, seminar, position, seats_left)
 
     @staticmethod
-    async def _existing(
-        repos: Repositories, seminar: Seminar, registration: Registration
-    ) -> RegisterResult:
-        if registration.status is RegistrationStatus.CONFIRMED:
-            return RegisterResult(RegisterOutcome.ALREADY_CONFIRMED, seminar)
-        position = await repos.registrations.waitlist_position(registration)
-        return RegisterResult(RegisterOutcome.ALREADY_WAITLISTED, seminar, position)
+    async def _take_place(
+        repos: Repositories, seminar: Seminar, user_id: int, now: datetime
+    ) -> tuple[RegisterOutcome, int | None]:
+        existing = await repos.registrations.live(seminar.id, user_id)
+        if existing is not None:
+            if existing.status is RegistrationStatus.CONFIRMED:
+                return RegisterOutcome.ALREADY_CONFIRMED, None
+            position = await repos.registrations.waitlist_position(existing)
+            return RegisterOutcome.ALREADY_WAITLISTED, position
+        counts = await repos.registrations.counts(seminar.id)
+        if counts.confirmed < seminar.capacity and counts.waitlist == 0:
+            await repos.registrations.insert(seminar.id, user_id, RegistrationStatus.CONFIRMED, now)
+            return RegisterOutcome.CONFIRMED, None
+        registration = await repos.registrations.insert(
+            seminar.id, user_id, RegistrationStatus.WAITLIST, now
+        )
+        return RegisterOutcome.WAITLISTED, await repos.registrations.waitlist_position(registration)
 
     async def cancel(self, user_id: int, seminar_id: int) -> CancelResult:
         async with self._db.transaction() as tx:

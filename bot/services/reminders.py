@@ -37,6 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import Clock
 from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Html, Tr, Translator, pick_language
+from bot.services.recipients import Recipients
 from bot.services.registration import RegistrationService
 from bot.services.sender import Delivery, Sender
 from bot.settings import Settings, format_offset
@@ -64,7 +65,7 @@ def render_reminder(tr: Tr, seminar: Seminar, settings: Settings) -> Html:
     return tr(
         "reminders.text",
         title=seminar.title,
-        when=Html(format_datetime(seminar.starts_at, settings.timezone, tr)),
+        when=format_datetime(seminar.starts_at, settings.timezone, tr),
         zone=zone_phrase(settings.timezone, tr, seminar.starts_at),
         place=seminar.place,
     )
@@ -90,6 +91,7 @@ class ReminderService:
         scheduler: AsyncIOScheduler,
         sender: Sender,
         translator: Translator,
+        recipients: Recipients,
         settings: Settings,
         registration: RegistrationService,
         keyboard: ReminderKeyboard,
@@ -99,6 +101,7 @@ class ReminderService:
         self._scheduler = scheduler
         self._sender = sender
         self._translator = translator
+        self._recipients = recipients
         self._settings = settings
         self._registration = registration
         self._keyboard = keyboard
@@ -239,20 +242,11 @@ class ReminderService:
         if not await repos.reminders.claim_summary(seminar.id, self._clock()):
             return
         counts = await repos.registrations.counts(seminar.id)
-        targets: list[tuple[int, Tr]] = []
-        if self._settings.staff_chat_id is not None:
-            targets.append((self._settings.staff_chat_id, self._translator.for_language("ru")))
-        else:
-            admins = await repos.users.get_many(sorted(self._settings.admin_ids))
-            for admin_id in sorted(self._settings.admin_ids):
-                admin = admins.get(admin_id)
-                lang = pick_language(admin.language, admin.language_code) if admin else "ru"
-                targets.append((admin_id, self._translator.for_language(lang)))
-        for chat_id, tr in targets:
+        for chat_id, tr in await self._recipients.staff():
             text = tr(
                 "reminders.summary",
                 title=seminar.title,
-                when=Html(format_datetime(seminar.starts_at, self._settings.timezone, tr)),
+                when=format_datetime(seminar.starts_at, self._settings.timezone, tr),
                 confirmed=counts.confirmed,
                 waitlist=counts.waitlist,
                 attending=counts.attending,

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
 
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
-
+from bot.background import BackgroundTasks
 from bot.clock import Clock
 from bot.formatting import format_datetime, zone_phrase
-from bot.i18n import Html, Tr, Translator, pick_language
-from bot.services.calendar import ics_filename, seminar_ics
+from bot.i18n import Tr
 from bot.services.dates import local_moment, read_moment
+from bot.services.notifications import NoticeReport, ParticipantNotifier
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
-from bot.services.sender import Delivery, Sender
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
@@ -34,7 +32,7 @@ DESCRIPTION_MAX = 3000
 PLACE_MIN, PLACE_MAX = 2, 300
 CAPACITY_MAX = 10_000
 DURATION_MIN, DURATION_MAX = 5, 24 * 60
-DEFAULT_DURATION_MINUTES = 120  # PRODUCT.md: a seminar lasts 2 hours unless changed
+DEFAULT_DURATION_MINUTES = 120  # a seminar lasts 2 hours unless an organiser changes it
 # Far enough for any real programme; also keeps start + duration inside datetime's range.
 MAX_YEARS_AHEAD = 5
 NO_DESCRIPTION = "-"
@@ -64,9 +62,6 @@ class Invalid:
 
 
 FieldValue = str | int | datetime
-_TextFor = Callable[[str], str]
-_Send = Callable[[int, str, str], Awaitable[Delivery]]
-SeminarButtons = Callable[[Tr, Seminar], InlineKeyboardMarkup]
 
 
 def parse_title(text: str) -> str | Invalid:
@@ -185,25 +180,6 @@ class SeminarDraft:
     capacity: int
 
 
-async def create_seminar(
-    db: Database, draft: SeminarDraft, created_by: int, clock: Clock
-) -> Seminar | Invalid:
-    """Publish the draft; the start is checked again because the preview may have waited."""
-    now = clock()
-    if draft.starts_at <= now:
-        return Invalid("date_past_on_publish")
-    return await Repositories(db).seminars.create(
-        title=draft.title,
-        description=draft.description,
-        starts_at=draft.starts_at,
-        place=draft.place,
-        capacity=draft.capacity,
-        created_by=created_by,
-        now=now,
-        duration_minutes=DEFAULT_DURATION_MINUTES,
-    )
-
-
 class ChangeOutcome(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
@@ -225,51 +201,6 @@ class ChangeResult:
     audience: tuple[int, ...] = ()  # users to tell about a new time or place
 
 
-async def change_seminar(
-    db: Database,
-    registration: RegistrationService,
-    clock: Clock,
-    seminar_id: int,
-    which: SeminarField,
-    value: FieldValue,
-) -> ChangeResult:
-    """Change one field in one transaction; a larger capacity promotes the waitlist."""
-    async with db.transaction() as tx:
-        repos = Repositories(tx)
-        before = await repos.seminars.get(seminar_id)
-        if before is None:
-            return ChangeResult(ChangeOutcome.NOT_FOUND)
-        now = clock()
-        if before.is_cancelled or before.starts_at <= now:
-            return ChangeResult(ChangeOutcome.NOT_EDITABLE, before)
-        if getattr(before, which.value) == value:
-            return ChangeResult(ChangeOutcome.UNCHANGED, before, before)
-        counts = await repos.registrations.counts(seminar_id)
-        if which is SeminarField.CAPACITY and isinstance(value, int) and value < counts.confirmed:
-            return ChangeResult(
-                ChangeOutcome.CAPACITY_BELOW_CONFIRMED, before, confirmed=counts.confirmed
-            )
-        await repos.seminars.update(seminar_id, now, **{which.value: value})
-        after = await repos.seminars.get(seminar_id)
-        assert after is not None
-        promotions: list[Promotion] = []
-        if which is SeminarField.CAPACITY:
-            promotions = await promote_from_waitlist(repos, after, clock)
-        audience: tuple[int, ...] = ()
-        if which in ANNOUNCED_FIELDS:
-            audience = await _audience(repos, seminar_id)
-    await registration.notify_promotions(promotions)
-    log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
-    return ChangeResult(
-        ChangeOutcome.CHANGED,
-        before,
-        after,
-        confirmed=counts.confirmed + len(promotions),
-        promotions=tuple(promotions),
-        audience=audience,
-    )
-
-
 class CancelSeminarOutcome(StrEnum):
     CANCELLED = "cancelled"
     NOT_FOUND = "not_found"
@@ -284,143 +215,180 @@ class CancelSeminarResult:
     audience: tuple[int, ...] = ()
 
 
-async def cancel_seminar(db: Database, clock: Clock, seminar_id: int) -> CancelSeminarResult:
-    """Mark the seminar cancelled; registrations stay as they were, for the record."""
-    async with db.transaction() as tx:
-        repos = Repositories(tx)
-        seminar = await repos.seminars.get(seminar_id)
-        if seminar is None:
-            return CancelSeminarResult(CancelSeminarOutcome.NOT_FOUND)
-        if seminar.is_cancelled:
-            return CancelSeminarResult(CancelSeminarOutcome.ALREADY_CANCELLED, seminar)
-        now = clock()
-        if seminar.starts_at <= now:
-            return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
-        await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
-        audience = await _audience(repos, seminar_id)
-        cancelled = await repos.seminars.get(seminar_id)
-    log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
-    return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)
-
-
 async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
     registrations = await repos.registrations.for_seminar(seminar_id, _LIVE)
     return tuple(r.user_id for r in registrations if r.user_id is not None)
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeReport:
-    sent: int = 0
-    blocked: int = 0
-    failed: int = 0
+class SeminarAdmin:
+    """Creating, changing and cancelling seminars, with the reminders and notices that follow.
 
+    Notices to participants run in the background: the organiser's reply does not wait for
+    hundreds of paced messages, and the next update of the organiser's chat is not held up.
+    """
 
-@dataclass(frozen=True, slots=True)
-class ChangeNotice:
-    """How a change notice leads somewhere: buttons under it and, for a move, a calendar
-    file (same UID, higher SEQUENCE) carrying the notice as its caption."""
+    def __init__(
+        self,
+        db: Database,
+        registration: RegistrationService,
+        reminders: SeminarReminders,
+        notifier: ParticipantNotifier,
+        background: BackgroundTasks,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._registration = registration
+        self._reminders = reminders
+        self._notifier = notifier
+        self._background = background
+        self._clock = clock
 
-    buttons: SeminarButtons
-    link: str
-    now: datetime
-
-
-async def announce_change(
-    db: Database,
-    sender: Sender,
-    translator: Translator,
-    tz: tzinfo,
-    result: ChangeResult,
-    notice: ChangeNotice,
-) -> NoticeReport:
-    """Tell confirmed and waitlisted users the old and the new time or place."""
-    before, after = result.before, result.after
-    if result.outcome is not ChangeOutcome.CHANGED or before is None or after is None:
-        return NoticeReport()
-    moved = before.starts_at != after.starts_at
-
-    def text_for(lang: str) -> str:
-        tr = translator.for_language(lang)
-        zone = zone_phrase(tz, tr, after.starts_at)
-        if moved:
-            return tr(
-                "admin_seminars.notice.moved",
-                title=after.title,
-                old=format_datetime(before.starts_at, tz, tr),
-                new=format_datetime(after.starts_at, tz, tr),
-                zone=zone,
-                place=after.place,
-            )
-        return tr(
-            "admin_seminars.notice.place_changed",
-            title=after.title,
-            old=before.place,
-            new=after.place,
-            when=format_datetime(after.starts_at, tz, tr),
-            zone=zone,
+    async def create(self, draft: SeminarDraft, created_by: int) -> Seminar | Invalid:
+        """Publish the draft; the start is checked again because the preview may have waited."""
+        now = self._clock()
+        if draft.starts_at <= now:
+            return Invalid("date_past_on_publish")
+        seminar = await Repositories(self._db).seminars.create(
+            title=draft.title,
+            description=draft.description,
+            starts_at=draft.starts_at,
+            place=draft.place,
+            capacity=draft.capacity,
+            created_by=created_by,
+            now=now,
+            duration_minutes=DEFAULT_DURATION_MINUTES,
         )
+        await self._reminders.schedule_seminar(seminar)
+        return seminar
 
-    def send_for(user_id: int, lang: str, text: str) -> Awaitable[Delivery]:
-        tr = translator.for_language(lang)
-        markup = notice.buttons(tr, after)
-        if not moved:
-            return sender.send_message(user_id, text, reply_markup=markup)
-        ics = seminar_ics(
+    async def change(self, seminar_id: int, which: SeminarField, value: FieldValue) -> ChangeResult:
+        """Change one field; a larger capacity promotes the waitlist, a new start moves the
+        reminders, and registrants hear about a new time or place."""
+        result = await self._change(seminar_id, which, value)
+        if result.outcome is ChangeOutcome.CHANGED and result.after is not None:
+            await self._registration.notify_promotions(result.promotions)
+            if which is SeminarField.STARTS_AT:
+                await self._reminders.schedule_seminar(result.after)
+            if which in ANNOUNCED_FIELDS:
+                self._background.spawn(
+                    self.announce_change(result), f"seminar-{result.after.id}-change-notices"
+                )
+        return result
+
+    async def _change(
+        self, seminar_id: int, which: SeminarField, value: FieldValue
+    ) -> ChangeResult:
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            before = await repos.seminars.get(seminar_id)
+            if before is None:
+                return ChangeResult(ChangeOutcome.NOT_FOUND)
+            now = self._clock()
+            if before.is_cancelled or before.starts_at <= now:
+                return ChangeResult(ChangeOutcome.NOT_EDITABLE, before)
+            if getattr(before, which.value) == value:
+                return ChangeResult(ChangeOutcome.UNCHANGED, before, before)
+            counts = await repos.registrations.counts(seminar_id)
+            if (
+                which is SeminarField.CAPACITY
+                and isinstance(value, int)
+                and value < counts.confirmed
+            ):
+                return ChangeResult(
+                    ChangeOutcome.CAPACITY_BELOW_CONFIRMED, before, confirmed=counts.confirmed
+                )
+            await repos.seminars.update(seminar_id, now, **{which.value: value})
+            after = await repos.seminars.get(seminar_id)
+            assert after is not None
+            promotions: list[Promotion] = []
+            if which is SeminarField.CAPACITY:
+                promotions = await promote_from_waitlist(repos, after, self._clock)
+            audience: tuple[int, ...] = ()
+            if which in ANNOUNCED_FIELDS:
+                audience = await _audience(repos, seminar_id)
+        log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
+        return ChangeResult(
+            ChangeOutcome.CHANGED,
+            before,
             after,
-            notice.now,
-            link=notice.link,
-            # Plain text inside the .ics, so the title goes in unescaped.
-            alarm_text=tr("seminars.calendar.alarm", title=Html(after.title)),
-        )
-        return sender.send_document(
-            user_id,
-            BufferedInputFile(ics, filename=ics_filename(after)),
-            caption=text,
-            reply_markup=markup,
+            confirmed=counts.confirmed + len(promotions),
+            promotions=tuple(promotions),
+            audience=audience,
         )
 
-    return await _tell(db, result.audience, text_for, send_for)
+    async def cancel(self, seminar_id: int) -> CancelSeminarResult:
+        """Mark the seminar cancelled, drop its reminders and tell everyone registered.
 
+        Registrations stay as they were, for the record.
+        """
+        result = await self._cancel(seminar_id)
+        if result.outcome is CancelSeminarOutcome.CANCELLED and result.seminar is not None:
+            await self._reminders.drop_seminar(result.seminar.id)
+            self._background.spawn(
+                self.announce_cancellation(result), f"seminar-{result.seminar.id}-cancel-notices"
+            )
+        return result
 
-async def announce_cancellation(
-    db: Database, sender: Sender, translator: Translator, tz: tzinfo, result: CancelSeminarResult
-) -> NoticeReport:
-    seminar = result.seminar
-    if result.outcome is not CancelSeminarOutcome.CANCELLED or seminar is None:
-        return NoticeReport()
-    return await _tell(
-        db,
-        result.audience,
-        lambda lang: translator.text(
-            lang,
-            "admin_seminars.notice.cancelled",
-            title=seminar.title,
-            when=format_datetime(seminar.starts_at, tz, translator.for_language(lang)),
-            zone=zone_phrase(tz, translator.for_language(lang), seminar.starts_at),
-        ),
-        lambda user_id, lang, text: sender.send_message(user_id, text),
-    )
+    async def _cancel(self, seminar_id: int) -> CancelSeminarResult:
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            seminar = await repos.seminars.get(seminar_id)
+            if seminar is None:
+                return CancelSeminarResult(CancelSeminarOutcome.NOT_FOUND)
+            if seminar.is_cancelled:
+                return CancelSeminarResult(CancelSeminarOutcome.ALREADY_CANCELLED, seminar)
+            now = self._clock()
+            if seminar.starts_at <= now:
+                return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
+            await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
+            audience = await _audience(repos, seminar_id)
+            cancelled = await repos.seminars.get(seminar_id)
+        log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
+        return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)
 
+    async def announce_change(self, result: ChangeResult) -> NoticeReport:
+        """Tell confirmed and waitlisted users the old and the new time or place."""
+        before, after = result.before, result.after
+        if result.outcome is not ChangeOutcome.CHANGED or before is None or after is None:
+            return NoticeReport()
+        tz = self._notifier.tz
 
-async def _tell(
-    db: Database, user_ids: Sequence[int], text_for: _TextFor, send: _Send
-) -> NoticeReport:
-    users = await Repositories(db).users.get_many(list(user_ids))
-    sent = blocked = failed = 0
-    texts: dict[str, str] = {}
-    for user_id in user_ids:
-        user = users.get(user_id)
-        if user is None or not user.is_active:
-            blocked += 1
-            continue
-        lang = pick_language(user.language, user.language_code)
-        if lang not in texts:
-            texts[lang] = text_for(lang)
-        delivery = await send(user_id, lang, texts[lang])
-        if delivery is Delivery.SENT:
-            sent += 1
-        elif delivery is Delivery.BLOCKED:
-            blocked += 1
-        else:
-            failed += 1
-    return NoticeReport(sent, blocked, failed)
+        moved = before.starts_at != after.starts_at
+
+        def render(tr: Tr) -> str:
+            zone = zone_phrase(tz, tr, after.starts_at)
+            if moved:
+                return tr(
+                    "admin_seminars.notice.moved",
+                    title=after.title,
+                    old=format_datetime(before.starts_at, tz, tr),
+                    new=format_datetime(after.starts_at, tz, tr),
+                    zone=zone,
+                    place=after.place,
+                )
+            return tr(
+                "admin_seminars.notice.place_changed",
+                title=after.title,
+                old=before.place,
+                new=after.place,
+                when=format_datetime(after.starts_at, tz, tr),
+                zone=zone,
+            )
+
+        # Buttons to open the seminar or give the seat up; after a move, a calendar file.
+        return await self._notifier.tell_active(result.audience, render, after, calendar=moved)
+
+    async def announce_cancellation(self, result: CancelSeminarResult) -> NoticeReport:
+        seminar = result.seminar
+        if result.outcome is not CancelSeminarOutcome.CANCELLED or seminar is None:
+            return NoticeReport()
+        tz = self._notifier.tz
+        return await self._notifier.tell_active(
+            result.audience,
+            lambda tr: tr(
+                "admin_seminars.notice.cancelled",
+                title=seminar.title,
+                when=format_datetime(seminar.starts_at, tz, tr),
+                zone=zone_phrase(tz, tr, seminar.starts_at),
+            ),
+        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from storage.database import Executor
 from storage.repositories.broadcasts import BroadcastRepository
-from storage.repositories.dialogs import DialogStateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
 from storage.repositories.profiles import ProfileRepository
@@ -26,6 +25,5 @@ class Repositories:
         self.broadcasts = BroadcastRepository(db)
         self.exports = ExportRepository(db)
         self.stats = StatsRepository(db)
-        self.dialogs = DialogStateRepository(db)
         self.faq = FaqRepository(db)
         self.questions = QuestionRepository(db)

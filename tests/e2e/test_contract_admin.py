@@ -1,6 +1,6 @@
-"""The organisers' side of PRODUCT.md, driven the way an outside tester would drive it.
+"""The organisers' side of the product contract, driven the way an outside tester would.
 
-Buttons are found only by the wording PRODUCT.md gives (the first button containing it,
+Buttons are found only by the wording the contract gives (the first button containing it,
 as `FakeUser.press` does); replies are read as whole messages. Each story mixes the happy
 path with what real organisers get wrong: bad values, `/cancel` and a restart mid-dialog,
 HTML-like and over-long text, non-admins replaying admins' buttons, garbage ids.

@@ -1,6 +1,6 @@
-"""The participant's side read literally from PRODUCT.md, as an outside tester would.
+"""The participant's side read literally from the product contract, as an outside tester would.
 
-Buttons are found only by the wording PRODUCT.md gives (the first button whose text
+Buttons are found only by the wording the contract gives (the first button whose text
 contains it), seminars are created through `/new_seminar` as an admin would, and the
 bad input a real audience sends (forged buttons, broken links, huge and HTML-like texts,
 a blocked user, a restart in the middle of a dialog) must neither crash the bot nor make
@@ -43,7 +43,7 @@ async def create_seminar(
     place: str,
     capacity: int,
 ) -> int:
-    """`/new_seminar` in the order PRODUCT.md gives; returns the id from the deep link."""
+    """`/new_seminar` in the order the contract gives; returns the id from the deep link."""
     await admin.send("/new_seminar")
     await admin.wait_message()
     for answer in (
@@ -109,19 +109,14 @@ async def register_with_profile(
     return await user.wait_message()
 
 
-async def test_participant_story_in_two_languages_with_bad_input_and_a_restart(
-    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+async def test_first_contact_start_help_unknown_command_and_cancel(
+    fake_api: FakeBotAPI, run_bot: RunBot
 ) -> None:
-    db_path = tmp_path / "bot.sqlite3"
     admin = fake_api.user(9001, "Ирина", username="irina")
     anna = fake_api.user(1001, "Анна", "Смирнова", username="anna")
     bob = fake_api.user(1002, "Bob", username="bob", language_code="en")
-    clara = fake_api.user(1003, "Клара", username="clara")  # switches to English
-    dima = fake_api.user(1004, "Дима", username="dima")  # restart in the middle
-    env = {"ADMIN_IDS": str(admin.id)}
-    bot = await run_bot(env)
+    await run_bot({"ADMIN_IDS": str(admin.id)})
 
-    # /start, /help, an unknown command, /cancel with nothing to cancel.
     await anna.send("/start")
     hello = await anna.wait_message("Анна")
     assert hello.buttons, "the greeting offers the menu"
@@ -138,6 +133,20 @@ async def test_participant_story_in_two_languages_with_bad_input_and_a_restart(
     await bob.wait_message("Hello")
     await bob.send("/whatever")
     await bob.wait_message("/help")
+    fake_api.assert_no_rejections()
+
+
+async def test_participant_story_in_two_languages_with_bad_input_and_a_restart(
+    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    admin = fake_api.user(9001, "Ирина", username="irina")
+    anna = fake_api.user(1001, "Анна", "Смирнова", username="anna")
+    bob = fake_api.user(1002, "Bob", username="bob", language_code="en")
+    clara = fake_api.user(1003, "Клара", username="clara")  # switches to English
+    dima = fake_api.user(1004, "Дима", username="dima")  # restart in the middle
+    env = {"ADMIN_IDS": str(admin.id)}
+    bot = await run_bot(env)
 
     # The organiser publishes a seminar with one seat, an HTML-like title and a
     # description as long as /new_seminar allows.

@@ -2,10 +2,10 @@
 
 Usage (from the repository root)::
 
-    python -m tests.fakeapi.make_schema [path/to/api.json]
+    python -m tests.fakeapi.make_schema path/to/api.json
 
-The source defaults to ``../shared/telegram-bot-api/api.json``. The output is committed,
-so the tests never need the source file.
+The source is the machine-readable Bot API description (a JSON file with ``methods`` and
+``types``). The output is committed, so the tests never need the source file.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SOURCE = REPO_ROOT / ".." / "shared" / "telegram-bot-api" / "api.json"
 OUTPUT = Path(__file__).with_name("schema.json")
 
 # Subtypes carry a discriminator ("type", "source" or "status") whose fixed value
@@ -64,17 +62,17 @@ def trim(source: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    source_path = Path(argv[1]) if len(argv) > 1 else DEFAULT_SOURCE
+    if len(argv) != 2:
+        print("usage: python -m tests.fakeapi.make_schema path/to/api.json", file=sys.stderr)
+        return 2
+    source_path = Path(argv[1])
     source = json.loads(source_path.read_text(encoding="utf-8"))
     trimmed = trim(source)
     OUTPUT.write_text(
         json.dumps(trimmed, ensure_ascii=False, indent=1, sort_keys=False) + "\n",
         encoding="utf-8",
     )
-    print(
-        f"wrote {OUTPUT.relative_to(REPO_ROOT)}: "
-        f"{len(trimmed['methods'])} methods, {len(trimmed['types'])} types"
-    )
+    print(f"wrote {OUTPUT}: {len(trimmed['methods'])} methods, {len(trimmed['types'])} types")
     return 0
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from tests.fakeapi.server import FakeBotAPI
 
-READY_TIMEOUT = 60.0  # importing aiogram alone takes 15 s on a busy two-core machine
+# Importing aiogram takes over 10 s on a loaded 2-core machine; a start is slow, not hung.
+READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 _TAIL_LINES = 60
 

@@ -9,14 +9,10 @@ import pytest
 
 from bot.app import App, build_app
 from bot.settings import Settings
-from tests.handlers.rig import RecordingSession, UpdateFactory
+from tests.handlers.rig import UpdateFactory
+from tests.recording import RecordingSession
 
 ADMIN_ID = 9001
-
-
-@pytest.fixture
-def session() -> RecordingSession:
-    return RecordingSession()
 
 
 @pytest.fixture

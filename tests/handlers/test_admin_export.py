@@ -16,7 +16,8 @@ from bot.app import App, build_app
 from bot.settings import Settings
 from tests.export_seed import FORMULA_NAME, NOW, Story, seed_story
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 STRANGER = 555
 

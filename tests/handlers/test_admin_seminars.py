@@ -8,19 +8,21 @@ from pathlib import Path
 
 import pytest
 from aiogram.fsm.context import FSMContext
-from aiogram.methods import AnswerCallbackQuery, SendDocument, SendMessage
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.methods import AnswerCallbackQuery, SendDocument
 
 from bot.app import App, build_app
 from bot.services.reminders import job_id
 from bot.services.seminar_admin import SeminarField
 from bot.settings import Settings
-from handlers.admin_seminars import AdmCancelCb, AdmEditCb, AdmNewCb, NewSeminar
+from handlers.admin_seminars.cancel import AdmCancelCb
+from handlers.admin_seminars.edit import AdmEditCb
+from handlers.admin_seminars.new import AdmNewCb, NewSeminar
 from handlers.seminar_views import render_seminar_card
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 NOW = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)  # 12:00 in Yekaterinburg
 REFUSAL = "Эта команда доступна только организаторам."
@@ -51,18 +53,6 @@ def reminder_times(app: App, seminar_id: int) -> list[datetime | None]:
 
 def last_text(session: RecordingSession, chat_id: int) -> str:
     return session.texts(chat_id)[-1]
-
-
-def buttons(session: RecordingSession, chat_id: int) -> dict[str, str]:
-    """Button text → callback data of the last message with an inline keyboard."""
-    for call in reversed(session.of_type(SendMessage)):
-        if call.chat_id == chat_id and isinstance(call.reply_markup, InlineKeyboardMarkup):
-            return {
-                button.text: button.callback_data or ""
-                for row in call.reply_markup.inline_keyboard
-                for button in row
-            }
-    raise AssertionError("no keyboard sent")
 
 
 async def say(app: App, updates: UpdateFactory, user_id: int, text: str, lang: str = "ru") -> None:
@@ -133,7 +123,7 @@ async def test_new_seminar_dialog_validates_each_step_and_publishes(
     assert "<b>Соцпредпринимательство &lt;с нуля&gt;</b>" in card
     assert "Понял: 25 января 2027, пн, 15:00 по тюменскому времени (МСК+2)." in card
     assert "осталось 30 мест (всего мест: 30)" in card
-    keyboard = buttons(session, ADMIN_ID)
+    keyboard = session.buttons(ADMIN_ID)
     publish = next(data for text, data in keyboard.items() if text.startswith("Опубликовать"))
     await press(app, updates, ADMIN_ID, publish)
 
@@ -231,8 +221,8 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
     await app.reminders.schedule_seminar(seminar)
 
     await say(app, updates, ADMIN_ID, "/edit_seminar")
-    await press(app, updates, ADMIN_ID, buttons(session, ADMIN_ID)["Гранты для НКО"])
-    field_buttons = buttons(session, ADMIN_ID)
+    await press(app, updates, ADMIN_ID, session.buttons(ADMIN_ID)["Гранты для НКО"])
+    field_buttons = session.buttons(ADMIN_ID)
     assert list(field_buttons) == [
         "Название",
         "Описание",
@@ -337,9 +327,9 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
     assert None not in reminder_times(app, seminar.id)
 
     await say(app, updates, ADMIN_ID, "/cancel_seminar")
-    await press(app, updates, ADMIN_ID, buttons(session, ADMIN_ID)["Гранты для НКО"])
+    await press(app, updates, ADMIN_ID, session.buttons(ADMIN_ID)["Гранты для НКО"])
     assert "2 записавшихся" in last_text(session, ADMIN_ID)
-    confirm = buttons(session, ADMIN_ID)
+    confirm = session.buttons(ADMIN_ID)
     keep = next(data for text, data in confirm.items() if text.startswith("Нет"))
     await press(app, updates, ADMIN_ID, keep)
     assert "остаётся" in last_text(session, ADMIN_ID)

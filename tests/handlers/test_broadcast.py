@@ -12,24 +12,14 @@ from aiogram.methods import (
     EditMessageText,
     SendMessage,
 )
-from aiogram.types import InlineKeyboardMarkup, PhotoSize, Update
+from aiogram.types import PhotoSize, Update
 
 from bot.app import App
 from storage.models import Audience, BroadcastStatus, RegistrationStatus
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
-
-
-def buttons(session: RecordingSession) -> dict[str, str]:
-    """Text → callback data of the inline buttons of the last message sent with some."""
-    sent = session.of_type(SendMessage) + session.of_type(CopyMessage)
-    markups = [
-        call.reply_markup
-        for call in session.calls
-        if call in sent and isinstance(call.reply_markup, InlineKeyboardMarkup)
-    ]
-    return {b.text: str(b.callback_data) for row in markups[-1].inline_keyboard for b in row}
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 
 async def seed(app: App, updates: UpdateFactory, ids: range) -> None:
@@ -50,7 +40,7 @@ async def test_broadcast_to_everyone_end_to_end(
 
     await feed(app, updates.message(admin, "/broadcast"))
     assert session.texts(ADMIN_ID)[-1] == "Кому отправить рассылку?"
-    keyboard = buttons(session)
+    keyboard = session.buttons()
     assert list(keyboard) == ["Всем", "Участники: Grant writing", "Лист ожидания: Grant writing"]
 
     await feed(app, updates.callback(admin, keyboard["Всем"], message_id=50))
@@ -64,7 +54,7 @@ async def test_broadcast_to_everyone_end_to_end(
     assert (preview.chat_id, preview.from_chat_id) == (ADMIN_ID, ADMIN_ID)
     assert preview.message_id == announcement.message.message_id
     assert "5 человек" in session.texts(ADMIN_ID)[-1]  # four participants and the admin
-    confirm = buttons(session)
+    confirm = session.buttons()
     assert list(confirm) == ["Отправить", "Отмена"]
     # The explanation sits above its buttons: they are on the note under the preview.
     assert preview.reply_markup is None
@@ -108,7 +98,7 @@ async def test_seminar_audience_and_english_wording(
     await repos.registrations.insert(seminar.id, 3, RegistrationStatus.WAITLIST, now)
 
     await feed(app, updates.message(admin, "/broadcast"))
-    keyboard = buttons(session)
+    keyboard = session.buttons()
     assert list(keyboard) == ["Everyone", "Participants: Impact", "Waitlist: Impact"]
     await feed(app, updates.callback(admin, keyboard["Waitlist: Impact"]))
     await feed(app, updates.message(admin, "Seats may <b>free up</b>"))
@@ -119,7 +109,7 @@ async def test_seminar_audience_and_english_wording(
         "📢 “Impact”: a message from the organisers\n\nSeats may &lt;b&gt;free up&lt;/b&gt;"
     )
     assert "the waitlist of “Impact” — 2 people" in session.texts(ADMIN_ID)[-1]
-    send = buttons(session)["Send"]
+    send = session.buttons()["Send"]
     session.calls.clear()
     await feed(app, updates.callback(admin, send, message_id=70))
     [row] = await app.db.fetch_all("SELECT id FROM broadcasts")
@@ -143,7 +133,7 @@ async def test_empty_audience_is_refused_with_an_alert(
         "Empty", "", now + timedelta(days=2), "Online", 5, ADMIN_ID, now
     )
     await feed(app, updates.message(admin, "/broadcast"))
-    await feed(app, updates.callback(admin, buttons(session)["Участники: Empty"]))
+    await feed(app, updates.callback(admin, session.buttons()["Участники: Empty"]))
 
     [answer] = session.of_type(AnswerCallbackQuery)
     assert answer.text == "В этой аудитории сейчас нет ни одного получателя."
@@ -155,7 +145,7 @@ async def test_cancel_at_each_step(
 ) -> None:
     admin = updates.tg_user(ADMIN_ID)
     await feed(app, updates.message(admin, "/broadcast"))
-    everyone = buttons(session)["Всем"]
+    everyone = session.buttons()["Всем"]
     await feed(app, updates.message(admin, "/cancel"))
     assert session.texts(ADMIN_ID)[-1].startswith("Действие отменено.")
 
@@ -167,7 +157,7 @@ async def test_cancel_at_each_step(
     await feed(app, updates.message(admin, "/broadcast"))
     await feed(app, updates.callback(admin, everyone))
     await feed(app, updates.message(admin, "Announcement"))
-    send = buttons(session)["Отправить"]
+    send = session.buttons()["Отправить"]
     await feed(app, updates.message(admin, "/cancel"))
     await feed(app, updates.callback(admin, send))
 
@@ -182,9 +172,9 @@ async def test_cancel_button_drops_the_draft(
 ) -> None:
     admin = updates.tg_user(ADMIN_ID)
     await feed(app, updates.message(admin, "/broadcast"))
-    await feed(app, updates.callback(admin, buttons(session)["Всем"]))
+    await feed(app, updates.callback(admin, session.buttons()["Всем"]))
     await feed(app, updates.message(admin, "Announcement"))
-    keyboard = buttons(session)
+    keyboard = session.buttons()
     await feed(app, updates.callback(admin, keyboard["Отмена"], message_id=80))
     await feed(app, updates.callback(admin, keyboard["Отправить"], message_id=80))
 
@@ -235,7 +225,7 @@ async def test_photo_with_caption_is_copied_as_is(
     admin = updates.tg_user(ADMIN_ID)
     await seed(app, updates, range(1, 3))
     await feed(app, updates.message(admin, "/broadcast"))
-    await feed(app, updates.callback(admin, buttons(session)["Всем"]))
+    await feed(app, updates.callback(admin, session.buttons()["Всем"]))
     text_update = updates.message(admin, "placeholder")
     assert text_update.message is not None
     photo = text_update.message.model_copy(
@@ -246,7 +236,7 @@ async def test_photo_with_caption_is_copied_as_is(
         }
     )
     await feed(app, Update(update_id=text_update.update_id, message=photo))
-    send = buttons(session)["Отправить"]
+    send = session.buttons()["Отправить"]
     session.calls.clear()
     await feed(app, updates.callback(admin, send, message_id=95))
     [row] = await app.db.fetch_all("SELECT id FROM broadcasts")

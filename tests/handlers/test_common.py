@@ -6,7 +6,8 @@ from aiogram.methods import AnswerCallbackQuery, SendMessage
 
 from bot.app import App
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 
 async def test_start_greets_in_russian_and_records_user(

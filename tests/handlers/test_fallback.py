@@ -10,7 +10,8 @@ from aiogram.types import Chat, Location, Message, Update
 
 from bot.app import App
 from storage.repositories import Repositories
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 
 async def test_a_failing_button_is_answered_once_with_the_apology(

@@ -6,7 +6,6 @@ import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiogram.methods import EditMessageText, SendMessage
@@ -20,7 +19,8 @@ from handlers.menu import MenuCb
 from handlers.questions import AddToFaqCb, AnswerCb, AskCb
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import BOT_USER, RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import BOT_USER, RecordingSession, keyboard_buttons
 
 STAFF_CHAT = -100777
 ASKER = 501
@@ -99,13 +99,6 @@ def sent(session: RecordingSession, chat_id: int) -> list[SendMessage]:
     return [call for call in session.of_type(SendMessage) if call.chat_id == chat_id]
 
 
-def buttons(call: Any) -> list[tuple[str, str]]:
-    markup = call.reply_markup
-    if markup is None:
-        return []
-    return [(b.text, b.callback_data) for row in markup.inline_keyboard for b in row]
-
-
 def callback_answers(session: RecordingSession) -> list[str]:
     return [
         str(call.text) for call in session.calls if type(call).__name__ == "AnswerCallbackQuery"
@@ -127,14 +120,14 @@ async def test_faq_browsing_with_back_buttons_and_forged_keys(
     await feed(app, updates.message(anna, "/faq"))
     root = sent(session, ASKER)[-1]
     assert "Common questions" in root.text
-    categories = buttons(root)
+    categories = list(keyboard_buttons(root.reply_markup).items())
     assert categories[0][0] == "Social entrepreneurship and the law"
     assert all(len(data.encode()) <= 64 for _, data in categories)
 
     await feed(app, updates.callback(anna, categories[0][1]))
     level = session.of_type(EditMessageText)[-1]
     assert "Social entrepreneurship and the law" in level.text
-    questions = buttons(level)
+    questions = list(keyboard_buttons(level.reply_markup).items())
     assert questions[0][0] == "What is social entrepreneurship?"
     assert questions[-1][0].endswith("Back") and questions[-1][1] == FaqCb(view="root").pack()
 
@@ -142,8 +135,8 @@ async def test_faq_browsing_with_back_buttons_and_forged_keys(
     answer = session.of_type(EditMessageText)[-1]
     entry = app.faq.get("what-is-social-entrepreneurship-en")
     assert entry is not None and entry.answer in answer.text
-    assert [text for text, _ in buttons(answer)] == ["⬅️ Back"]
-    await feed(app, updates.callback(anna, buttons(answer)[0][1]))
+    assert list(keyboard_buttons(answer.reply_markup)) == ["⬅️ Back"]
+    await feed(app, updates.callback(anna, keyboard_buttons(answer.reply_markup)["⬅️ Back"]))
     assert session.of_type(EditMessageText)[-1].text == level.text
 
     for forged in ("faq:entry:0123456789ab", "faq:cat:zz", "faq:bogus:x", "faq"):
@@ -164,14 +157,16 @@ async def test_free_text_answers_in_full_or_offers_the_organisers(
     entry = app.faq.get("how-to-get-status")
     assert entry is not None
     assert entry.answer in reply.text  # the full answer, not an excerpt
-    labels = [text for text, _ in buttons(reply)]
+    labels = list(keyboard_buttons(reply.reply_markup))
     assert 1 <= len(labels) <= 4 and labels[-1] == "✉️ Задать вопрос организаторам"
     assert reply.reply_parameters is not None  # quotes the question for the button
 
     await feed(app, updates.message(anna, "какая погода завтра?"))
     no_match = sent(session, ASKER)[-1]
     assert "не нашёл" in no_match.text
-    assert buttons(no_match) == [("✉️ Задать вопрос организаторам", AskCb().pack())]
+    assert list(keyboard_buttons(no_match.reply_markup).items()) == [
+        ("✉️ Задать вопрос организаторам", AskCb().pack())
+    ]
 
     # In a group (the staff chat) plain text is not a question for the FAQ.
     before = len(session.calls)
@@ -212,7 +207,9 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     assert "&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt; можно ли с собакой?" in staff.text
     assert "Анна Петрова" in staff.text and "НКО &lt;Рассвет&gt;" in staff.text
     assert f"@user{ASKER}" in staff.text
-    assert buttons(staff) == [("Ответить", AnswerCb(question_id=1).pack())]
+    assert list(keyboard_buttons(staff.reply_markup).items()) == [
+        ("Ответить", AnswerCb(question_id=1).pack())
+    ]
     [(chat_id, post_id)] = await posts(app, 1)
     assert chat_id == STAFF_CHAT
 
@@ -222,7 +219,9 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     edit = [e for e in session.of_type(EditMessageText) if e.chat_id == STAFF_CHAT][-1]
     assert edit.message_id == post_id and "Ответил(а): User601" in edit.text
     # The edited question carries the next step; no separate «answer sent» message.
-    assert buttons(edit) == [("Добавить в частые вопросы", AddToFaqCb(question_id=1).pack())]
+    assert list(keyboard_buttons(edit.reply_markup).items()) == [
+        ("Добавить в частые вопросы", AddToFaqCb(question_id=1).pack())
+    ]
     assert sent(session, STAFF_CHAT)[-1] is staff
 
     await feed(app, reply_update(updates.tg_user(ADMIN_ID), STAFF_CHAT, post_id, "Второй ответ"))
@@ -318,4 +317,4 @@ async def test_limits_and_the_open_questions_list(
     assert "5 вопросов без ответа" in listing[0].text
     shown = [call.text for call in listing[1:]]
     assert [f"Короткий вопрос {n}" in text for n, text in enumerate(shown, 1)] == [True] * 5
-    assert all(buttons(call)[0][0] == "Ответить" for call in listing[1:])
+    assert all("Ответить" in keyboard_buttons(call.reply_markup) for call in listing[1:])

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
-from aiogram.types import InlineKeyboardMarkup
 
 from bot.app import App
 from handlers.reminders import ReminderCb
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession, keyboard_buttons
 
 
 async def seminar_with_reminder(app: App, updates: UpdateFactory) -> Seminar:
@@ -30,14 +30,9 @@ async def seminar_with_reminder(app: App, updates: UpdateFactory) -> Seminar:
     return seminar
 
 
-def buttons(markup: InlineKeyboardMarkup | None) -> dict[str, str]:
-    assert markup is not None
-    return {b.text: b.callback_data or "" for row in markup.inline_keyboard for b in row}
-
-
 def reminder_buttons(session: RecordingSession, chat_id: int) -> dict[str, str]:
     [reminder] = [m for m in session.of_type(SendMessage) if m.chat_id == chat_id]
-    return buttons(reminder.reply_markup)
+    return keyboard_buttons(reminder.reply_markup)
 
 
 async def status_of(app: App, seminar: Seminar, user_id: int) -> tuple[str, str | None]:
@@ -61,7 +56,7 @@ async def test_ill_come_records_attendance_and_leaves_only_cant_come(
     assert answer.text == "Спасибо! Ждём вас."
     [edit] = session.of_type(EditMessageText)
     assert "Гранты для НКО" in edit.text and "Вы подтвердили" in edit.text
-    assert list(buttons(edit.reply_markup)) == ["Не смогу"]
+    assert list(keyboard_buttons(edit.reply_markup)) == ["Не смогу"]
     counts = await Repositories(app.db).registrations.counts(seminar.id)
     assert counts.attending == 1
 

@@ -6,20 +6,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, SendMessage
-from aiogram.types import (
-    Contact,
-    InlineKeyboardMarkup,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from aiogram.types import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from aiogram.types import User as TgUser
 from icalendar import Calendar
 
 from bot.app import App
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession, keyboard_buttons
 
 PHONE = "+79123456789"
 
@@ -55,19 +50,8 @@ def sent(session: RecordingSession, chat_id: int) -> list[Any]:
     return [c for c in session.calls if getattr(c, "chat_id", None) == chat_id]
 
 
-def last_markup(session: RecordingSession, chat_id: int) -> InlineKeyboardMarkup:
-    for call in reversed(sent(session, chat_id)):
-        if isinstance(call.reply_markup, InlineKeyboardMarkup):
-            return call.reply_markup
-    raise AssertionError("no inline keyboard sent")
-
-
-def buttons(markup: InlineKeyboardMarkup) -> dict[str, str]:
-    return {b.text: b.callback_data or "" for row in markup.inline_keyboard for b in row}
-
-
 def button(session: RecordingSession, chat_id: int, fragment: str) -> str:
-    for text, data in buttons(last_markup(session, chat_id)).items():
+    for text, data in session.buttons(chat_id).items():
         if fragment.lower() in text.lower():
             return data
     raise AssertionError(f"no button with {fragment!r}")
@@ -101,13 +85,13 @@ async def test_list_shows_dates_plurals_and_pages(
     assert "Мест нет — можно встать в лист ожидания" in listing.text
     assert "осталось 3 места" in listing.text
     assert past.title not in listing.text
-    titles = list(buttons(listing.reply_markup))
+    titles = list(keyboard_buttons(listing.reply_markup))
     assert titles[:8] == ["Полный семинар"] + [f"Семинар {n:02d}" for n in range(2, 9)]
     assert "Вперёд ▶️" in titles
 
     await feed(app, updates.callback(user, button(session, 1, "Вперёд")))
     [page] = session.of_type(EditMessageText)
-    assert [t for t in buttons(page.reply_markup) if t.startswith("Семинар")] == [
+    assert [t for t in keyboard_buttons(page.reply_markup) if t.startswith("Семинар")] == [
         "Семинар 09",
         "Семинар 10",
     ]
@@ -126,7 +110,7 @@ async def test_card_register_with_profile_dialog(
     assert '<a href="https://zoom.us/j/1?a=1&amp;b=2">' in card
     assert "осталось 10 мест" in card and "Вы пока не записаны" in card
     assert "Нажмите «Записаться»" in card
-    assert set(buttons(last_markup(session, 2))) >= {"✍️ Записаться", "📅 Добавить в календарь"}
+    assert set(session.buttons(2)) >= {"✍️ Записаться", "📅 Добавить в календарь"}
 
     await feed(app, updates.callback(user, button(session, 2, "Записаться")))
     consent = session.texts(2)[-1]
@@ -262,11 +246,11 @@ async def test_deep_link_bad_ids_and_cancelled_or_past_seminars(
     )
     await feed(app, updates.message(user, f"/start seminar_{cancelled.id}"))
     assert "Семинар отменён" in session.texts(30)[-1]
-    assert not any("Записаться" in t for t in buttons(last_markup(session, 30)))
+    assert not any("Записаться" in t for t in session.buttons(30))
     past = await seminar(app, "Вчерашний", starts_in=timedelta(hours=-3))
     await feed(app, updates.message(user, f"/start seminar_{past.id}"))
     assert "запись закрыта" in session.texts(30)[-1]
-    assert not any("Записаться" in t for t in buttons(last_markup(session, 30)))
+    assert not any("Записаться" in t for t in session.buttons(30))
     await feed(app, updates.callback(user, f"sem:reg:{past.id}"))
     assert "Запись на семинар «Вчерашний» закрыта" in session.texts(30)[-1]
     assert await Repositories(app.db).registrations.live(past.id, 30) is None
@@ -328,7 +312,7 @@ async def test_my_lists_registrations_past_and_profile(
     assert "Скоро" in text and "Без меня" not in text
     assert "Прошедших семинаров: 1" in text and "«Давно»" in text
     assert PHONE in text and "НКО" in text
-    names = buttons(last_markup(session, 70))
+    names = session.buttons(70)
     assert "Скоро" in names and "✏️ Изменить профиль" in names
 
     await feed(app, updates.callback(user, names["✏️ Изменить профиль"]))
@@ -411,5 +395,5 @@ async def test_english_list_and_card(
     await feed(app, updates.callback(user, button(session, 110, "Impact 101")))
     card = session.texts(110)[-1]
     assert "You are not registered yet." in card
-    assert {"✍️ Register", "📅 Add to calendar"} <= set(buttons(last_markup(session, 110)))
+    assert {"✍️ Register", "📅 Add to calendar"} <= set(session.buttons(110))
     assert s.title in card

@@ -7,7 +7,8 @@ from aiogram.methods import SendMessage
 from bot.app import FLOOD_LIMIT, App
 from bot.throttling import FloodGate
 from tests.handlers.conftest import ADMIN_ID
-from tests.handlers.rig import RecordingSession, UpdateFactory, feed
+from tests.handlers.rig import UpdateFactory, feed
+from tests.recording import RecordingSession
 
 
 class FakeClock:

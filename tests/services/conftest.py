@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import App, build_app
 from bot.settings import Settings
-from tests.handlers.rig import RecordingSession
+from tests.recording import RecordingSession
 
 ADMIN_ID = 9001
 
@@ -31,11 +31,6 @@ class FakeClock:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2025, 3, 10, 6, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def session() -> RecordingSession:
-    return RecordingSession()
 
 
 @pytest.fixture

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.services.broadcasts import BroadcastService
 from bot.services.sender import Delivery
@@ -80,14 +76,6 @@ class FakeView:
         self.reports.append((broadcast, tally))
         if self._fail:
             raise RuntimeError("message to edit not found")
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    yield database
-    await database.close()
 
 
 async def seed_users(db: Database, ids: range | list[int], inactive: tuple[int, ...] = ()) -> None:

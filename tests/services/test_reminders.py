@@ -16,7 +16,7 @@ from bot.services.reminders import SWEEP_JOB_ID, job_id
 from storage.models import RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
 from storage.repositories.reminders import DeliveryStatus
-from tests.handlers.rig import RecordingSession
+from tests.recording import RecordingSession
 from tests.services.conftest import ADMIN_ID, FakeClock
 
 DAY = timedelta(hours=24)

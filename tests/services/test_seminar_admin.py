@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.background import BackgroundTasks
+from bot.i18n import Tr, Translator
+from bot.services.notifications import NoticeReport
 from bot.services.registration import Promotion, RegistrationService
 from bot.services.seminar_admin import (
     CancelSeminarOutcome,
     ChangeOutcome,
     Invalid,
+    SeminarAdmin,
     SeminarDraft,
     SeminarField,
-    cancel_seminar,
-    change_seminar,
-    create_seminar,
     parse_capacity,
     parse_description,
     parse_duration,
@@ -160,14 +160,6 @@ def test_parse_field_dispatches_by_field() -> None:
 # --- services over a real database ---------------------------------------------------------
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    yield database
-    await database.close()
-
-
 class PromotionLog:
     def __init__(self) -> None:
         self.seen: list[Promotion] = []
@@ -176,12 +168,62 @@ class PromotionLog:
         self.seen.extend(promotions)
 
 
+class RecordingReminders:
+    def __init__(self) -> None:
+        self.scheduled: list[datetime] = []
+        self.dropped: list[int] = []
+
+    async def schedule_seminar(self, seminar: Seminar) -> None:
+        self.scheduled.append(seminar.starts_at)
+
+    async def drop_seminar(self, seminar_id: int) -> None:
+        self.dropped.append(seminar_id)
+
+
+class RecordingNotifier:
+    """Stands in for `ParticipantNotifier`: keeps whom a notice went to and its Russian text."""
+
+    tz = TZ
+
+    def __init__(self, tr: Tr) -> None:
+        self._tr = tr
+        self.told: list[tuple[list[int], str]] = []
+        self.calendars: list[bool] = []  # per notice: whether a calendar file went with it
+
+    async def tell_active(
+        self,
+        user_ids: Sequence[int],
+        render: Callable[[Tr], str],
+        about: Seminar | None = None,
+        *,
+        calendar: bool = False,
+    ) -> NoticeReport:
+        self.told.append((sorted(user_ids), render(self._tr)))
+        self.calendars.append(calendar)
+        return NoticeReport(sent=len(user_ids))
+
+
+class Organiser:
+    """`SeminarAdmin` over a real database, with its reminders and notices recorded."""
+
+    def __init__(self, db: Database, registration: RegistrationService | None = None) -> None:
+        self.reminders = RecordingReminders()
+        self.notifier = RecordingNotifier(Translator.load().for_language("ru"))
+        self.background = BackgroundTasks()
+        self.service = SeminarAdmin(
+            db,
+            registration or RegistrationService(db, clock),
+            self.reminders,
+            self.notifier,  # type: ignore[arg-type]
+            self.background,
+            clock,
+        )
+
+
 async def make_seminar(db: Database, capacity: int = 2) -> Seminar:
-    result = await create_seminar(
-        db,
+    result = await Organiser(db).service.create(
         SeminarDraft("Гранты для НКО", "", NOW + timedelta(days=7), "Тюмень", capacity),
         created_by=1,
-        clock=clock,
     )
     assert isinstance(result, Seminar)
     return result
@@ -197,7 +239,9 @@ async def register(
 
 async def test_publishing_a_draft_whose_time_passed_is_refused(db: Database) -> None:
     draft = SeminarDraft("Old", "", NOW - timedelta(minutes=1), "Тюмень", 5)
-    assert reason(await create_seminar(db, draft, 1, clock)) == "date_past_on_publish"
+    organiser = Organiser(db)
+    assert reason(await organiser.service.create(draft, 1)) == "date_past_on_publish"
+    assert organiser.reminders.scheduled == []
 
 
 async def test_raising_capacity_promotes_in_order_and_notifies(db: Database) -> None:
@@ -209,7 +253,7 @@ async def test_raising_capacity_promotes_in_order_and_notifies(db: Database) -> 
     log = PromotionLog()
     registration.on_promotion(log)
 
-    result = await change_seminar(db, registration, clock, seminar.id, SeminarField.CAPACITY, 2)
+    result = await Organiser(db, registration).service.change(seminar.id, SeminarField.CAPACITY, 2)
 
     assert result.outcome is ChangeOutcome.CHANGED
     assert [p.user_id for p in result.promotions] == [12]
@@ -224,13 +268,13 @@ async def test_lowering_capacity_below_confirmed_is_refused_with_the_count(db: D
     await register(db, seminar, 12, RegistrationStatus.CONFIRMED)
     registration = RegistrationService(db, clock)
 
-    refused = await change_seminar(db, registration, clock, seminar.id, SeminarField.CAPACITY, 1)
+    refused = await Organiser(db, registration).service.change(seminar.id, SeminarField.CAPACITY, 1)
     assert refused.outcome is ChangeOutcome.CAPACITY_BELOW_CONFIRMED
     assert refused.confirmed == 2
     stored = await Repositories(db).seminars.get(seminar.id)
     assert stored is not None and stored.capacity == 3
 
-    lowered = await change_seminar(db, registration, clock, seminar.id, SeminarField.CAPACITY, 2)
+    lowered = await Organiser(db, registration).service.change(seminar.id, SeminarField.CAPACITY, 2)
     assert lowered.outcome is ChangeOutcome.CHANGED
 
 
@@ -241,26 +285,33 @@ async def test_moving_names_confirmed_and_waitlisted_but_not_cancelled(db: Datab
     await register(db, seminar, 13, RegistrationStatus.CANCELLED)
     new_start = NOW + timedelta(days=8)
 
-    result = await change_seminar(
-        db, RegistrationService(db, clock), clock, seminar.id, SeminarField.STARTS_AT, new_start
-    )
+    organiser = Organiser(db)
+    result = await organiser.service.change(seminar.id, SeminarField.STARTS_AT, new_start)
+    await organiser.background.drain()
 
     assert result.outcome is ChangeOutcome.CHANGED
     assert result.before is not None and result.before.starts_at == seminar.starts_at
     assert result.after is not None and result.after.starts_at == new_start
     assert sorted(result.audience) == [11, 12]
+    assert organiser.reminders.scheduled == [new_start]
+    [(told, text)] = organiser.notifier.told
+    assert told == [11, 12] and "Гранты для НКО" in text
+    assert "по тюменскому времени (МСК+2)" in text and "📍 Тюмень" in text
+    assert organiser.notifier.calendars == [True]  # a move brings a fresh calendar file
 
 
 async def test_same_value_and_gone_seminars(db: Database) -> None:
     seminar = await make_seminar(db)
     registration = RegistrationService(db, clock)
-    same = await change_seminar(db, registration, clock, seminar.id, SeminarField.PLACE, "Тюмень")
+    same = await Organiser(db, registration).service.change(
+        seminar.id, SeminarField.PLACE, "Тюмень"
+    )
     assert same.outcome is ChangeOutcome.UNCHANGED
-    missing = await change_seminar(db, registration, clock, 999, SeminarField.PLACE, "Ишим")
+    missing = await Organiser(db, registration).service.change(999, SeminarField.PLACE, "Ишим")
     assert missing.outcome is ChangeOutcome.NOT_FOUND
-    await cancel_seminar(db, clock, seminar.id)
-    cancelled = await change_seminar(
-        db, registration, clock, seminar.id, SeminarField.PLACE, "Ишим"
+    await Organiser(db).service.cancel(seminar.id)
+    cancelled = await Organiser(db, registration).service.change(
+        seminar.id, SeminarField.PLACE, "Ишим"
     )
     assert cancelled.outcome is ChangeOutcome.NOT_EDITABLE
 
@@ -270,12 +321,16 @@ async def test_cancelling_keeps_registrations_and_names_everyone_live(db: Databa
     await register(db, seminar, 11, RegistrationStatus.CONFIRMED)
     await register(db, seminar, 12, RegistrationStatus.WAITLIST)
 
-    result = await cancel_seminar(db, clock, seminar.id)
+    organiser = Organiser(db)
+    result = await organiser.service.cancel(seminar.id)
+    await organiser.background.drain()
 
     assert result.outcome is CancelSeminarOutcome.CANCELLED
+    assert organiser.reminders.dropped == [seminar.id]
+    assert [told for told, _ in organiser.notifier.told] == [[11, 12]]
     assert result.seminar is not None and result.seminar.status is SeminarStatus.CANCELLED
     assert sorted(result.audience) == [11, 12]
     counts = await Repositories(db).registrations.counts(seminar.id)
     assert (counts.confirmed, counts.waitlist) == (1, 1)
-    again = await cancel_seminar(db, clock, seminar.id)
+    again = await organiser.service.cancel(seminar.id)
     assert again.outcome is CancelSeminarOutcome.ALREADY_CANCELLED

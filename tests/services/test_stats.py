@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.services.stats import collect_stats, fill_percent
 from storage.database import Database
 from storage.repositories import Repositories
 from tests.export_seed import NOW, Story, seed_story
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    yield database
-    await database.close()
 
 
 async def test_stats_count_everything_seeded(db: Database) -> None:

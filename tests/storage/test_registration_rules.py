@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -23,14 +22,12 @@ NOW = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    repos = Repositories(database)
+async def db(db: Database) -> Database:
+    """The shared database with users 1…120 known to it."""
+    repos = Repositories(db)
     for user_id in range(1, 121):
         await repos.users.record_seen(user_id, f"U{user_id}", None, None, "ru", NOW)
-    yield database
-    await database.close()
+    return db
 
 
 async def make_seminar(
@@ -126,3 +123,39 @@ async def test_reregistering_after_cancel_goes_to_the_end_of_the_queue(db: Datab
     await service.cancel(2, seminar.id)
     again = await service.register(2, seminar.id)
     assert again.outcome is RegisterOutcome.WAITLISTED and again.waitlist_position == 2
+
+
+async def test_sign_up_asks_for_a_profile_first_and_reports_where_the_seminar_stands(
+    db: Database,
+) -> None:
+    seminar = await make_seminar(db, capacity=1)
+    service = RegistrationService(db, lambda: NOW)
+    repos = Repositories(db)
+
+    first = await service.sign_up(1, seminar.id)
+    assert first.outcome is RegisterOutcome.NEEDS_PROFILE
+    assert await repos.registrations.live(seminar.id, 1) is None
+
+    for user_id in (1, 2, 3):
+        await repos.profiles.save(user_id, f"U{user_id}", "НКО", "+79120000000", NOW, NOW)
+    seat = await service.sign_up(1, seminar.id)
+    assert (seat.outcome, seat.seats_left, seat.status) == (
+        RegisterOutcome.CONFIRMED,
+        0,
+        RegistrationStatus.CONFIRMED,
+    )
+    await service.sign_up(2, seminar.id)
+    queued = await service.sign_up(3, seminar.id)
+    assert (queued.outcome, queued.waitlist_position, queued.seats_left) == (
+        RegisterOutcome.WAITLISTED,
+        2,
+        0,
+    )
+    again = await service.sign_up(3, seminar.id)
+    assert (again.outcome, again.waitlist_position) == (RegisterOutcome.ALREADY_WAITLISTED, 2)
+
+
+async def test_sign_up_for_a_closed_seminar_needs_no_profile(db: Database) -> None:
+    seminar = await make_seminar(db, capacity=5)
+    later = RegistrationService(db, lambda: NOW + timedelta(days=4))
+    assert (await later.sign_up(1, seminar.id)).outcome is RegisterOutcome.CLOSED

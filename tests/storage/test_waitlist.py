@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.services.privacy import forget_user
+from bot.services.privacy import PrivacyService
 from bot.services.registration import (
     CancelOutcome,
     Promotion,
     RegisterOutcome,
     RegistrationService,
 )
+from bot.services.users import UserDirectory
 from storage.database import Database
+from storage.dialogs import DialogStore
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
 
@@ -28,14 +29,12 @@ def clock() -> datetime:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.sqlite3")
-    await database.connect()
-    repos = Repositories(database)
+async def db(db: Database) -> Database:
+    """The shared database with users 1…30 known to it."""
+    repos = Repositories(db)
     for user_id in range(1, 31):
         await repos.users.record_seen(user_id, f"U{user_id}", None, None, "ru", NOW)
-    yield database
-    await database.close()
+    return db
 
 
 async def make_seminar(db: Database, capacity: int, starts_in: timedelta) -> Seminar:
@@ -148,7 +147,8 @@ async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) ->
     service.on_promotion(listener)
 
     later = NOW + timedelta(days=1, hours=1)  # `past` has started, `upcoming` has not
-    result = await forget_user(db, service, 1, lambda: later)
+    privacy = PrivacyService(db, service, UserDirectory(db, clock), DialogStore(db), lambda: later)
+    result = await privacy.forget_me(1)
 
     assert (result.profile_deleted, result.cancelled, result.anonymised) == (True, 1, 1)
     assert promoted == [2]

@@ -1,0 +1,189 @@
+"""/new_seminar: title → description → start → place → capacity → preview → Publish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.formatting import RenderContext
+from bot.i18n import Html, Tr, join
+from bot.services.seminar_admin import (
+    DEFAULT_DURATION_MINUTES,
+    Invalid,
+    SeminarAdmin,
+    SeminarDraft,
+    SeminarField,
+    parse_field,
+)
+from handlers.admin_seminars.picking import error_text, not_text, understood
+from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
+from handlers.seminar_views import render_seminar_card
+from storage.models import Seminar, SeminarStatus, User
+
+
+class NewSeminar(StatesGroup):
+    title = State()
+    description = State()
+    starts_at = State()
+    place = State()
+    capacity = State()
+    preview = State()
+
+
+class AdmNewCb(CallbackData, prefix="adm_new"):
+    action: str  # publish | discard
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One question of /new_seminar: which field the answer fills and what to ask next."""
+
+    field: SeminarField
+    next_state: State
+    next_prompt: str | None  # None: the preview comes next
+
+
+_STEPS: dict[str | None, _Step] = {
+    NewSeminar.title.state: _Step(
+        SeminarField.TITLE, NewSeminar.description, "admin_seminars.new.ask_description"
+    ),
+    NewSeminar.description.state: _Step(
+        SeminarField.DESCRIPTION, NewSeminar.starts_at, "admin_seminars.new.ask_start"
+    ),
+    NewSeminar.starts_at.state: _Step(
+        SeminarField.STARTS_AT, NewSeminar.place, "admin_seminars.new.ask_place"
+    ),
+    NewSeminar.place.state: _Step(
+        SeminarField.PLACE, NewSeminar.capacity, "admin_seminars.new.ask_capacity"
+    ),
+    NewSeminar.capacity.state: _Step(SeminarField.CAPACITY, NewSeminar.preview, None),
+}
+
+
+def _draft(data: dict[str, Any]) -> SeminarDraft:
+    return SeminarDraft(
+        title=data["title"],
+        description=data["description"],
+        starts_at=datetime.fromisoformat(data["starts_at"]),
+        place=data["place"],
+        capacity=int(data["capacity"]),
+    )
+
+
+def _preview_keyboard(tr: Tr) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("admin_seminars.new.publish"), callback_data=AdmNewCb(action="publish"))
+    builder.button(text=tr("admin_seminars.new.discard"), callback_data=AdmNewCb(action="discard"))
+    return builder.as_markup()
+
+
+def _preview(draft: SeminarDraft, ctx: RenderContext) -> Html:
+    seminar = Seminar(
+        id=0,
+        title=draft.title,
+        description=draft.description,
+        starts_at=draft.starts_at,
+        duration_minutes=DEFAULT_DURATION_MINUTES,
+        place=draft.place,
+        capacity=draft.capacity,
+        status=SeminarStatus.PUBLISHED,
+        created_by=None,
+        created_at=ctx.now,
+    )
+    card = render_seminar_card(
+        seminar,
+        ctx.tr,
+        ctx.tz,
+        seats_left=draft.capacity,
+        now=ctx.now,
+        free=ctx.free_of_charge,
+    )
+    preview = ctx.tr("admin_seminars.new.preview")
+    return join("\n", [preview, join("\n\n", [understood(ctx, draft.starts_at), card])])
+
+
+async def new_seminar(message: Message, state: FSMContext, tr: Tr) -> None:
+    await state.clear()
+    await state.set_state(NewSeminar.title)
+    await message.answer(tr("admin_seminars.new.ask_title"))
+
+
+async def new_seminar_step(message: Message, state: FSMContext, ctx: RenderContext) -> None:
+    step = _STEPS[await state.get_state()]
+    value = parse_field(step.field, message.text or "", ctx.tz, ctx.now)
+    if isinstance(value, Invalid):
+        await message.answer(error_text(ctx.tr, value))
+        return
+    stored = value.isoformat() if isinstance(value, datetime) else value
+    data = await state.update_data({step.field.value: stored})
+    await state.set_state(step.next_state)
+    if step.next_prompt is None:
+        # One message: whoever reads the reply to the last step finds the Publish button on it.
+        await message.answer(_preview(_draft(data), ctx), reply_markup=_preview_keyboard(ctx.tr))
+        return
+    prompt = ctx.tr(step.next_prompt, zone=ctx.zone())
+    if isinstance(value, datetime):
+        prompt = join("\n\n", [understood(ctx, value), prompt])
+    await message.answer(prompt)
+
+
+async def preview_text(message: Message, tr: Tr) -> None:
+    await message.answer(tr("admin_seminars.new.use_buttons"))
+
+
+async def publish(
+    query: CallbackQuery,
+    state: FSMContext,
+    tr: Tr,
+    user: User,
+    bot: Bot,
+    seminar_admin: SeminarAdmin,
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    result = await seminar_admin.create(_draft(data), user.id)
+    if not isinstance(query.message, Message):
+        return
+    if isinstance(result, Invalid):
+        await query.message.answer(error_text(tr, result))
+        return
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start=seminar_{result.id}"
+    await query.message.answer(tr("admin_seminars.new.published", link=link))
+
+
+async def discard(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.answer(tr("admin_seminars.new.discarded"))
+
+
+def create_router() -> Router:
+    router = Router(name="admin_seminars.new")
+    router.message.filter(IsAdmin())
+    router.callback_query.filter(IsAdmin())
+    router.message.register(new_seminar, Command("new_seminar"))
+    router.message.register(
+        new_seminar_step,
+        StateFilter(*(state for state in _STEPS if state is not None)),
+        HAS_TEXT,
+        NOT_COMMAND,
+    )
+    router.message.register(preview_text, StateFilter(NewSeminar.preview), HAS_TEXT, NOT_COMMAND)
+    router.callback_query.register(
+        publish, AdmNewCb.filter(F.action == "publish"), StateFilter(NewSeminar.preview)
+    )
+    router.callback_query.register(
+        discard, AdmNewCb.filter(F.action == "discard"), StateFilter(NewSeminar.preview)
+    )
+    router.message.register(not_text, StateFilter(NewSeminar), NO_TEXT)
+    return router

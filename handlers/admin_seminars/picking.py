@@ -1,0 +1,69 @@
+"""What the organisers' three dialogs share: choosing a seminar, and refusals in their words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.formatting import RenderContext
+from bot.i18n import Html, Tr, join
+from bot.services.seminar_admin import Invalid
+from storage.models import Seminar
+from storage.repositories import Repositories
+
+PICK_LIMIT = 20  # keeps the numbered list under Telegram's 4096 characters
+
+
+def understood(ctx: RenderContext, moment: datetime) -> Html:
+    """How a typed date was read, with the year and the zone, so a slip shows at once."""
+    return ctx.tr("admin_seminars.understood", when=ctx.when(moment), zone=ctx.zone(moment))
+
+
+def error_text(tr: Tr, invalid: Invalid) -> Html:
+    return tr(f"admin_seminars.errors.{invalid.reason}", **invalid.params)
+
+
+async def not_text(message: Message, tr: Tr) -> None:
+    await message.answer(tr("admin_seminars.errors.not_text"))
+
+
+async def pick_seminar(
+    message: Message,
+    ctx: RenderContext,
+    repos: Repositories,
+    text_key: str,
+    button_data: Callable[[Seminar], CallbackData],
+) -> None:
+    tr = ctx.tr
+    seminars = await repos.seminars.upcoming(ctx.now, limit=PICK_LIMIT)
+    if not seminars:
+        await message.answer(tr("admin_seminars.pick.none"))
+        return
+    lines = join(
+        "\n",
+        (
+            tr(
+                "admin_seminars.pick.line",
+                number=number,
+                title=seminar.title,
+                when=ctx.when(seminar.starts_at),
+            )
+            for number, seminar in enumerate(seminars, start=1)
+        ),
+    )
+    builder = InlineKeyboardBuilder()
+    for seminar in seminars:
+        builder.button(text=seminar.title, callback_data=button_data(seminar))
+    builder.adjust(1)
+    await message.answer(tr(text_key, lines=lines), reply_markup=builder.as_markup())
+
+
+async def editable(repos: Repositories, seminar_id: int, ctx: RenderContext) -> Seminar | None:
+    seminar = await repos.seminars.get(seminar_id)
+    if seminar is None or seminar.is_cancelled or seminar.starts_at <= ctx.now:
+        return None
+    return seminar
