@@ -1,15 +1,24 @@
-"""Measure the FAQ search on tests/faq_eval.yml: accuracy, misses, false positives, speed.
+"""Measure the FAQ search: accuracy, suggestion band, off-topic answers, speed, model cost.
 
-Run by hand from the project root: ``python benchmarks/faq_accuracy.py``
-(optionally ``--faq PATH`` and ``--eval PATH``).
+Run by hand from the project root: ``python benchmarks/faq_accuracy.py``. It scores
+
+* the independent set (tests/data/faq_eval_independent.yml), its held-out half and its
+  tuning half separately — only the tuning half may guide changes to the search;
+* the project's own set (tests/faq_eval.yml);
+
+each against the bundled FAQ and against a SPARSE variant of it in which every entry
+keeps at most one alias (as an organiser's file would), with and without the word
+vectors. ``--misses`` lists the tuning half's misses (never the held-out half's).
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,81 +27,169 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so that it runs as a plain script, without installing
 
-from bot.services.faq_file import load_faq_file  # noqa: E402
-from bot.services.faq_search import MATCH_THRESHOLD, FaqIndex  # noqa: E402
+from bot.services.faq_file import FaqEntry, load_faq_file  # noqa: E402
+from bot.services.faq_search import FaqIndex  # noqa: E402
+from bot.services.lemmas import Lemmatizer  # noqa: E402
+from bot.services.word_vectors import WordVectors, load_word_vectors  # noqa: E402
+
+INDEPENDENT = ROOT / "tests" / "data" / "faq_eval_independent.yml"
+OWN = ROOT / "tests" / "faq_eval.yml"
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    expected: str | None  # None: off-topic
+    lang: str = "ru"
+
+
+def load_cases(path: Path, split: str | None) -> list[Case]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cases: list[Case] = []
+    for item in data["paraphrases"]:
+        if split is None or item.get("split") == split:
+            cases.append(Case(item["q"], item["expected"], item.get("lang", "ru")))
+    for item in data["off_topic"]:
+        if isinstance(item, str):
+            cases.extend(Case(item, None, lang) for lang in ("ru", "en"))
+        elif split is None or item.get("split") == split:
+            cases.append(Case(item["q"], None))
+    return cases
+
+
+def sparse(entries: list[FaqEntry]) -> list[FaqEntry]:
+    """Each entry keeps at most its first alias."""
+    return [replace(entry, aliases=entry.aliases[:1]) for entry in entries]
+
+
+def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
+    timings: list[float] = []
+    cpu_timings: list[float] = []
+    top1 = suggested = suggested_right = total = 0
+    off_total = off_answered = off_suggested = 0
+    misses: list[str] = []
+    for case in cases:
+        began, began_cpu = time.perf_counter(), time.thread_time()
+        found = index.lookup(case.text, case.lang)
+        timings.append((time.perf_counter() - began) * 1000)
+        cpu_timings.append((time.thread_time() - began_cpu) * 1000)
+        if case.expected is None:
+            off_total += 1
+            off_answered += bool(found.answers)
+            off_suggested += bool(found.suggestions)
+            if found.answers and show_misses:
+                misses.append(f"  OFF-TOPIC ANSWERED {case.text!r} -> {found.answers[0]}")
+            continue
+        total += 1
+        if found.answers and found.answers[0].entry_id == case.expected:
+            top1 += 1
+            continue
+        if found.suggestions:
+            suggested += 1
+            suggested_right += any(m.entry_id == case.expected for m in found.suggestions)
+        if show_misses:
+            got = found.answers[:1] or found.suggestions
+            misses.append(f"  {case.text!r}\n      expected {case.expected}, got {got}")
+    timings.sort()
+    cpu_timings.sort()
+    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    cpu_p95 = cpu_timings[min(len(cpu_timings) - 1, int(len(cpu_timings) * 0.95))]
+    lines = [
+        f"    top-1 (answer shown first): {top1}/{total} = {top1 / max(total, 1):.1%}",
+        f"    suggestion band: {suggested}/{total} = {suggested / max(total, 1):.1%} "
+        f"(expected entry among them: {suggested_right})",
+        f"    no answer, no suggestion: {total - top1 - suggested}",
+        f"    off-topic answered confidently: {off_answered}/{off_total}; "
+        f"in the suggestion band: {off_suggested}",
+        f"    time per search: p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms "
+        f"(CPU time, less disturbed by other load: p50 {statistics.median(cpu_timings):.2f} ms, "
+        f"p95 {cpu_p95:.2f} ms)",
+        *misses,
+    ]
+    return "\n".join(lines)
+
+
+_MODEL_COST = """
+import sys, time
+sys.path.insert(0, {root!r})
+began = time.perf_counter()
+from bot.services.faq_file import load_faq_file
+from bot.services.faq_search import FaqIndex
+from pathlib import Path
+entries = load_faq_file(Path({faq!r}))
+if {with_models}:
+    from bot.services.lemmas import shared_lemmatizer
+    from bot.services.word_vectors import shared_word_vectors
+    index = FaqIndex(entries, shared_word_vectors(), shared_lemmatizer())
+else:
+    index = FaqIndex(entries)
+for text in {texts!r}:
+    index.lookup(text, "ru")
+elapsed = time.perf_counter() - began
+with open("/proc/self/statm") as file:
+    rss = int(file.read().split()[1]) * 4096 / 2**20
+print(elapsed, rss)
+"""
+
+
+def model_cost(faq: Path, texts: list[str]) -> tuple[float, float]:
+    """Start-up seconds and RSS megabytes the models add, in fresh processes (best of 3)."""
+    results: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    for _ in range(3):
+        for with_models in (False, True):
+            code = _MODEL_COST.format(
+                root=str(ROOT), faq=str(faq), with_models=with_models, texts=texts
+            )
+            output = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout.split()
+            results[with_models].append((float(output[0]), float(output[1])))
+    with_models, without = min(results[True]), min(results[False])
+    return with_models[0] - without[0], with_models[1] - without[1]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--faq", type=Path, default=ROOT / "bot" / "data" / "faq.yml")
-    parser.add_argument("--eval", type=Path, default=ROOT / "tests" / "faq_eval.yml")
+    parser.add_argument("--misses", action="store_true", help="list the tuning half's misses")
     args = parser.parse_args()
 
     entries = load_faq_file(args.faq)
     started = time.perf_counter()
-    index = FaqIndex(entries)
-    build_ms = (time.perf_counter() - started) * 1000
-    evaluation: dict[str, Any] = yaml.safe_load(args.eval.read_text(encoding="utf-8"))
-    paraphrases: list[dict[str, str]] = evaluation["paraphrases"]
-    off_topic: list[str] = evaluation["off_topic"]
+    vectors: WordVectors | None = load_word_vectors()
+    lemmatizer = Lemmatizer()
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    FaqIndex(entries, vectors, lemmatizer)
+    with_vectors_s = time.perf_counter() - started
+    started = time.perf_counter()
+    FaqIndex(entries)
+    lexical_s = time.perf_counter() - started
 
-    timings: list[float] = []
-
-    def timed_search(text: str, lang: str) -> list[Any]:
-        began = time.perf_counter()
-        result = index.search(text, lang)
-        timings.append((time.perf_counter() - began) * 1000)
-        return result
-
-    hits = 0
-    in_top4 = 0
-    misses: list[tuple[str, str, str, float]] = []
-    hit_scores: list[float] = []
-    for case in paraphrases:
-        matches = timed_search(case["q"], case.get("lang", "ru"))
-        got = matches[0].entry_id if matches else "-"
-        score = matches[0].score if matches else 0.0
-        if got == case["expected"]:
-            hits += 1
-            hit_scores.append(score)
-        else:
-            misses.append((case["q"], case["expected"], got, score))
-        if any(m.entry_id == case["expected"] for m in matches):
-            in_top4 += 1
-
-    false_positives: list[tuple[str, str, str, float]] = []
-    for text in off_topic:
-        for lang in ("ru", "en"):
-            matches = timed_search(text, lang)
-            if matches:
-                false_positives.append((text, lang, matches[0].entry_id, matches[0].score))
-
-    total = len(paraphrases)
-    print(f"FAQ: {len(entries)} entries; index built in {build_ms:.1f} ms")
-    print(f"threshold: {MATCH_THRESHOLD}")
-    print(f"top-1 accuracy: {hits}/{total} = {hits / total:.1%}")
-    print(f"expected entry among returned matches: {in_top4}/{total} = {in_top4 / total:.1%}")
-    if hit_scores:
-        print(
-            f"scores of correct answers: min {min(hit_scores):.3f}, "
-            f"median {statistics.median(hit_scores):.3f}"
-        )
-    print(f"\nmisses ({len(misses)}):")
-    for query, expected, got, score in misses:
-        print(f"  {query!r}\n      expected {expected}, got {got} ({score:.3f})")
-    print(f"\noff-topic false positives ({len(false_positives)} of {len(off_topic) * 2} searches):")
-    for text, lang, got, score in false_positives:
-        print(f"  [{lang}] {text!r} -> {got} ({score:.3f})")
-    known = evaluation.get("known_false_positives") or []
-    if known:
-        print(f"\nknown false positives ({len(known)}, see tests/faq_eval.yml):")
-        for case in known:
-            matches = timed_search(case["text"], case["lang"])
-            got = f"{matches[0].entry_id} ({matches[0].score:.3f})" if matches else "no match now"
-            print(f"  [{case['lang']}] {case['text']!r} -> {got}")
+    sets = [
+        ("independent HELD-OUT half", load_cases(INDEPENDENT, "holdout"), False),
+        ("independent tuning half", load_cases(INDEPENDENT, "tune"), args.misses),
+        ("tests/faq_eval.yml", load_cases(OWN, None), False),
+    ]
+    for variant, faq in (("bundled FAQ", entries), ("SPARSE FAQ (≤1 alias)", sparse(entries))):
+        for mode, model, lemmas in (
+            ("words + lemmas + vectors", vectors, lemmatizer),
+            ("words only", None, None),
+        ):
+            index = FaqIndex(faq, model, lemmas)
+            print(f"\n== {variant}, {mode}")
+            for name, cases, show in sets:
+                print(f"  -- {name}")
+                print(evaluate(index, cases, show and model is not None))
     print(
-        f"\nsearch time: mean {statistics.fmean(timings):.3f} ms, "
-        f"max {max(timings):.3f} ms over {len(timings)} searches"
+        f"\nmodel: loading {load_s:.2f} s, index build {with_vectors_s * 1000:.0f} ms "
+        f"with vectors vs {lexical_s * 1000:.0f} ms without (this process)"
+    )
+    texts = [case.text for case in load_cases(INDEPENDENT, "tune")]
+    seconds, megabytes = model_cost(args.faq, texts)
+    print(
+        f"fresh process, import + index + the tuning half's searches: "
+        f"start-up +{seconds:.2f} s, RSS +{megabytes:.1f} MB with the models"
     )
     return 0
 

@@ -18,6 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
@@ -35,6 +36,8 @@ from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
 from bot.services.broadcasts import BroadcastService
 from bot.services.faq import FaqService
+from bot.services.faq_desk import FaqDesk
+from bot.services.faq_learning import FaqLearning
 from bot.services.notifications import ParticipantNotifier
 from bot.services.pacing import SendPacer
 from bot.services.privacy import PrivacyService
@@ -63,6 +66,8 @@ BACKGROUND_DRAIN_SECONDS = 10.0
 # More than this many updates from one user within the window are dropped (admins exempt).
 FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
+# Misses older than 90 days are deleted by a job that runs at start-up and this often.
+MISS_PURGE_HOURS = 6
 
 
 @dataclass
@@ -82,6 +87,8 @@ class App:
     seminar_admin: SeminarAdmin
     privacy: PrivacyService
     faq: FaqService
+    faq_learning: FaqLearning
+    faq_desk: FaqDesk
     questions: QuestionService
     background: BackgroundTasks
     clock: Clock = field(default=utc_now)
@@ -99,6 +106,8 @@ class App:
             "seminar_admin": self.seminar_admin,
             "privacy": self.privacy,
             "faq": self.faq,
+            "faq_learning": self.faq_learning,
+            "faq_desk": self.faq_desk,
             "questions": self.questions,
         }
 
@@ -147,6 +156,7 @@ def build_app(
     background = BackgroundTasks()
     dialogs = DialogStore(db)
     faq = FaqService(db, clock)
+    faq_learning = FaqLearning(db, faq, clock)
     app = App(
         settings=settings,
         bot=bot,
@@ -167,6 +177,8 @@ def build_app(
         seminar_admin=SeminarAdmin(db, registration, reminders, notifier, background, clock),
         privacy=PrivacyService(db, registration, users, dialogs, clock),
         faq=faq,
+        faq_learning=faq_learning,
+        faq_desk=FaqDesk(faq, faq_learning),
         questions=QuestionService(
             db, bot, sender, translator, settings, faq, recipients, staff_keyboard, clock
         ),
@@ -205,6 +217,15 @@ async def on_startup(app: App) -> None:
     app.scheduler.start()
     await app.reminders.restore()
     app.reminders.schedule_sweep()
+    app.scheduler.add_job(
+        app.faq_learning.purge_old_misses,
+        trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),
+        id="faq-misses-purge",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        next_run_time=app.clock(),
+    )
     await app.broadcasts.resume()
     log.info("bot started")
 

@@ -31,6 +31,7 @@ ADMIN_ONLY_COMMANDS = (
     "export",
     "questions",
     "stats",
+    "faq_misses",
 )
 
 

@@ -21,6 +21,7 @@ from handlers import (
     errors,
     fallback,
     faq,
+    faq_learning,
     my,
     privacy,
     profile,
@@ -47,6 +48,7 @@ def get_routers() -> list[Router]:
         admin_export.create_router(),
         admin_stats.create_router(),
         questions.create_router(),
+        faq_learning.create_router(),
         faq.create_router(),
         fallback.create_router(),
     ]

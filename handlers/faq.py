@@ -26,7 +26,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.formatting import shorten
 from bot.i18n import Html, Tr
 from bot.services.faq_file import FaqEntry
-from bot.services.smalltalk import Courtesy, classify
+from bot.services.small_talk import SmallTalk
 from handlers.filters import HAS_CAPTION, HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
 from handlers.menu import MenuCb, main_menu
 from handlers.questions import AskCb
@@ -35,6 +35,7 @@ from storage.models import User
 
 if TYPE_CHECKING:
     from bot.services.faq import FaqCategory, FaqService
+    from bot.services.faq_desk import FaqDesk
 
 MAX_MESSAGE = 4096
 BUTTON_TEXT = 60  # longer questions are cut on buttons; the answer shows them in full
@@ -163,32 +164,31 @@ def _reply_keyboard(tr: Tr, related: list[FaqEntry], faq: FaqService) -> InlineK
     return InlineKeyboardMarkup(inline_keyboard=[[button] for button in buttons])
 
 
-async def free_text(message: Message, tr: Tr, faq: FaqService, user: User) -> None:
-    """Plain text outside any dialog: answer from the FAQ, or offer to ask the organisers.
+async def free_text(
+    message: Message, user: User, tr: Tr, faq: FaqService, faq_desk: FaqDesk
+) -> None:
+    """Plain text outside any dialog: small talk, an FAQ answer, suggestions, or nothing.
 
     A photo or document with a caption counts as text: the caption is the message.
     Greetings and thanks are answered as such and never offered to the organisers.
     The reply quotes the user's message, so the "ask the organisers" button can send
     that text as the question without making the user type it again.
     """
-    text = message.text or message.caption or ""
-    courtesy = classify(text)
-    if courtesy is Courtesy.GREETING:
-        name = user.first_name or user.display_name
-        await message.answer(tr("smalltalk.greeting", name=name), reply_markup=main_menu(tr))
+    typed = message.text or message.caption or ""  # a photo's caption is its text
+    reply = await faq_desk.respond(user.id, tr.lang, typed, RELATED_LIMIT + 1)
+    if reply.talk is not None:
+        # A greeting is answered with the main menu, so the next step is one press away.
+        menu = main_menu(tr) if reply.talk is SmallTalk.GREETING else None
+        await message.answer(tr(f"faq.{reply.talk.value}"), reply_markup=menu)
         return
-    if courtesy is Courtesy.THANKS:
-        await message.answer(tr("smalltalk.thanks"))
-        return
-    matches = faq.search(text, tr.lang, limit=RELATED_LIMIT + 1)
     quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
-    if not matches:
-        await message.answer(
-            tr("faq.no_match"), reply_markup=_reply_keyboard(tr, [], faq), reply_parameters=quote
-        )
+    if not reply.answers:
+        key = "faq.suggestions" if reply.suggestions else "faq.no_match"
+        markup = _reply_keyboard(tr, reply.suggestions, faq)
+        await message.answer(tr(key), reply_markup=markup, reply_parameters=quote)
         return
-    best, related = matches[0], matches[1:]
-    text = render_entry(tr, best)
+    best, related = reply.answers[0], reply.answers[1:]
+    text: str = render_entry(tr, best)
     if related and len(text) + 60 < MAX_MESSAGE:
         text += tr("faq.related")
     await message.answer(

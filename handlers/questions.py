@@ -29,6 +29,7 @@ from bot.services.questions import (
 )
 from bot.services.sender import Delivery
 from handlers.alerts import alert
+from handlers.faq_learning import AttachQuestionCb
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from handlers.menu import MenuCb
 from storage.models import Question, User
@@ -80,6 +81,11 @@ def add_to_faq_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
     builder.button(
         text=tr("questions.buttons.add_to_faq"), callback_data=AddToFaqCb(question_id=question_id)
     )
+    builder.button(
+        text=tr("questions.buttons.attach_to_faq"),
+        callback_data=AttachQuestionCb(question_id=question_id),
+    )
+    builder.adjust(1)
     return builder.as_markup()
 
 

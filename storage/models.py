@@ -179,3 +179,15 @@ class Question:
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FaqMiss:
+    """A free-text question the FAQ had no confident answer for, grouped by wording."""
+
+    id: int  # the newest row of its wording
+    lang: str
+    text: str
+    wording: str
+    count: int  # how many times it was asked in the kept period
+    last_asked: datetime

@@ -8,6 +8,7 @@ it after every change. Buttons refer to categories and entries by short stable k
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -17,13 +18,15 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.services.faq_file import FaqEntry, load_faq_file
 from bot.services.faq_search import FaqIndex
+from bot.services.lemmas import Lemmatizer, shared_lemmatizer
+from bot.services.word_vectors import WordVectors, shared_word_vectors
 from storage.database import Database
 from storage.models import FaqRecord, FaqSource
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
 
-__all__ = ["FaqCategory", "FaqService", "ImportSummary", "short_key"]
+__all__ = ["FaqCategory", "FaqFound", "FaqService", "ImportSummary", "short_key"]
 
 
 def short_key(text: str) -> str:
@@ -45,21 +48,36 @@ class FaqCategory:
     entries: tuple[FaqEntry, ...]
 
 
-def _entry(record: FaqRecord) -> FaqEntry:
+@dataclass(frozen=True, slots=True)
+class FaqFound:
+    """What a message finds: confident answers (best first), or else suggestions."""
+
+    answers: list[FaqEntry]
+    suggestions: list[FaqEntry]
+
+
+def _entry(record: FaqRecord, learned: Sequence[str]) -> FaqEntry:
     return FaqEntry(
         id=record.id,
         lang=record.lang,
         category=record.category,
         question=record.question,
-        aliases=record.aliases,
+        aliases=(*record.aliases, *learned),
         answer=record.answer,
     )
 
 
 class FaqService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, understands_russian: bool = True) -> None:
+        """``understands_russian``: load word vectors and lemmas for Russian entries."""
         self._db = db
         self._clock = clock
+        self._understands_russian = understands_russian
+        self._models: tuple[WordVectors | None, Lemmatizer] | None = None
+        self._models_loading: asyncio.Task[None] | None = None
+        # One rebuild at a time, so that a words-only build that started before the
+        # models arrived cannot replace the build that has them.
+        self._reloading = asyncio.Lock()
         self._index = FaqIndex([])
         self._entries: dict[str, FaqEntry] = {}
         self._by_key: dict[str, FaqEntry] = {}
@@ -96,15 +114,54 @@ class FaqService:
         return ImportSummary(imported=len(entries), removed=removed)
 
     async def reload(self) -> None:
-        """Rebuild the index and the category lists from the database."""
-        records = await Repositories(self._db).faq.all()
+        """Rebuild the index and the category lists from the database.
+
+        Wordings organisers attached to entries (from /faq_misses or an answered
+        question) are kept apart from the entries and join their aliases here, so a
+        re-import of the file does not lose them.
+
+        The Russian models (word vectors, lemmas) take about a second to load, so the
+        first reload starts loading them in the background and builds a words-only
+        index; once they are loaded the index is rebuilt with them. Searches wait for
+        that (``ready``), start-up does not.
+        """
+        async with self._reloading:
+            await self._rebuild()
+        if self._understands_russian and self._models_loading is None:
+            self._models_loading = asyncio.create_task(self._load_models())
+
+    async def _rebuild(self) -> None:
+        repos = Repositories(self._db)
+        records = await repos.faq.all()
+        learned = await repos.faq_learning.aliases()
         unplaced = len(self._file_order)
         records.sort(key=lambda r: self._file_order.get(r.id, unplaced))
-        entries = [_entry(record) for record in records]
-        self._index = FaqIndex(entries)
+        entries = [_entry(record, learned.get(record.id, ())) for record in records]
+        self._index = await asyncio.to_thread(self._build_index, entries)
         self._entries = {entry.id: entry for entry in entries}
         self._by_key = {short_key(entry.id): entry for entry in entries}
         self._build_categories(entries)
+
+    def _build_index(self, entries: list[FaqEntry]) -> FaqIndex:
+        if self._models is None:
+            return FaqIndex(entries)
+        return FaqIndex(entries, *self._models)
+
+    async def _load_models(self) -> None:
+        try:
+            self._models = await asyncio.to_thread(
+                lambda: (shared_word_vectors(), shared_lemmatizer())
+            )
+        except Exception:
+            log.exception("Russian models for the FAQ search failed to load; words only")
+            return
+        await self.reload()
+        log.info("FAQ search: Russian word vectors and lemmas loaded")
+
+    async def ready(self) -> None:
+        """Wait until the index has the Russian models (or they failed to load)."""
+        if self._models_loading is not None:
+            await asyncio.shield(self._models_loading)
 
     def _build_categories(self, entries: Sequence[FaqEntry]) -> None:
         grouped: dict[tuple[str, str], list[FaqEntry]] = {}
@@ -146,10 +203,24 @@ class FaqService:
 
     def search(self, text: str, lang: str, limit: int = 4) -> list[FaqEntry]:
         """Confident matches, best first; other languages are tried when `lang` has none."""
-        matches = self._index.search(text, lang, limit)
-        if not matches:
-            for other in sorted(self._index.languages - {lang}):
-                matches = self._index.search(text, other, limit)
-                if matches:
+        return self.find(text, lang, limit).answers
+
+    def find(self, text: str, lang: str, limit: int = 4) -> FaqFound:
+        """Confident answers in `lang` (else in another language), or else suggestions."""
+        # Read once: a reload may replace both while this runs in a worker thread.
+        index, entries = self._index, self._entries
+        found = index.lookup(text, lang, limit)
+        if not found.answers:
+            for other in sorted(index.languages - {lang}):
+                elsewhere = index.lookup(text, other, limit)
+                if elsewhere.answers:
+                    found = elsewhere
                     break
-        return [self._entries[match.entry_id] for match in matches]
+        return FaqFound(
+            [entries[m.entry_id] for m in found.answers if m.entry_id in entries],
+            [entries[m.entry_id] for m in found.suggestions if m.entry_id in entries],
+        )
+
+    def nearest(self, text: str, lang: str, limit: int) -> list[FaqEntry]:
+        """The entries closest to `text`, however unsure (for organisers to choose from)."""
+        return [self._entries[m.entry_id] for m in self._index.nearest(text, lang, limit)]

@@ -27,15 +27,29 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
 from rapidfuzz import fuzz, process
 
 from bot.services.faq_file import FaqEntry
+from bot.services.faq_meaning import EntryMeanings
+from bot.services.lemmas import Lemmatizer
+from bot.services.word_vectors import WordVectors
 
-__all__ = ["MATCH_THRESHOLD", "FaqIndex", "FaqMatch", "analyze", "normalize", "words"]
+__all__ = [
+    "MATCH_THRESHOLD",
+    "SUGGESTION_LIMIT",
+    "SUGGESTION_THRESHOLD",
+    "FaqIndex",
+    "FaqLookup",
+    "FaqMatch",
+    "analyze",
+    "normalize",
+    "words",
+]
 
 # A match is returned only when its confidence reaches this value. Two reasons for
 # 0.42, measured with benchmarks/faq_accuracy.py on tests/faq_eval.yml:
@@ -47,6 +61,31 @@ __all__ = ["MATCH_THRESHOLD", "FaqIndex", "FaqMatch", "analyze", "normalize", "w
 #   paraphrases that share only answer words with their entry drop out.
 # 0.42 keeps a margin of 0.03 over the worst off-topic message seen.
 MATCH_THRESHOLD = 0.42
+# Below MATCH_THRESHOLD, entries from this confidence are offered as "maybe you mean".
+SUGGESTION_THRESHOLD = 0.3
+SUGGESTION_LIMIT = 3
+
+# With word vectors (Russian), the signals and the gist similarity are combined by a
+# logistic model fitted by benchmarks/faq_fit.py on the tuning half of the independent
+# set and on tests/faq_eval.yml (never on the held-out half), on the bundled FAQ and on
+# its sparse variant. The agreement term (the lesser of coverage and gist) is what
+# keeps out messages that share a word or two with an entry but not its meaning.
+_FIT_BIAS = -3.84
+_FIT_COVERAGE = 1.83
+_FIT_PHRASE = 2.38
+_FIT_SIMILARITY = 1.65
+_FIT_GIST = -0.72
+_FIT_AGREEMENT = 3.61
+_FIT_CONTEXT_GIST = 0.74
+# Thresholds on that model's confidence: the worst off-topic message of the tuning
+# data scores 0.578, so answers start at 0.59; below, down to 0.3, up to three entries
+# are offered as suggestions.
+MEANING_MATCH_THRESHOLD = 0.59
+MEANING_SUGGESTION_THRESHOLD = 0.3
+# When the runner-up's strength (logit / 10) is within this of the best one's, the
+# entries are offered as suggestions instead of an answer: on the tuning data this
+# turns 3 of 13 wrong answers into suggestions and costs no right answer.
+_ANSWER_MARGIN = 0.02
 
 # Shares of the three signals in the confidence (they sum to 1). Coverage carries most
 # because it knows which words are rare; the phrase match prefers the entry whose one
@@ -72,6 +111,8 @@ _STEM_ONLY_FACTOR = 0.85
 # token_set_ratio gives 30–50 to unrelated strings of similar letters; only the part
 # above this floor is treated as evidence.
 _SIMILARITY_FLOOR = 50.0
+# Only this many entries, those with the highest coverage, get the string similarity.
+_SIMILARITY_CANDIDATES = 8
 
 # BM25F, used to break near-ties: people type something close to a question or an
 # alias; the answer repeats many generic words, so it only helps a little.
@@ -88,6 +129,20 @@ _FUZZY_MIN_RATIO = 85.0
 # Stems sharing a long beginning (see _related) count as the same word, trusted less.
 _RELATED_MIN_PREFIX = 6
 _RELATED_TRUST = 0.8
+# A word whose dictionary form (pymorphy3) is an index term, though its stem is not.
+_LEMMA_TRUST = 0.9
+# A query word close in meaning to an entry's words (see faq_meaning) counts at most
+# this share of a word found verbatim.
+_MEANING_TRUST = 0.8
+# Entries that only the meaning layer connects to a query: at most this many, the
+# closest, are scored (see _LanguageIndex._meaning_credits).
+_MEANING_CANDIDATES = 10
+# In a message of several sentences, the words outside the asking sentence count this
+# much (see _weighted_words).
+_STORY_WEIGHT = 0.4
+# Words of one message searched at most (the last ones, asking sentences first): a
+# question is a few dozen words; a pasted document must not cost a second.
+_MAX_QUERY_WORDS = 80
 # Per-index memo of query words; bounded so that a flood of random text cannot grow it.
 _SLOT_CACHE_SIZE = 20_000
 
@@ -158,6 +213,7 @@ _STEM_ALIASES: dict[str, tuple[str, ...]] = {
     "соцпредпринимател": ("социальн", "предпринимател"),
     "соцбизнес": ("социальн", "бизнес"),
     "некоммерческ": ("нко",),
+    "фпг": ("грант",),  # Фонд президентских грантов
     "учредител": ("учред",),
     "инвалидн": ("инвалид",),
     "организу": ("организатор",),
@@ -181,6 +237,10 @@ _WORD_STEMS: dict[str, str] = {
 }
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+# Numbers of one or two digits ("2+2", "в 10 утра") say nothing about the topic; longer
+# ones are law numbers (209, 245) and are kept.
+_SHORT_NUMBER = re.compile(r"\d{1,2}")
 _CYRILLIC_RE = re.compile(r"[а-я]")
 _LATIN_RE = re.compile(r"[a-z]")
 
@@ -191,6 +251,14 @@ class FaqMatch:
 
     entry_id: str
     score: float
+
+
+@dataclass(frozen=True)
+class FaqLookup:
+    """What a message finds: confident answers, or else up to three plausible entries."""
+
+    answers: list[FaqMatch]
+    suggestions: list[FaqMatch]
 
 
 _RU_STEMMER = snowballstemmer.stemmer("russian")
@@ -222,8 +290,41 @@ def words(text: str) -> list[str]:
     return [
         token
         for token in normalize(text).split()
-        if token not in _RU_STOP_WORDS and token not in _EN_STOP_WORDS
+        if token not in _RU_STOP_WORDS
+        and token not in _EN_STOP_WORDS
+        and not _SHORT_NUMBER.fullmatch(token)
     ]
+
+
+def _weighted_words(text: str) -> list[tuple[str, float]]:
+    """The words of ``text``, each with its share of attention.
+
+    A message that tells a story before its question ("Мы небольшая НКО из Ишима ...
+    подскажите, ...") is mostly about its question: the words of the sentences that
+    ask (end with "?", or the last one when none does) count in full, the story's
+    words at ``_STORY_WEIGHT``. They still count: the story often names the topic.
+    """
+    sentences = [words(part) for part in _SENTENCE_END.split(text)]
+    sentences = [tokens for tokens in sentences if tokens]
+    if len(sentences) < 2:
+        return [(token, 1.0) for tokens in sentences for token in tokens][-_MAX_QUERY_WORDS:]
+    raw = [part.rstrip() for part in _SENTENCE_END.split(text) if words(part)]
+    asking = {number for number, part in enumerate(raw) if part.endswith("?")}
+    asking = asking or {len(raw) - 1}
+    weighted = [
+        (token, 1.0 if number in asking else _STORY_WEIGHT)
+        for number, tokens in enumerate(sentences)
+        for token in tokens
+    ]
+    if len(weighted) <= _MAX_QUERY_WORDS:
+        return weighted
+    # A very long message: its asking words, then the story words nearest the end.
+    keep = {i for i, (_, factor) in enumerate(weighted) if factor == 1.0}
+    for i in reversed(range(len(weighted))):
+        if len(keep) >= _MAX_QUERY_WORDS:
+            break
+        keep.add(i)
+    return [item for i, item in enumerate(weighted) if i in keep][-_MAX_QUERY_WORDS:]
 
 
 def analyze(text: str) -> list[str]:
@@ -246,10 +347,18 @@ class _Scored:
 
     entry_id: str
     confidence: float
+    strength: float  # what entries are ranked by (see _confidence)
     bm25: float
     phrase: float
     coverage: float
     similarity: float
+    gist: float  # cosine of the query's and the best phrase's mean word vectors
+    context_gist: float  # the same for the entry's answer and category
+
+    @property
+    def agreement(self) -> float:
+        """High only when the words and the gist both point to the entry."""
+        return min(self.coverage, self.gist)
 
 
 @dataclass(frozen=True)
@@ -281,7 +390,13 @@ def _related(a: str, b: str) -> bool:
 class _LanguageIndex:
     """The entries of one language, indexed for scoring."""
 
-    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+    def __init__(
+        self,
+        entries: Sequence[FaqEntry],
+        vectors: WordVectors | None,
+        lemmatizer: Lemmatizer | None,
+    ) -> None:
+        self._lemmatizer = lemmatizer
         self.docs: list[_Doc] = []
         surfaces: set[str] = set()
         # Question and aliases one by one ("phrases"): a query usually rephrases one
@@ -357,6 +472,22 @@ class _LanguageIndex:
         for term in self.stem_vocab:
             self._by_prefix.setdefault(term[:_RELATED_MIN_PREFIX], []).append(term)
         self._slots: dict[str, list[_Slot]] = {}
+        self._meaning: EntryMeanings | None = None
+        if vectors is not None:
+            self._meaning = EntryMeanings(
+                [words(" ".join((e.question, *e.aliases))) for e in entries],
+                [words(f"{e.answer} {e.category}") for e in entries],
+                [[words(text) for text in (e.question, *e.aliases)] for e in entries],
+                self._word_weight,
+                vectors,
+            )
+
+    def _word_weight(self, token: str) -> float:
+        """A word's information for averaging vectors: its IDF, the most for unknown words."""
+        stems = [stem for stem in _stem(token) if stem in self.idf]
+        if token in _QUESTION_WORDS:
+            return 0.0
+        return max((self.idf[stem] for stem in stems), default=self.max_idf)
 
     def slots(self, token: str) -> list[_Slot]:
         """What one query word means to this index (cached: queries repeat words)."""
@@ -368,12 +499,12 @@ class _LanguageIndex:
         return cached
 
     def _slot(self, stem: str, token: str) -> _Slot:
-        candidates: dict[str, float] = {}
-        if stem in self.idf:
-            candidates[stem] = 1.0
-        for term in self._by_prefix.get(stem[:_RELATED_MIN_PREFIX], ()):
-            if term != stem and _related(stem, term):
-                candidates[term] = _RELATED_TRUST
+        candidates = self._known(stem, 1.0)
+        if not candidates and self._lemmatizer is not None:
+            lemma = self._lemmatizer.lemma(token)
+            if lemma != token:
+                for lemma_stem in _stem(lemma):
+                    candidates.update(self._known(lemma_stem, _LEMMA_TRUST))
         if not candidates and len(token) >= _FUZZY_MIN_LENGTH:
             corrected = self._correct(token, stem)
             if corrected is not None:
@@ -388,6 +519,16 @@ class _LanguageIndex:
             share = _QUESTION_WORD_SHARE
             return _Slot({t: v * share for t, v in candidates.items()}, weight * share, False)
         return _Slot(candidates, weight)
+
+    def _known(self, stem: str, trust: float) -> dict[str, float]:
+        """Index terms that ``stem`` stands for: itself and related forms."""
+        candidates: dict[str, float] = {}
+        if stem in self.idf:
+            candidates[stem] = trust
+        for term in self._by_prefix.get(stem[:_RELATED_MIN_PREFIX], ()):
+            if term != stem and _related(stem, term):
+                candidates[term] = _RELATED_TRUST * trust
+        return candidates
 
     def _correct(self, token: str, stem: str) -> tuple[str, float] | None:
         """The index term closest to a misspelt word, if it is close enough."""
@@ -409,23 +550,60 @@ class _LanguageIndex:
                 best = (found[0], found[1])
         return best
 
-    def search(self, text: str, limit: int) -> list[FaqMatch]:
-        return [
-            FaqMatch(entry_id=item.entry_id, score=round(item.confidence, 4))
-            for item in self.score(text)[:limit]
-            if item.confidence >= MATCH_THRESHOLD
+    def lookup(self, text: str, limit: int) -> FaqLookup:
+        if self._meaning is None:
+            answer_from, suggest_from = MATCH_THRESHOLD, SUGGESTION_THRESHOLD
+        else:
+            answer_from, suggest_from = MEANING_MATCH_THRESHOLD, MEANING_SUGGESTION_THRESHOLD
+        scored = self.score(text)
+        answers = [_match(item) for item in scored[:limit] if item.confidence >= answer_from]
+        if answers and not self._too_close(scored):
+            return FaqLookup(answers, [])
+        suggestions = [
+            _match(item) for item in scored[:SUGGESTION_LIMIT] if item.confidence >= suggest_from
         ]
+        return FaqLookup([], suggestions)
+
+    def nearest(self, text: str, limit: int) -> list[FaqMatch]:
+        return [_match(item) for item in self.score(text)[:limit]]
+
+    def _too_close(self, scored: list[_Scored]) -> bool:
+        """With meaning: two entries almost equally likely make a suggestion, not an answer."""
+        return (
+            self._meaning is not None
+            and len(scored) > 1
+            and scored[0].strength - scored[1].strength < _ANSWER_MARGIN
+        )
 
     def score(self, text: str) -> list[_Scored]:
-        """Every entry that shares a word with ``text``, best first, with its signals."""
-        tokens = words(text)
+        """Entries that ``text`` may ask about, best first, with their signals.
+
+        A message of several sentences is scored as a whole (its story's words
+        weighed down) and by its asking sentences alone; each entry keeps its best.
+        """
+        weighted = _weighted_words(text)
+        scored = self._score_words(weighted)
+        asking = [(token, factor) for token, factor in weighted if factor == 1.0]
+        if len(asking) == len(weighted):
+            return scored
+        best = {item.entry_id: item for item in scored}
+        for item in self._score_words(asking):
+            if item.entry_id not in best or item.confidence > best[item.entry_id].confidence:
+                best[item.entry_id] = item
+        return sorted(best.values(), key=_rank, reverse=True)
+
+    def _score_words(self, weighted: list[tuple[str, float]]) -> list[_Scored]:
         slots: list[_Slot] = []
         slot_words: list[str] = []
-        for token in tokens:
+        focus: list[int] = []  # the slots of the asking sentence
+        for token, factor in weighted:
             for slot in self.slots(token):
-                slots.append(slot)
+                if factor == 1.0:
+                    focus.append(len(slots))
+                slots.append(slot if factor == 1.0 else replace(slot, weight=slot.weight * factor))
                 slot_words.append(token)
-        if not any(slot.candidates and slot.topical for slot in slots):
+        meaning = self._meaning_credits(slots, slot_words)
+        if not any(slot.candidates and slot.topical for slot in slots) and not meaning:
             return []
         query_weight = sum(slot.weight for slot in slots)
 
@@ -458,6 +636,14 @@ class _LanguageIndex:
                     hits = phrase_hits.setdefault(phrase, {})
                     hits[term] = max(hits.get(term, 0.0), self.idf[term] * trust)
 
+        # A word close in meaning to an entry's words covers it too, at most as much as
+        # the word itself would.
+        for position, credits in meaning.items():
+            row = cover.setdefault(position, [0.0] * len(slots))
+            bm25.setdefault(position, [0.0] * len(slots))
+            for number, credit in enumerate(credits):
+                row[number] = max(row[number], _MEANING_TRUST * credit * slots[number].weight)
+
         best_phrase: dict[int, float] = {}
         for phrase, row in phrase_recall.items():
             recall = sum(row) / query_weight
@@ -467,29 +653,70 @@ class _LanguageIndex:
             owner = self._phrase_owner[phrase]
             best_phrase[owner] = max(best_phrase.get(owner, 0.0), f_score)
 
-        similarity = self._similarity(tokens, slots, cover.keys())
+        # String similarity is the costly signal: only for the best-covered entries.
+        leaders = sorted(cover, key=lambda position: sum(cover[position]), reverse=True)
+        similarity = self._similarity(
+            [slot_words[i] for i in focus],
+            [slots[i] for i in focus],
+            set(leaders[:_SIMILARITY_CANDIDATES]),
+        )
+        gists = (
+            self._meaning.gist_similarity([slot_words[i] for i in focus])
+            if self._meaning is not None
+            else None
+        )
         scored: list[_Scored] = []
         for position, row in cover.items():
             coverage = sum(row) / query_weight
             phrase_score = best_phrase.get(position, 0.0)
             sim = similarity.get(position, 0.0)
-            confidence = (
-                _PHRASE_SHARE * phrase_score + _COVERAGE_SHARE * coverage + _SIMILARITY_SHARE * sim
+            gist = float(gists[0][position]) if gists is not None else 0.0
+            context_gist = float(gists[1][position]) if gists is not None else 0.0
+            confidence, strength = _confidence(
+                coverage, phrase_score, sim, gist, context_gist, gists is not None
             )
             scored.append(
                 _Scored(
                     self.docs[position].entry_id,
                     confidence,
+                    strength,
                     sum(bm25[position]),
                     phrase_score,
                     coverage,
                     sim,
+                    gist,
+                    context_gist,
                 )
             )
         # Confidence decides whether to answer; BM25 breaks near-ties because it also
         # counts how strongly (not just whether) an entry uses the words.
-        scored.sort(key=lambda item: (round(item.confidence, 2), item.bm25), reverse=True)
+        scored.sort(key=_rank, reverse=True)
         return scored
+
+    def _meaning_credits(self, slots: list[_Slot], slot_words: list[str]) -> dict[int, list[float]]:
+        """Per entry, the meaning credit (0..1) of each topical slot.
+
+        Only the ``_MEANING_CANDIDATES`` entries with the most weighted credit are
+        kept: every entry's answer has some word loosely close to some query word,
+        and scoring all of them costs time without changing the best few.
+        """
+        if self._meaning is None:
+            return {}
+        topical = [number for number, slot in enumerate(slots) if slot.topical]
+        if not topical:
+            return {}
+        credits = self._meaning.credits([slot_words[number] for number in topical])
+        weights = np.array([slots[number].weight for number in topical], dtype=np.float32)
+        mass = weights @ credits
+        best = np.argsort(-mass)[:_MEANING_CANDIDATES]
+        table = credits.T.tolist()
+        result: dict[int, list[float]] = {}
+        for position in best[mass[best] > 0].tolist():
+            row = [0.0] * len(slots)
+            for column, number in enumerate(topical):
+                row[number] = table[position][column]
+            result[position] = row
+        return result
 
     def _similarity(
         self, tokens: list[str], slots: list[_Slot], candidates: Collection[int]
@@ -525,6 +752,44 @@ class _LanguageIndex:
         return best
 
 
+def _confidence(
+    coverage: float,
+    phrase: float,
+    similarity: float,
+    gist: float,
+    context_gist: float,
+    with_meaning: bool,
+) -> tuple[float, float]:
+    """The signals combined: a confidence in 0..1 and the strength to rank by.
+
+    The logistic confidence saturates near 1, where it no longer tells two good
+    matches apart; its logit (the strength) still does.
+    """
+    if not with_meaning:
+        linear = (
+            _COVERAGE_SHARE * coverage + _PHRASE_SHARE * phrase + _SIMILARITY_SHARE * similarity
+        )
+        return linear, linear
+    logit = (
+        _FIT_BIAS
+        + _FIT_COVERAGE * coverage
+        + _FIT_PHRASE * phrase
+        + _FIT_SIMILARITY * similarity
+        + _FIT_GIST * gist
+        + _FIT_AGREEMENT * min(coverage, gist)
+        + _FIT_CONTEXT_GIST * context_gist
+    )
+    return 1.0 / (1.0 + math.exp(-logit)), logit / 10
+
+
+def _rank(item: _Scored) -> tuple[float, float]:
+    return round(item.strength, 2), item.bm25
+
+
+def _match(item: _Scored) -> FaqMatch:
+    return FaqMatch(entry_id=item.entry_id, score=round(item.confidence, 4))
+
+
 def _typo_trust(ratio: float) -> float:
     """Trust in a typo correction: 1.0 for identical, about 0.6 at the cut-off."""
     return 0.6 + 0.4 * (ratio - _FUZZY_MIN_RATIO) / (100.0 - _FUZZY_MIN_RATIO)
@@ -533,27 +798,51 @@ def _typo_trust(ratio: float) -> float:
 class FaqIndex:
     """Search index over FAQ entries in several languages; build once, query often."""
 
-    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+    def __init__(
+        self,
+        entries: Iterable[FaqEntry],
+        vectors: WordVectors | None = None,
+        lemmatizer: Lemmatizer | None = None,
+    ) -> None:
+        """``vectors`` and ``lemmatizer`` (Russian) help the Russian entries' search."""
         by_lang: dict[str, list[FaqEntry]] = {}
         for entry in entries:
             by_lang.setdefault(entry.lang, []).append(entry)
-        self._indexes = {lang: _LanguageIndex(items) for lang, items in by_lang.items()}
+        self._indexes = {
+            lang: (
+                _LanguageIndex(items, vectors, lemmatizer)
+                if lang == "ru"
+                else _LanguageIndex(items, None, None)
+            )
+            for lang, items in by_lang.items()
+        }
 
     @property
     def languages(self) -> frozenset[str]:
         return frozenset(self._indexes)
 
     def search(self, text: str, lang: str, limit: int = 4) -> list[FaqMatch]:
-        """Entries of ``lang`` that answer ``text``, best first, at most ``limit``.
+        """Entries of ``lang`` that answer ``text`` confidently, best first, at most ``limit``."""
+        return self.lookup(text, lang, limit).answers
+
+    def lookup(self, text: str, lang: str, limit: int = 4) -> FaqLookup:
+        """Confident answers of ``lang`` (at most ``limit``), or else suggestions.
 
         Falls back to another language only when there are no entries in ``lang``
         at all (e.g. an FAQ file without translations).
         """
-        if limit <= 0:
-            return []
+        index = self._index(lang)
+        if limit <= 0 or index is None:
+            return FaqLookup([], [])
+        return index.lookup(text, limit)
+
+    def nearest(self, text: str, lang: str, limit: int) -> list[FaqMatch]:
+        """The ``limit`` entries closest to ``text`` whatever their confidence."""
+        index = self._index(lang)
+        return [] if index is None else index.nearest(text, limit)
+
+    def _index(self, lang: str) -> _LanguageIndex | None:
         index = self._indexes.get(lang)
-        if index is None:
-            if not self._indexes:
-                return []
+        if index is None and self._indexes:
             index = self._indexes.get("ru") or next(iter(self._indexes.values()))
-        return index.search(text, limit)
+        return index

@@ -58,6 +58,7 @@ class PrivacyService:
             past = len(await repos.registrations.live_for_user(user_id))
             await repos.registrations.anonymise_user(user_id)
             await repos.questions.detach_user(user_id)
+            await repos.faq_learning.delete_misses_of_user(user_id)
             profile_deleted = await repos.profiles.delete(user_id)
             await repos.users.forget_names(user_id)
             await self._dialogs.forget_user(tx, user_id)

@@ -6,6 +6,7 @@ from storage.database import Executor
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
+from storage.repositories.faq_learning import FaqLearningRepository
 from storage.repositories.profiles import ProfileRepository
 from storage.repositories.questions import QuestionRepository
 from storage.repositories.registrations import RegistrationRepository
@@ -26,4 +27,5 @@ class Repositories:
         self.exports = ExportRepository(db)
         self.stats = StatsRepository(db)
         self.faq = FaqRepository(db)
+        self.faq_learning = FaqLearningRepository(db)
         self.questions = QuestionRepository(db)

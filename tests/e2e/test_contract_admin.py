@@ -50,6 +50,7 @@ ADMIN_COMMANDS = [
     "export",
     "questions",
     "stats",
+    "faq_misses",
 ]
 CONFIRM_WORDS = ("да", "yes", "подтвердить", "confirm")
 

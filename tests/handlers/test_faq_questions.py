@@ -15,6 +15,7 @@ from bot.app import App, build_app
 from bot.services.questions import MAX_OPEN_QUESTIONS
 from bot.settings import Settings
 from handlers.faq import FaqCb
+from handlers.faq_learning import AttachQuestionCb
 from handlers.menu import MenuCb
 from handlers.questions import AddToFaqCb, AnswerCb, AskCb
 from storage.repositories import Repositories
@@ -220,7 +221,8 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     assert edit.message_id == post_id and "Ответил(а): User601" in edit.text
     # The edited question carries the next step; no separate «answer sent» message.
     assert list(keyboard_buttons(edit.reply_markup).items()) == [
-        ("Добавить в частые вопросы", AddToFaqCb(question_id=1).pack())
+        ("Добавить в частые вопросы", AddToFaqCb(question_id=1).pack()),
+        ("Прикрепить к частому вопросу", AttachQuestionCb(question_id=1).pack()),
     ]
     assert sent(session, STAFF_CHAT)[-1] is staff
 
