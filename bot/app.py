@@ -56,8 +56,9 @@ from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
-from handlers.questions import answer_keyboard
+from handlers.questions import staff_keyboard
 from handlers.reminders import reminder_keyboard
+from handlers.seminar_views import notice_keyboard
 from storage.database import Database
 from storage.dialogs import DialogStore
 
@@ -156,7 +157,7 @@ def build_app(
         clock,
     )
     broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, recipients), clock)
-    notifier = ParticipantNotifier(db, recipients, sender, settings.timezone)
+    notifier = ParticipantNotifier(db, recipients, sender, settings.timezone, notice_keyboard)
     registration.on_promotion(notifier.promoted)
     background = BackgroundTasks()
     dialogs = DialogStore(db)
@@ -170,7 +171,7 @@ def build_app(
         faq,
         recipients,
         StaffAuthority(bot, settings),
-        answer_keyboard,
+        staff_keyboard,
         clock,
     )
     faq_learning = FaqLearning(db, faq, clock)
@@ -206,7 +207,9 @@ def build_app(
     dispatcher.workflow_data.update(app.handler_data())
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
-    dispatcher.update.outer_middleware(RenderContextMiddleware(settings.timezone, clock))
+    dispatcher.update.outer_middleware(
+        RenderContextMiddleware(settings.timezone, clock, settings.free_of_charge)
+    )
     dispatcher.update.outer_middleware(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )

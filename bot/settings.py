@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n import LANGUAGES
+
 BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
 
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -68,6 +70,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     staff_language: Literal["ru", "en"] = "ru"
     checkin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    free_of_charge: bool = True
 
     @field_validator("bot_token")
     @classmethod
@@ -164,6 +167,14 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("staff_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        language = value.strip().lower()
+        if language not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return language
 
     @field_validator("webhook_secret")
     @classmethod

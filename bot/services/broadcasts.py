@@ -22,14 +22,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.services.sender import Delivery
 from storage.database import Database
 from storage.models import (
     Audience,
+    BodyKind,
     Broadcast,
+    BroadcastBody,
     BroadcastStatus,
     BroadcastTally,
     RecipientStatus,
@@ -40,7 +42,11 @@ log = logging.getLogger(__name__)
 
 
 class CopySender(Protocol):
-    async def copy_message(self, chat_id: int, from_chat_id: int, message_id: int) -> Delivery: ...
+    async def copy_message(
+        self, chat_id: int, from_chat_id: int, message_id: int, **kwargs: Any
+    ) -> Delivery: ...
+
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Delivery: ...
 
 
 class BroadcastView(Protocol):
@@ -85,6 +91,7 @@ class BroadcastService:
         source_message_id: int,
         progress_chat_id: int | None = None,
         progress_message_id: int | None = None,
+        body: BroadcastBody | None = None,
     ) -> Broadcast | None:
         """Freeze the recipients and start sending; None if this message was already sent.
 
@@ -104,6 +111,7 @@ class BroadcastService:
                 progress_chat_id,
                 progress_message_id,
                 self._clock(),
+                body,
             )
         log.info("broadcast %s started by %s (%s)", broadcast.id, created_by, audience.value)
         self._start(broadcast)
@@ -214,13 +222,21 @@ class BroadcastService:
             if user_id is None:
                 return
             try:
-                delivery = await self._sender.copy_message(
-                    user_id, broadcast.source_chat_id, broadcast.source_message_id
-                )
+                delivery = await self._deliver(broadcast, user_id)
             except Exception:
                 log.exception("broadcast %s: delivery to %s raised", broadcast.id, user_id)
                 delivery = Delivery.FAILED
             await repo.record(broadcast.id, user_id, RecipientStatus(delivery.value), self._clock())
+
+    async def _deliver(self, broadcast: Broadcast, user_id: int) -> Delivery:
+        """One request per recipient: the seminar's line goes into the text or the caption."""
+        body = broadcast.body
+        if body is not None and body.kind is BodyKind.TEXT:
+            return await self._sender.send_message(user_id, body.html)
+        extra = {"caption": body.html} if body is not None else {}
+        return await self._sender.copy_message(
+            user_id, broadcast.source_chat_id, broadcast.source_message_id, **extra
+        )
 
     async def _show_progress(self, broadcast: Broadcast, tally: BroadcastTally) -> None:
         await self._show(self._view.show_progress, broadcast, tally)

@@ -16,8 +16,9 @@ from typing import Any, Protocol
 
 from bot.background import BackgroundTasks
 from bot.clock import Clock
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Tr
+from bot.services.dates import local_moment, read_moment
 from bot.services.notifications import NoticeReport, ParticipantNotifier
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
 from storage.database import Database
@@ -125,21 +126,15 @@ def parse_meeting_link(text: str) -> str | Invalid:
     return link
 
 
-_RU_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})[\s,]+(\d{1,2}):(\d{2})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[\sT]+(\d{1,2}):(\d{2})")
-
-
 def parse_start(text: str, tz: tzinfo, now: datetime) -> datetime | Invalid:
-    """`ДД.ММ.ГГГГ ЧЧ:ММ` or `YYYY-MM-DD HH:MM` in `tz`; a real moment in the future (UTC)."""
+    """A date and time as people type them (see `bot.services.dates`) in `tz`; a real
+    moment in the future, in UTC."""
     raw = text.strip()
-    if match := _RU_DATE.fullmatch(raw):
-        day, month, year, hour, minute = (int(g) for g in match.groups())
-    elif match := _ISO_DATE.fullmatch(raw):
-        year, month, day, hour, minute = (int(g) for g in match.groups())
-    else:
+    typed = read_moment(raw)
+    if typed is None:
         return Invalid("date_format")
     try:
-        local = datetime(year, month, day, hour, minute, tzinfo=tz)
+        local = local_moment(typed, tz, now)
     except ValueError:
         return Invalid("date_not_real", {"value": raw})
     moment = local.astimezone(UTC)
@@ -393,22 +388,30 @@ class SeminarAdmin:
             return NoticeReport()
         tz = self._notifier.tz
 
+        moved = before.starts_at != after.starts_at
+
         def render(tr: Tr) -> str:
-            if before.starts_at != after.starts_at:
+            zone = zone_phrase(tz, tr, after.starts_at)
+            if moved:
                 return tr(
                     "admin_seminars.notice.moved",
                     title=after.title,
                     old=format_datetime(before.starts_at, tz, tr),
                     new=format_datetime(after.starts_at, tz, tr),
+                    zone=zone,
+                    place=after.place,
                 )
             return tr(
                 "admin_seminars.notice.place_changed",
                 title=after.title,
                 old=before.place,
                 new=after.place,
+                when=format_datetime(after.starts_at, tz, tr),
+                zone=zone,
             )
 
-        return await self._notifier.tell_active(result.audience, render)
+        # Buttons to open the seminar or give the seat up; after a move, a calendar file.
+        return await self._notifier.tell_active(result.audience, render, after, calendar=moved)
 
     async def announce_cancellation(self, result: CancelSeminarResult) -> NoticeReport:
         seminar = result.seminar
@@ -421,5 +424,6 @@ class SeminarAdmin:
                 "admin_seminars.notice.cancelled",
                 title=seminar.title,
                 when=format_datetime(seminar.starts_at, tz, tr),
+                zone=zone_phrase(tz, tr, seminar.starts_at),
             ),
         )

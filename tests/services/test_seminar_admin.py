@@ -188,11 +188,18 @@ class RecordingNotifier:
     def __init__(self, tr: Tr) -> None:
         self._tr = tr
         self.told: list[tuple[list[int], str]] = []
+        self.calendars: list[bool] = []  # per notice: whether a calendar file went with it
 
     async def tell_active(
-        self, user_ids: Sequence[int], render: Callable[[Tr], str]
+        self,
+        user_ids: Sequence[int],
+        render: Callable[[Tr], str],
+        about: Seminar | None = None,
+        *,
+        calendar: bool = False,
     ) -> NoticeReport:
         self.told.append((sorted(user_ids), render(self._tr)))
+        self.calendars.append(calendar)
         return NoticeReport(sent=len(user_ids))
 
 
@@ -289,6 +296,8 @@ async def test_moving_names_confirmed_and_waitlisted_but_not_cancelled(db: Datab
     assert organiser.reminders.scheduled == [new_start]
     [(told, text)] = organiser.notifier.told
     assert told == [11, 12] and "Гранты для НКО" in text
+    assert "по тюменскому времени (МСК+2)" in text and "📍 Тюмень" in text
+    assert organiser.notifier.calendars == [True]  # a move brings a fresh calendar file
 
 
 async def test_same_value_and_gone_seminars(db: Database) -> None:
