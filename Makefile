@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 CHECKED := bot handlers storage
 
-.PHONY: run test lint typecheck layers pytest system-deps screenshots backup clean lock
+.PHONY: run test lint typecheck layers pytest system-deps screenshots certificate-picture report-pictures backup clean lock
 
 # `pip check` fails when pyproject.toml asks for a package the lock file lacks: run `make lock`.
 $(STAMP): pyproject.toml $(LOCK)
@@ -33,20 +33,41 @@ run: $(STAMP)
 		exec $(PY) -m bot sandbox; \
 	fi
 
-# Chromium from Debian for the browser tests and the screenshots (Playwright drives it).
-# Skips apt when Chromium is there; without root it only says what is missing.
+# From Debian: Chromium for the browser tests and the screenshots (Playwright drives it);
+# pdftoppm (poppler-utils) for the certificate picture test and docs/certificate.png.
+# Skips apt when both are there; without root it only says what is missing.
 system-deps:
-	@if [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null 2>&1; then \
+	@missing=""; \
+	if ! [ -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null 2>&1; then \
+		missing="chromium fonts-dejavu-core fonts-noto-color-emoji"; \
+	fi; \
+	if ! command -v pdftoppm >/dev/null 2>&1; then \
+		missing="$$missing poppler-utils"; \
+	fi; \
+	if [ -z "$$missing" ]; then \
 		true; \
 	elif [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
-		echo "Chromium is missing (as root on Debian: make system-deps); the browser tests will skip"; \
+		echo "Missing Debian packages:$$missing (as root on Debian: make system-deps);" \
+			"the browser tests or the certificate picture test will skip"; \
 	else \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null; \
+			--no-install-recommends $$missing >/dev/null; \
 	fi
 
 screenshots: $(STAMP) system-deps
 	$(PY) -m tests.browser.screenshots
+
+certificate-picture: $(STAMP) system-deps
+	$(PY) -m tests.certificate_picture docs/certificate
+
+# LibreOffice (large; only for this target, never for make test) turns the sample report
+# into PDF, pdftoppm into docs/report-xlsx.png and docs/report-docx.png.
+report-pictures: $(STAMP) system-deps
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends libreoffice-calc libreoffice-writer >/dev/null; \
+	fi
+	$(PY) -m tests.report_pictures docs
 
 test: $(STAMP) system-deps lint typecheck layers pytest
 
@@ -61,8 +82,9 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(VENV)/bin/lint-imports
 
+# Three workers: most end-to-end tests wait on a bot process, so two cores keep three busy.
 pytest: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 3
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,5 +1,6 @@
 """`python -m bot` runs the bot; `backup PATH` copies the live database; `sandbox` runs the
-bot without Telegram, against a local Bot API server and a web chat page (bot/sandbox/)."""
+bot without Telegram, against a local Bot API server and a web chat page (bot/sandbox/);
+`report --from DATE --to DATE --out DIR` writes the funders' report (XLSX and DOCX)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from bot.services.faq_file import FaqFileError
 from bot.settings import Settings, SettingsError, load_settings
 from storage.database import Database
 
-USAGE = "usage: python -m bot [backup PATH | sandbox [--port N] [--database PATH]]"
+USAGE = (
+    "usage: python -m bot [backup PATH | sandbox [--port N] [--database PATH]"
+    " | report --from DATE --to DATE --out DIR]"
+)
 
 
 async def _backup(database: Path, target: Path) -> None:
@@ -49,6 +53,11 @@ def main(argv: list[str]) -> int:
         asyncio.run(_backup(settings.database_path, Path(argv[1])))
         print(f"backup written to {argv[1]}")
         return 0
+    if argv[:1] == ["report"]:
+        # Imported here: the bot itself never needs the report writers.
+        from bot.report_cli import run_report
+
+        return run_report(settings, argv[1:])
     if argv:
         print(USAGE, file=sys.stderr)
         return 2

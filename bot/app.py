@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,29 +25,38 @@ from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
+from bot.handled_updates import HandledUpdatesMiddleware
 from bot.i18n import Translator
 from bot.middlewares import (
+    AnonymousAdminMiddleware,
     CallbackAnswers,
     HandlerTraceMiddleware,
     RenderContextMiddleware,
     UpdateLogMiddleware,
     UserContextMiddleware,
 )
+from bot.polling import Poller
 from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
 from bot.services.attendance_summary import AttendanceSummaries
-from bot.services.broadcasts import BroadcastService
+from bot.services.broadcasts import BroadcastDelivery, BroadcastService
+from bot.services.certificates import CertificateService
 from bot.services.checkin import CheckinService
 from bot.services.faq import FaqService
 from bot.services.faq_desk import FaqDesk
 from bot.services.faq_learning import FaqLearning
-from bot.services.notifications import ParticipantNotifier
+from bot.services.feedback import FeedbackService
+from bot.services.materials import MaterialService
+from bot.services.notifications import NoticeDelivery
+from bot.services.outbox import Outbox
 from bot.services.pacing import SendPacer
 from bot.services.privacy import PrivacyService
+from bot.services.programmes import ProgrammeService
 from bot.services.questions import QuestionService
 from bot.services.recipients import Recipients
-from bot.services.registration import RegistrationService
-from bot.services.reminders import ReminderService
+from bot.services.registration import Promotion, RegistrationService
+from bot.services.reminders import ReminderDelivery, ReminderService
+from bot.services.report import ReportService
 from bot.services.seminar_admin import SeminarAdmin
 from bot.services.sender import Sender
 from bot.services.staff import StaffAuthority
@@ -56,6 +66,7 @@ from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
 from handlers.broadcast import BroadcastBoard
+from handlers.feedback import rating_keyboard
 from handlers.questions import staff_keyboard
 from handlers.reminders import reminder_keyboard
 from handlers.seminar_views import notice_keyboard
@@ -64,13 +75,13 @@ from storage.dialogs import DialogStore
 
 log = logging.getLogger(__name__)
 
-# On SIGTERM, notices already under way get this long to finish.
-BACKGROUND_DRAIN_SECONDS = 10.0
 # More than this many updates from one user within the window are dropped (admins exempt).
 FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
 # Misses older than 90 days are deleted by a job that runs at start-up and this often.
 MISS_PURGE_HOURS = 6
+# Certificates and materials being sent get this long to finish at shutdown.
+BACKGROUND_DRAIN_SECONDS = 10.0
 
 
 @dataclass
@@ -86,16 +97,21 @@ class App:
     registration: RegistrationService
     reminders: ReminderService
     broadcasts: BroadcastService
-    notifier: ParticipantNotifier
+    outbox: Outbox
     seminar_admin: SeminarAdmin
     privacy: PrivacyService
     faq: FaqService
     faq_learning: FaqLearning
     faq_desk: FaqDesk
     questions: QuestionService
-    background: BackgroundTasks
     checkin: CheckinService
     summaries: AttendanceSummaries
+    background: BackgroundTasks
+    feedback: FeedbackService
+    certificates: CertificateService
+    programmes: ProgrammeService
+    materials: MaterialService
+    report: ReportService
     clock: Clock = field(default=utc_now)
 
     def handler_data(self) -> dict[str, Any]:
@@ -115,6 +131,11 @@ class App:
             "faq_desk": self.faq_desk,
             "questions": self.questions,
             "checkin": self.checkin,
+            "feedback": self.feedback,
+            "certificates": self.certificates,
+            "programmes": self.programmes,
+            "materials": self.materials,
+            "report": self.report,
         }
 
 
@@ -144,22 +165,25 @@ def build_app(
     users = UserDirectory(db, clock)
     recipients = Recipients(db, translator, settings)
     sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
+    outbox = Outbox(db, pacer, on_unreachable=users.mark_inactive, clock=clock)
     registration = RegistrationService(db, clock)
-    reminders = ReminderService(
-        db,
-        scheduler,
-        sender,
-        translator,
-        recipients,
-        settings,
-        registration,
-        reminder_keyboard,
-        clock,
-    )
-    broadcasts = BroadcastService(db, sender, BroadcastBoard(bot, sender, recipients), clock)
-    notifier = ParticipantNotifier(db, recipients, sender, settings.timezone, notice_keyboard)
-    registration.on_promotion(notifier.promoted)
+    # Certificates and materials send from their own claim tables, off the handler's path.
     background = BackgroundTasks()
+    reminders = ReminderService(
+        db, scheduler, sender, outbox, recipients, settings, registration, clock
+    )
+    broadcast_delivery = BroadcastDelivery(db, bot)
+    broadcasts = BroadcastService(
+        db, outbox, broadcast_delivery, BroadcastBoard(bot, sender, recipients), clock
+    )
+    outbox.register(broadcast_delivery)
+    outbox.register(ReminderDelivery(db, bot, translator, settings, reminder_keyboard, clock))
+    outbox.register(NoticeDelivery(db, bot, translator, settings.timezone, notice_keyboard))
+
+    async def promoted(_: Sequence[Promotion]) -> None:
+        outbox.wake()  # their notices were queued with the promotion
+
+    registration.on_promotion(promoted)
     dialogs = DialogStore(db)
     faq = FaqService(db, clock)
     questions = QuestionService(
@@ -191,22 +215,31 @@ def build_app(
         registration=registration,
         reminders=reminders,
         broadcasts=broadcasts,
-        notifier=notifier,
-        seminar_admin=SeminarAdmin(db, registration, reminders, notifier, background, clock),
+        outbox=outbox,
+        seminar_admin=SeminarAdmin(db, registration, reminders, outbox, clock),
         privacy=PrivacyService(db, registration, users, dialogs, questions, clock),
         faq=faq,
         faq_learning=faq_learning,
         faq_desk=FaqDesk(faq, faq_learning),
         questions=questions,
-        background=background,
         checkin=CheckinService(db, sender, recipients, clock),
         summaries=AttendanceSummaries(db, scheduler, sender, recipients, settings, clock),
+        background=background,
+        feedback=FeedbackService(
+            db, scheduler, sender, translator, settings, rating_keyboard, clock
+        ),
+        certificates=CertificateService(db, bot, sender, translator, settings, background, clock),
+        programmes=ProgrammeService(db, clock),
+        materials=MaterialService(db, bot, sender, translator, background, clock),
+        report=ReportService(db, translator, settings.timezone, clock),
         clock=clock,
     )
     dispatcher = app.dispatcher
     dispatcher.workflow_data.update(app.handler_data())
+    dispatcher.update.outer_middleware(HandledUpdatesMiddleware(db, clock))
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
+    dispatcher.update.outer_middleware(AnonymousAdminMiddleware(bot.id))
     dispatcher.update.outer_middleware(
         RenderContextMiddleware(settings.timezone, clock, settings.free_of_charge)
     )
@@ -238,6 +271,10 @@ async def on_startup(app: App) -> None:
     await app.reminders.restore()
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
+    app.feedback.schedule_sweep()
+    # Certificates and materials queued but not yet sent when the bot stopped.
+    app.certificates.resume()
+    app.materials.resume()
     app.scheduler.add_job(
         app.faq_learning.purge_old_misses,
         trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),
@@ -247,15 +284,18 @@ async def on_startup(app: App) -> None:
         max_instances=1,
         next_run_time=app.clock(),
     )
+    await app.outbox.start()
     await app.broadcasts.resume()
     log.info("bot started")
 
 
 async def on_shutdown(app: App) -> None:
-    await app.background.drain(BACKGROUND_DRAIN_SECONDS)
-    await app.broadcasts.shutdown()
+    """After the last update was handled: no new jobs, then the outbox's requests in flight."""
     if app.scheduler.running:
         app.scheduler.shutdown(wait=False)
+    await app.background.drain(BACKGROUND_DRAIN_SECONDS)
+    await app.broadcasts.shutdown()
+    await app.outbox.shutdown()
     log.info("bot stopped")
 
 
@@ -282,12 +322,13 @@ async def run_polling(app: App) -> None:
     try:
         await prepare(app)
         await app.bot.delete_webhook(drop_pending_updates=False)
-        await app.dispatcher.start_polling(
-            app.bot,
-            allowed_updates=app.dispatcher.resolve_used_update_types(),
-            handle_signals=True,
-            close_bot_session=True,
-        )
+        poller = Poller(app.bot, app.dispatcher, app.dispatcher.resolve_used_update_types())
+        poller.handle_signals()
+        await app.dispatcher.emit_startup(bot=app.bot, **app.dispatcher.workflow_data)
+        try:
+            await poller.run()
+        finally:
+            await app.dispatcher.emit_shutdown(bot=app.bot, **app.dispatcher.workflow_data)
     finally:
         await app.bot.session.close()
         await app.db.close()

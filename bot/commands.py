@@ -32,6 +32,11 @@ ADMIN_ONLY_COMMANDS = (
     "export",
     "questions",
     "stats",
+    "feedback",
+    "certificates",
+    "programmes",
+    "materials",
+    "report",
     "faq_misses",
 )
 # Admins and door volunteers (CHECKIN_IDS); not admin-only, so the admin guard lets it by.

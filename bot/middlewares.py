@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.handler import HandlerObject
-from aiogram.types import Chat, TelegramObject, Update
+from aiogram.methods import AnswerCallbackQuery
+from aiogram.types import CallbackQuery, Chat, TelegramObject, Update
 from aiogram.types import User as TelegramUser
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 
@@ -28,12 +29,15 @@ log = logging.getLogger("bot.updates")
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
+ALERT_MAX = 200  # characters Telegram accepts in a callback answer
+
 
 @dataclass
 class UpdateTrace:
     """Filled in while an update travels through the routers, read when it is logged."""
 
     handler: str = "-"
+    press_answered: bool = False  # a button press answered by CallbackAnswers
 
 
 class UpdateLogMiddleware(BaseMiddleware):
@@ -94,6 +98,8 @@ class UserContextMiddleware(BaseMiddleware):
             data["is_admin"] = False
             data["tr"] = self._translator.for_language(pick_language(None, None))
             return await handler(event, data)
+        # Before the first database write: if it fails, the apology still has a language.
+        data["tr"] = self._translator.for_language(pick_language(None, from_user.language_code))
         user = await self._users.seen(
             from_user.id,
             TelegramIdentity(
@@ -111,6 +117,37 @@ class UserContextMiddleware(BaseMiddleware):
             lang = self._settings.staff_language  # the staff chat speaks one language
         data["tr"] = self._translator.for_language(lang)
         return await handler(event, data)
+
+
+class AnonymousAdminMiddleware(BaseMiddleware):
+    """A group admin posting anonymously (as the group) is told to answer as themselves.
+
+    Telegram shows such a message as sent by the group, so the bot cannot tell who
+    wrote it; only commands and replies to the bot get the explanation, so anonymous
+    chatter in a staff chat is left alone.
+    """
+
+    def __init__(self, bot_id: int) -> None:
+        self._bot_id = bot_id
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        message = event.message if isinstance(event, Update) else None
+        if (
+            message is None
+            or message.sender_chat is None
+            or message.sender_chat.id != message.chat.id
+        ):
+            return await handler(event, data)
+        replied = message.reply_to_message
+        to_bot = (message.text or "").startswith("/") or (
+            replied is not None
+            and replied.from_user is not None
+            and replied.from_user.id == self._bot_id
+        )
+        if to_bot:
+            tr: Tr = data["tr"]
+            await message.reply(tr("errors.anonymous_admin"))
+        return None
 
 
 class RenderContextMiddleware(BaseMiddleware):
@@ -133,10 +170,16 @@ class CallbackAnswers(CallbackAnswerMiddleware):
     """Answers every button press exactly once; when the handler fails, with the apology.
 
     The error handler runs after this middleware has already answered, and Telegram
-    refuses a second answer, so the apology has to be this answer.
+    refuses a second answer, so the apology has to be this answer. A press that fails
+    before reaching this middleware is answered by the error handler. Pop-up texts are
+    cut to what Telegram accepts.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        trace = data.get("trace")
+        if isinstance(trace, UpdateTrace):
+            trace.press_answered = True  # here or below; the error handler must not answer
+
         async def apologise_on_error(event: TelegramObject, data: dict[str, Any]) -> Any:
             try:
                 return await handler(event, data)
@@ -149,3 +192,10 @@ class CallbackAnswers(CallbackAnswerMiddleware):
                 raise
 
         return await super().__call__(apologise_on_error, event, data)
+
+    def answer(self, event: CallbackQuery, callback_answer: CallbackAnswer) -> AnswerCallbackQuery:
+        # Telegram refuses a pop-up text over 200 characters, and the press stays unanswered.
+        text = callback_answer.text
+        if text is not None and len(text) > ALERT_MAX:
+            callback_answer.text = text[: ALERT_MAX - 1] + "…"
+        return super().answer(event, callback_answer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from aiogram.client.session.middlewares.base import (
@@ -29,6 +30,10 @@ log = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
 
+# Set by the outbox around its requests: it puts a delivery refused with 429 back in the
+# queue itself rather than hold the claim through the wait.
+no_retry_after: ContextVar[bool] = ContextVar("no_retry_after", default=False)
+
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
     def __init__(self, pacer: SendPacer, max_retries: int = MAX_RETRIES) -> None:
@@ -47,7 +52,11 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 # Polling has its own back-off in aiogram.
-                if method.__api_method__ == "getUpdates" or retries == self._max_retries:
+                if (
+                    method.__api_method__ == "getUpdates"
+                    or no_retry_after.get()
+                    or retries == self._max_retries
+                ):
                     raise
                 retries += 1
                 log.warning(

@@ -20,6 +20,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.i18n import LANGUAGES
 
+DEFAULT_ISSUER = (
+    "Альянс социально ориентированных НКО Тюменской области и Фонд региональных "
+    "социальных программ «Наше будущее»"
+)
 BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
 
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -61,6 +65,10 @@ class Settings(BaseSettings):
         timedelta(hours=24),
         timedelta(hours=1),
     )
+    # After a seminar's end, when its feedback survey goes out (units as REMINDER_OFFSETS).
+    feedback_delay: Annotated[timedelta, NoDecode] = timedelta(hours=2)
+    # Who issues certificates, as printed on them.
+    certificate_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1, max_length=300)
     faq_path: Path = BUNDLED_FAQ_PATH
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     webhook_url: str | None = None
@@ -99,9 +107,9 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
-    @field_validator("faq_path", "database_path", mode="before")
+    @field_validator("faq_path", "database_path", "certificate_issuer", mode="before")
     @classmethod
-    def _empty_path_is_default(cls, value: object, info: ValidationInfo) -> object:
+    def _empty_is_default(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str) and not value.strip():
             return cls.model_fields[info.field_name or ""].default
         return value
@@ -159,6 +167,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return value.strip().lower() or "ru"
         return value
+
+    @field_validator("feedback_delay", mode="before")
+    @classmethod
+    def _parse_delay(cls, value: object) -> object:
+        return parse_offset(value) if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod

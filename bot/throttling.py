@@ -1,7 +1,7 @@
 """Flood protection: a user who sends too many updates too fast is ignored for a while.
 
-Admins are exempt. The first dropped update of a burst gets one notice, the rest are
-dropped silently so a flood cannot turn into a flood of replies.
+Admins are exempt. The first dropped update of a burst gets one notice and one log line;
+the rest are dropped silently, so a flood turns into neither a flood of replies nor of logs.
 """
 
 from __future__ import annotations
@@ -70,8 +70,10 @@ class ThrottlingMiddleware(BaseMiddleware):
         admitted, warn = self._gate.admit(user.id)
         if admitted:
             return await handler(event, data)
-        log.warning("flood: dropped an update from user %s", user.id)
-        if warn and isinstance(event, Update):
+        if not warn:
+            return None
+        log.warning("flood: user %s is over the limit; dropping their updates for now", user.id)
+        if isinstance(event, Update):
             tr: Tr = data["tr"]
             if event.message is not None:
                 await event.message.answer(tr("errors.flood"))

@@ -4,6 +4,10 @@ Every request must carry WEBHOOK_SECRET in `X-Telegram-Bot-Api-Secret-Token`; an
 else gets 401 and is not read. An authenticated body that is not JSON, or not an
 Update, gets 400 and one log line with its size only (never its content). There is no
 access log: one line per request would let anyone who reaches the port fill the log.
+An update is answered 200 only after it was handled, so an update the bot dies on is
+sent again by Telegram (`bot.handled_updates` skips it if it was handled after all).
+On SIGTERM the server stops accepting and gives requests in flight DRAIN_SECONDS to
+finish.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DRAIN_SECONDS = 10.0
+
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -47,12 +53,11 @@ def secret_matches(header: str, secret: str) -> bool:
 
 
 class UpdateRequestHandler(SimpleRequestHandler):
-    """aiogram's handler with the checks above; updates are handled in the background."""
+    """aiogram's handler with the checks above; an update is answered once it was handled."""
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: str) -> None:
-        super().__init__(dispatcher=dispatcher, bot=bot)
+        super().__init__(dispatcher=dispatcher, bot=bot, handle_in_background=False)
         self._secret = secret
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def handle(self, request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(SECRET_HEADER, ""), self._secret):
@@ -65,9 +70,7 @@ class UpdateRequestHandler(SimpleRequestHandler):
             # ValidationError's text quotes the input: the body may be a user's message.
             log.warning("webhook: refused a body of %d bytes that is not an Update", len(body))
             return web.Response(text="Bad Request", status=400)
-        task = asyncio.create_task(self._feed(update))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        await self._feed(update)
         return web.json_response({})
 
     async def _feed(self, update: Update) -> None:
@@ -89,7 +92,9 @@ async def serve_webhook(app: App) -> None:
     )
     setup_application(web_app, dispatcher, bot=app.bot)
 
-    runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(
+        web_app, handle_signals=False, access_log=None, shutdown_timeout=DRAIN_SECONDS
+    )
     await runner.setup()
     site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
     try:

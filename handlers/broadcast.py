@@ -63,6 +63,10 @@ class StopCb(CallbackData, prefix="adm_bcs"):
     broadcast_id: RowId
 
 
+class ResendCb(CallbackData, prefix="adm_bcr"):
+    broadcast_id: RowId
+
+
 def audience_keyboard(tr: Tr, seminars: list[Seminar]) -> InlineKeyboardMarkup:
     # Every confirmed-registrants button comes before every waitlist button, so the
     # first button containing a seminar's title is that seminar's attendees.
@@ -89,6 +93,15 @@ def stop_keyboard(tr: Tr, broadcast_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=tr("broadcast.button.stop"), callback_data=StopCb(broadcast_id=broadcast_id)
+    )
+    return builder.as_markup()
+
+
+def resend_keyboard(tr: Tr, broadcast_id: int, uncertain: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("broadcast.button.resend", count=uncertain),
+        callback_data=ResendCb(broadcast_id=broadcast_id),
     )
     return builder.as_markup()
 
@@ -121,6 +134,7 @@ def report_text(tr: Tr, broadcast: Broadcast, tally: BroadcastTally) -> str:
             sent=tally.sent,
             blocked=tally.blocked,
             failed=tally.failed,
+            uncertain=tally.uncertain,
             stopped=tally.stopped,
             elapsed=format_elapsed(tr, finished_at - broadcast.created_at),
         )
@@ -144,8 +158,11 @@ class BroadcastBoard:
     async def show_report(self, broadcast: Broadcast, tally: BroadcastTally) -> None:
         tr = await self._tr(broadcast)
         await self._edit(broadcast, progress_text(tr, broadcast, tally), None)
+        markup = resend_keyboard(tr, broadcast.id, tally.uncertain) if tally.uncertain else None
         await self._sender.send_message(
-            broadcast.progress_chat_id or broadcast.created_by, report_text(tr, broadcast, tally)
+            broadcast.progress_chat_id or broadcast.created_by,
+            report_text(tr, broadcast, tally),
+            reply_markup=markup,
         )
 
     async def _tr(self, broadcast: Broadcast) -> Tr:
@@ -348,6 +365,22 @@ async def stop_pressed(
     callback_answer.text = tr("broadcast.stopping" if stopped else "broadcast.not_running")
 
 
+async def resend_pressed(
+    query: CallbackQuery,
+    callback_data: ResendCb,
+    bot: Bot,
+    tr: Tr,
+    broadcasts: BroadcastService,
+    callback_answer: CallbackAnswer,
+) -> None:
+    resent = await broadcasts.resend_uncertain(callback_data.broadcast_id)
+    callback_answer.text = (
+        tr("broadcast.resending", count=resent) if resent else tr("broadcast.nothing_to_resend")
+    )
+    if isinstance(query.message, Message):
+        await _drop_buttons(bot, query.message.chat.id, query.message.message_id)
+
+
 def create_router() -> Router:
     router = Router(name="broadcast")
     router.message.filter(IsAdmin())
@@ -363,4 +396,5 @@ def create_router() -> Router:
     router.callback_query.register(send_confirmed, ConfirmCb.filter(F.action == "send"))
     router.callback_query.register(cancel_pressed, ConfirmCb.filter(F.action == "cancel"))
     router.callback_query.register(stop_pressed, StopCb.filter())
+    router.callback_query.register(resend_pressed, ResendCb.filter())
     return router

@@ -8,11 +8,14 @@ from aiogram import Router
 from aiogram.types import ErrorEvent
 
 from bot.i18n import Tr
+from bot.middlewares import UpdateTrace
 
 log = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, tr: Tr | None = None) -> None:
+async def on_error(
+    event: ErrorEvent, tr: Tr | None = None, trace: UpdateTrace | None = None
+) -> None:
     update = event.update
     log.error(
         "update id=%s failed: %s",
@@ -22,11 +25,14 @@ async def on_error(event: ErrorEvent, tr: Tr | None = None) -> None:
     )
     if tr is None:
         return
-    # A failed button press needs nothing here: bot.middlewares.CallbackAnswers has
-    # already answered it with the apology, and a second answer would be refused.
+    # A button press that reached bot.middlewares.CallbackAnswers has been answered with
+    # the apology there (a second answer would be refused); one that failed earlier, such
+    # as on the first database write, is answered here.
     try:
         if update.message is not None:
             await update.message.answer(tr("errors.internal"))
+        elif update.callback_query is not None and not (trace and trace.press_answered):
+            await update.callback_query.answer(tr("errors.internal"), show_alert=True)
     except Exception:  # the apology itself must never take polling down
         log.exception("could not tell the user about the error in update %s", update.update_id)
 

@@ -13,6 +13,8 @@ from bot.clock import Clock
 from bot.formatting import format_datetime
 from bot.i18n import Html, Tr, escape, join
 from bot.settings import Settings
+from handlers.certificates import my_certificates_button
+from handlers.materials import my_materials_button
 from handlers.menu import MenuCb
 from handlers.profile import ProfileCb
 from handlers.seminar_views import SeminarCb, SeminarPageCb
@@ -80,6 +82,14 @@ async def render_my(
             text=tr("tickets.button", title=Html(seminar.title)),
             callback_data=TicketCb(seminar_id=seminar.id),
         )
+    with_materials = await repos.materials.with_materials([s.id for s in past[:PAST_SHOWN]])
+    for seminar in past[:PAST_SHOWN]:
+        if seminar.id in with_materials:
+            label, data = my_materials_button(tr, seminar.id)
+            builder.button(text=f"{label}: {seminar.title}", callback_data=data)
+    if await repos.certificates.for_user(user.id):
+        text, callback_data = my_certificates_button(tr)
+        builder.button(text=text, callback_data=callback_data)
     if profile is not None:
         builder.button(text=tr("seminars.my.edit_profile"), callback_data=ProfileCb(action="edit"))
     builder.button(text=tr("seminars.my.all_seminars"), callback_data=SeminarPageCb(page=0))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class Seminar:
     format: SeminarFormat = SeminarFormat.IN_PERSON
     meeting_link: str | None = None  # online and hybrid: only seat holders ever see it
     updated_at: datetime | None = None  # the last change; None in values built by hand
+    programme_id: int | None = None
 
     @property
     def ends_at(self) -> datetime:
@@ -148,13 +150,35 @@ class BroadcastStatus(StrEnum):
     DONE = "done"
 
 
-class RecipientStatus(StrEnum):
+class DeliveryStatus(StrEnum):
+    """Where one outbox delivery stands; only `pending` is ever claimed."""
+
     PENDING = "pending"
-    SENDING = "sending"  # claimed: a copy may be on its way; never sent again
+    SENDING = "sending"  # claimed: the request is leaving or has left
     SENT = "sent"
-    BLOCKED = "blocked"
+    BLOCKED = "blocked"  # the user blocked the bot, or the chat is gone
     FAILED = "failed"
-    STOPPED = "stopped"
+    UNCERTAIN = "uncertain"  # the bot stopped while it was sending: delivered or not, unknown
+    STOPPED = "stopped"  # an admin stopped the broadcast before it was sent
+    SKIPPED = "skipped"  # no longer applies (seminar cancelled, user unreachable)
+
+
+class Priority(IntEnum):
+    """Lower goes first: one person's notice is not kept waiting behind a broadcast."""
+
+    PERSONAL = 0  # reminders, change and cancellation notices, waitlist promotions
+    BULK = 1  # broadcasts
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    kind: str
+    ref: str
+    chat_id: int
+    payload: dict[str, Any]
+    attempts: int
+    retry_until: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,16 +206,22 @@ class BroadcastTally:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
+    uncertain: int = 0
     stopped: int = 0
 
     @property
     def total(self) -> int:
-        return self.pending + self.sending + self.sent + self.blocked + self.failed + self.stopped
+        return self.unsettled + self.processed + self.stopped
+
+    @property
+    def unsettled(self) -> int:
+        """Recipients still queued or being sent to."""
+        return self.pending + self.sending
 
     @property
     def processed(self) -> int:
-        """Recipients whose delivery has an outcome (stopped ones excluded)."""
-        return self.sent + self.blocked + self.failed
+        """Recipients whose delivery is over (stopped ones excluded)."""
+        return self.sent + self.blocked + self.failed + self.uncertain
 
 
 class FaqSource(StrEnum):

@@ -140,7 +140,7 @@ async def _seed_questions_and_broadcast(db: Database, seminar_id: int, now: date
         (LEFT.user_id, "blocked"),
     ):
         await db.execute(
-            "INSERT INTO broadcast_recipients (broadcast_id, user_id, status, attempts)"
-            " VALUES (?, ?, ?, 1)",
-            (broadcast_id, user_id, status),
+            "INSERT INTO outbox (kind, ref, chat_id, priority, status, attempts, due_at,"
+            " created_at, updated_at) VALUES ('broadcast', ?, ?, 1, ?, 1, ?, ?, ?)",
+            (str(broadcast_id), user_id, status, *[to_db(now - timedelta(days=1))] * 3),
         )

@@ -1,31 +1,29 @@
-"""Broadcasts as persisted background jobs: copy one admin message to a frozen recipient list.
+"""Broadcasts: one admin message copied to a recipient list frozen at launch.
 
-Guarantee: no recipient ever receives the same broadcast twice (at-most-once). Each
-delivery is claimed in the database (pending → sending, one atomic statement) before
-`copyMessage` is called, and a claimed recipient is never claimed again. After a crash
-or restart, `resume()` continues every unfinished broadcast: recipients still pending
-are sent; recipients left in `sending` are counted as failed and NOT resent.
-
-The one unavoidable edge: if the process dies after Telegram accepted a copy but before
-its outcome was recorded, that recipient got the message yet is reported as failed; if
-it dies after the claim but before the request left, that recipient never gets it. Only
-the few deliveries in flight at the moment of a crash (at most one per worker) are
-affected. A clean shutdown stops claiming and lets in-flight deliveries finish first.
-
-Pacing, 429 pauses, 403/"chat not found" (user marked inactive) and retries of 5xx and
-network errors are the Sender's; several workers share its pace, so the rate limit, not
-the latency of one request, sets the speed.
+The recipients become outbox rows of kind `broadcast` (bulk priority) in the transaction
+that creates the broadcast; the outbox (`bot.services.outbox`) sends them, never twice.
+This service watches each running broadcast, keeps the admin's progress message current,
+and reports delivered / blocked / failed / uncertain / stopped when no row is left to send.
+Uncertain recipients (the bot stopped while their copy was in flight) are resent only
+when the admin presses the report's resend button (`resend_uncertain`).
+A broadcast to one seminar's people carries a line naming the seminar (`Broadcast.body`):
+it goes into the text sent or the caption that replaces the copied one, never as a
+second message.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Protocol
+
+from aiogram import Bot
 
 from bot.clock import Clock
-from bot.services.sender import Delivery
+from bot.services.outbox import Outbox, Send
 from storage.database import Database
 from storage.models import (
     Audience,
@@ -34,19 +32,13 @@ from storage.models import (
     BroadcastBody,
     BroadcastStatus,
     BroadcastTally,
-    RecipientStatus,
+    DeliveryStatus,
+    OutboxItem,
 )
 from storage.repositories import Repositories
+from storage.repositories.broadcasts import BROADCAST_KIND
 
 log = logging.getLogger(__name__)
-
-
-class CopySender(Protocol):
-    async def copy_message(
-        self, chat_id: int, from_chat_id: int, message_id: int, **kwargs: Any
-    ) -> Delivery: ...
-
-    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Delivery: ...
 
 
 class BroadcastView(Protocol):
@@ -57,26 +49,80 @@ class BroadcastView(Protocol):
     async def show_report(self, broadcast: Broadcast, tally: BroadcastTally) -> None: ...
 
 
+class BroadcastDelivery:
+    """The outbox kind: a copy of the admin's message to one recipient."""
+
+    name = BROADCAST_KIND
+
+    def __init__(self, db: Database, bot: Bot) -> None:
+        self._db = db
+        self._bot = bot
+        self._broadcasts: dict[str, Broadcast] = {}
+        self._listeners: dict[str, asyncio.Event] = {}
+
+    async def prepare(self, item: OutboxItem) -> Send | None:
+        broadcast = self._broadcasts.get(item.ref)
+        if broadcast is None:
+            broadcast = await Repositories(self._db).broadcasts.get(int(item.ref))
+            if broadcast is None:
+                return None
+            self._broadcasts[item.ref] = broadcast
+        return self._request(broadcast, item.chat_id)
+
+    def _request(self, broadcast: Broadcast, chat_id: int) -> Send:
+        """One request per recipient: the seminar's line goes into the text or the caption."""
+        body = broadcast.body
+        if body is not None and body.kind is BodyKind.TEXT:
+            return lambda: self._bot.send_message(chat_id, body.html)
+        if body is None:
+            return lambda: self._bot.copy_message(
+                chat_id=chat_id,
+                from_chat_id=broadcast.source_chat_id,
+                message_id=broadcast.source_message_id,
+            )
+        return lambda: self._bot.copy_message(
+            chat_id=chat_id,
+            from_chat_id=broadcast.source_chat_id,
+            message_id=broadcast.source_message_id,
+            caption=body.html,
+        )
+
+    def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
+        self._wake(item.ref)
+
+    def poke(self, broadcast_id: int) -> None:
+        """Wake the broadcast's watcher (if it runs) to look at its tally now."""
+        self._wake(str(broadcast_id))
+
+    def _wake(self, ref: str) -> None:
+        event = self._listeners.get(ref)
+        if event is not None:
+            event.set()
+
+    def listen(self, broadcast_id: int) -> asyncio.Event:
+        return self._listeners.setdefault(str(broadcast_id), asyncio.Event())
+
+    def forget(self, broadcast_id: int) -> None:
+        self._listeners.pop(str(broadcast_id), None)
+
+
 class BroadcastService:
     def __init__(
         self,
         db: Database,
-        sender: CopySender,
+        outbox: Outbox,
+        delivery: BroadcastDelivery,
         view: BroadcastView,
         clock: Clock,
-        max_workers: int = 8,
         progress_interval: float = 3.0,
-        drain_timeout: float = 5.0,
     ) -> None:
         self._db = db
-        self._sender = sender
+        self._outbox = outbox
+        self._delivery = delivery
         self._view = view
         self._clock = clock
-        self._max_workers = max_workers
         self._progress_interval = progress_interval
-        self._drain_timeout = drain_timeout
         self._tasks: dict[int, asyncio.Task[None]] = {}
-        self._closing = False
 
     async def count(self, audience: Audience, seminar_id: int | None) -> int:
         """How many users the audience would reach now."""
@@ -114,132 +160,111 @@ class BroadcastService:
                 body,
             )
         log.info("broadcast %s started by %s (%s)", broadcast.id, created_by, audience.value)
-        self._start(broadcast)
+        self._watch(broadcast)
+        self._outbox.wake()
         return broadcast
 
     async def stop(self, broadcast_id: int) -> bool:
         """Halt a running broadcast: every recipient not yet claimed becomes stopped."""
         async with self._db.transaction() as tx:
-            repo = Repositories(tx).broadcasts
-            broadcast = await repo.get(broadcast_id)
+            repos = Repositories(tx)
+            broadcast = await repos.broadcasts.get(broadcast_id)
             if broadcast is None or broadcast.status is not BroadcastStatus.RUNNING:
                 return False
-            await repo.set_status(broadcast_id, BroadcastStatus.STOPPED)
-            stopped = await repo.stop_pending(broadcast_id, self._clock())
+            await repos.broadcasts.set_status(broadcast_id, BroadcastStatus.STOPPED)
+            stopped = await repos.outbox.stop_pending(
+                BROADCAST_KIND, str(broadcast_id), self._clock()
+            )
         log.info("broadcast %s stopped; %d recipients left unsent", broadcast_id, stopped)
+        self._delivery.poke(broadcast_id)
         return True
 
+    async def resend_uncertain(self, broadcast_id: int) -> int:
+        """Queue the uncertain recipients again (at-least-once for them); returns how many.
+
+        Only a finished broadcast, so its report is made again at the end; a second press
+        finds nobody uncertain and queues nothing.
+        """
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            broadcast = await repos.broadcasts.get(broadcast_id)
+            if broadcast is None or broadcast.finished_at is None:
+                return 0
+            count = await repos.outbox.requeue_uncertain(
+                BROADCAST_KIND, str(broadcast_id), self._clock()
+            )
+            if count:
+                await repos.broadcasts.reopen(broadcast_id)
+                broadcast = await repos.broadcasts.get(broadcast_id)
+        if count and broadcast is not None:
+            log.info("broadcast %s: resending to %d uncertain recipients", broadcast_id, count)
+            self._watch(broadcast)
+            self._outbox.wake()
+        return count
+
     async def resume(self) -> list[Broadcast]:
-        """Restart every unfinished broadcast (call once at start-up)."""
-        repo = Repositories(self._db).broadcasts
+        """Watch every unfinished broadcast again (call once at start-up, after the outbox)."""
         resumed = []
-        for broadcast in await repo.unfinished():
-            if broadcast.id in self._tasks:
-                continue
-            lost = await repo.fail_in_flight(broadcast.id, self._clock())
-            if lost:
-                log.warning(
-                    "broadcast %s: %d deliveries were in flight when the bot stopped; "
-                    "counted as failed and not resent",
-                    broadcast.id,
-                    lost,
-                )
-            log.info("resuming broadcast %s", broadcast.id)
-            self._start(broadcast)
-            resumed.append(broadcast)
+        for broadcast in await Repositories(self._db).broadcasts.unfinished():
+            if broadcast.id not in self._tasks:
+                log.info("resuming broadcast %s", broadcast.id)
+                self._watch(broadcast)
+                resumed.append(broadcast)
         return resumed
 
     async def join(self, broadcast_id: int) -> None:
-        """Wait until the broadcast's job in this process has ended."""
+        """Wait until the broadcast's report has been made in this process."""
         task = self._tasks.get(broadcast_id)
         if task is not None:
             await asyncio.wait({task})
 
     async def shutdown(self) -> None:
-        """Stop claiming, let in-flight deliveries finish (briefly), then cancel.
-
-        Unfinished broadcasts stay `running` in the database and resume at the next start.
-        """
-        self._closing = True
+        """Stop watching; unfinished broadcasts are watched again at the next start."""
         tasks = set(self._tasks.values())
-        if not tasks:
-            return
-        _, late = await asyncio.wait(tasks, timeout=self._drain_timeout)
-        for task in late:
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*late, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _start(self, broadcast: Broadcast) -> None:
+    def _watch(self, broadcast: Broadcast) -> None:
         task = asyncio.create_task(self._run(broadcast), name=f"broadcast-{broadcast.id}")
         self._tasks[broadcast.id] = task
         task.add_done_callback(lambda _: self._tasks.pop(broadcast.id, None))
 
     async def _run(self, broadcast: Broadcast) -> None:
         repo = Repositories(self._db).broadcasts
+        settled = self._delivery.listen(broadcast.id)
         try:
             tally = await repo.tally(broadcast.id)
-            await self._show_progress(broadcast, tally)
-            workers = [
-                asyncio.create_task(self._work(broadcast))
-                for _ in range(max(1, min(self._max_workers, tally.pending)))
-            ]
-            all_workers = asyncio.gather(*workers)
-            try:
-                while True:
-                    done, _ = await asyncio.wait({all_workers}, timeout=self._progress_interval)
-                    if done:
-                        all_workers.result()  # a worker's database error ends this run
-                        break
-                    fresh = await repo.tally(broadcast.id)
-                    if fresh != tally:
-                        tally = fresh
-                        await self._show_progress(broadcast, tally)
-            finally:
-                for worker in workers:
-                    worker.cancel()
-                await asyncio.gather(*workers, return_exceptions=True)
-            if self._closing:
-                return
+            await self._show(self._view.show_progress, broadcast, tally)
+            shown_at = time.monotonic()
+            while tally.unsettled:
+                settled.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(settled.wait(), self._progress_interval)
+                tally = await repo.tally(broadcast.id)
+                if tally.unsettled and time.monotonic() - shown_at >= self._progress_interval:
+                    await self._show(self._view.show_progress, broadcast, tally)
+                    shown_at = time.monotonic()
             finished = await repo.finish(broadcast.id, self._clock())
-            tally = await repo.tally(broadcast.id)
             log.info(
-                "broadcast %s %s: sent=%d blocked=%d failed=%d stopped=%d",
+                "broadcast %s %s: sent=%d blocked=%d failed=%d uncertain=%d stopped=%d",
                 broadcast.id,
                 finished.status.value,
                 tally.sent,
                 tally.blocked,
                 tally.failed,
+                tally.uncertain,
                 tally.stopped,
             )
             await self._show(self._view.show_report, finished, tally)
+        except asyncio.CancelledError:
+            raise
         except Exception:
-            log.exception("broadcast %s crashed; it resumes at the next start", broadcast.id)
-
-    async def _work(self, broadcast: Broadcast) -> None:
-        repo = Repositories(self._db).broadcasts
-        while not self._closing:
-            user_id = await repo.claim_next(broadcast.id, self._clock())
-            if user_id is None:
-                return
-            try:
-                delivery = await self._deliver(broadcast, user_id)
-            except Exception:
-                log.exception("broadcast %s: delivery to %s raised", broadcast.id, user_id)
-                delivery = Delivery.FAILED
-            await repo.record(broadcast.id, user_id, RecipientStatus(delivery.value), self._clock())
-
-    async def _deliver(self, broadcast: Broadcast, user_id: int) -> Delivery:
-        """One request per recipient: the seminar's line goes into the text or the caption."""
-        body = broadcast.body
-        if body is not None and body.kind is BodyKind.TEXT:
-            return await self._sender.send_message(user_id, body.html)
-        extra = {"caption": body.html} if body is not None else {}
-        return await self._sender.copy_message(
-            user_id, broadcast.source_chat_id, broadcast.source_message_id, **extra
-        )
-
-    async def _show_progress(self, broadcast: Broadcast, tally: BroadcastTally) -> None:
-        await self._show(self._view.show_progress, broadcast, tally)
+            log.exception(
+                "broadcast %s: watching failed; it resumes at the next start", broadcast.id
+            )
+        finally:
+            self._delivery.forget(broadcast.id)
 
     async def _show(
         self,

@@ -14,7 +14,7 @@ import csv
 import io
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -31,6 +31,7 @@ from bot.i18n import Tr
 from storage.models import AttendanceKind, RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from storage.repositories.exports import ExportRow
+from storage.repositories.feedback import FeedbackComment
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ _SIGN_IN_ROW_HEIGHT = 30  # points: room for a signature
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BOLD = Font(bold=True)
 
-Value = str | int | datetime | None
+Value = str | int | float | datetime | None
 
 COLUMN_KEYS = (
     "number",
@@ -110,6 +111,8 @@ SUMMARY_KEYS = (
     "came",
 )
 
+FEEDBACK_KEYS = ("full_name", "rating", "useful", "next_topic")
+
 
 @dataclass(frozen=True, slots=True)
 class ExportLabels:
@@ -130,6 +133,8 @@ class ExportLabels:
     details_sheet: str
     summary_sheet: str
     sign_in_sheet: str
+    feedback_sheet: str
+    feedback: tuple[str, ...]
 
 
 def labels_for(tr: Tr, tz: tzinfo) -> ExportLabels:
@@ -157,6 +162,8 @@ def labels_for(tr: Tr, tz: tzinfo) -> ExportLabels:
         details_sheet=tr("export.sheets.details"),
         summary_sheet=tr("export.sheets.summary"),
         sign_in_sheet=tr("export.sheets.sign_in"),
+        feedback_sheet=tr("export.sheets.feedback"),
+        feedback=tuple(str(tr(f"export.feedback.{key}")) for key in FEEDBACK_KEYS),
     )
 
 
@@ -198,6 +205,7 @@ class SeminarExport:
     seminar: Seminar
     rows: tuple[ExportRow, ...]
     ended: bool = False  # attendance is told only once the seminar is over
+    feedback: tuple[FeedbackComment, ...] = ()
 
     @property
     def totals(self) -> SeminarTotals:
@@ -255,7 +263,7 @@ def all_seminars_filename(now: datetime, tz: tzinfo) -> str:
     return f"seminars-all-{now.astimezone(tz):%Y-%m-%d}.xlsx"
 
 
-def _local(moment: datetime, tz: tzinfo) -> datetime:
+def local_time(moment: datetime, tz: tzinfo) -> datetime:
     """Excel has no time zones: a naive wall-clock time in TIMEZONE."""
     return moment.astimezone(tz).replace(tzinfo=None)
 
@@ -297,7 +305,7 @@ def registration_cells(
         row.status.value,
         labels.statuses[row.status],
         row.waitlist_place,
-        _local(row.registered_at, tz),
+        local_time(row.registered_at, tz),
         _attendance(row, labels),
         visit(row, ended),
     ]
@@ -322,7 +330,7 @@ def build_csv(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _cell(sheet: Any, value: Value, *, bold: bool = False) -> Any:
+def cell_value(sheet: Any, value: Value, *, bold: bool = False) -> Any:
     """A value for a write-only row; text can never become a formula or an error cell.
 
     Plain values are cheapest (openpyxl reuses one cell object per row), so only text
@@ -344,7 +352,7 @@ def _cell(sheet: Any, value: Value, *, bold: bool = False) -> Any:
     return cell
 
 
-def _widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> list[float]:
+def column_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> list[float]:
     widths = [len(text) for text in header]
     for row in rows:
         for index, value in enumerate(row):
@@ -364,20 +372,27 @@ def _print_setup(sheet: Any) -> None:
     sheet.print_title_rows = "1:1"
 
 
-def _write_table(
-    workbook: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Value]]
-) -> None:
-    """A sheet with a bold frozen header, autofilter and widths fitted to the content."""
+def write_table(
+    workbook: Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Value]],
+    setup: Callable[[Any], None] | None = None,
+) -> Any:
+    """A sheet with a bold frozen header, autofilter and widths fitted to the content;
+    `setup` sees the sheet before any row is written (sheet properties go first)."""
     sheet = workbook.create_sheet(title)
-    _print_setup(sheet)
+    if setup is not None:
+        setup(sheet)
     # Write-only sheets stream rows, so widths and panes must be set before the first row.
-    for index, width in enumerate(_widths(header, rows), start=1):
+    for index, width in enumerate(column_widths(header, rows), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, clean(label), bold=True) for label in header])
+    sheet.append([cell_value(sheet, clean(label), bold=True) for label in header])
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([cell_value(sheet, value) for value in row])
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    return sheet
 
 
 def _write_details(
@@ -388,7 +403,7 @@ def _write_details(
         seminar.id,
         clean(seminar.title),
         clean(seminar.description),
-        _local(seminar.starts_at, tz),
+        local_time(seminar.starts_at, tz),
         seminar.duration_minutes,
         clean(seminar.place),
         seminar.capacity,
@@ -400,14 +415,14 @@ def _write_details(
         totals.declined,
         totals.came_in_person,
         totals.came_online,
-        _local(now, tz),
+        local_time(now, tz),
     ]
     sheet = workbook.create_sheet(labels.details_sheet)
     label_width = max(len(label) for label in labels.details) + 2
     sheet.column_dimensions["A"].width = min(label_width, _MAX_WIDTH)
     sheet.column_dimensions["B"].width = _MAX_WIDTH
     for label, value in zip(labels.details, values, strict=True):
-        sheet.append([_cell(sheet, clean(label), bold=True), _cell(sheet, value)])
+        sheet.append([cell_value(sheet, clean(label), bold=True), cell_value(sheet, value)])
 
 
 def _write_sign_in(workbook: Workbook, export: SeminarExport, labels: ExportLabels) -> None:
@@ -417,7 +432,7 @@ def _write_sign_in(workbook: Workbook, export: SeminarExport, labels: ExportLabe
     sheet.page_setup.orientation = Worksheet.ORIENTATION_PORTRAIT
     for letter, width in zip("ABCD", (5, 40, 40, 25), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.append([_cell(sheet, label, bold=True) for label in labels.sign_in])
+    sheet.append([cell_value(sheet, label, bold=True) for label in labels.sign_in])
     seat_holders = sorted(
         (r for r in export.rows if r.status is RegistrationStatus.CONFIRMED and r.user_id),
         key=lambda r: (r.full_name or "").casefold(),
@@ -425,7 +440,7 @@ def _write_sign_in(workbook: Workbook, export: SeminarExport, labels: ExportLabe
     for number, row in enumerate(seat_holders, start=1):
         sheet.row_dimensions[number + 1].height = _SIGN_IN_ROW_HEIGHT
         name, organisation = clean(row.full_name or ""), clean(row.organisation or "")
-        sheet.append([number, _cell(sheet, name), _cell(sheet, organisation), None])
+        sheet.append([number, cell_value(sheet, name), cell_value(sheet, organisation), None])
 
 
 def _attendee_rows(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> list[list[Value]]:
@@ -435,7 +450,7 @@ def _attendee_rows(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> l
     ]
 
 
-def _save(workbook: Workbook) -> bytes:
+def save_workbook(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -443,12 +458,35 @@ def _save(workbook: Workbook) -> bytes:
 
 def build_xlsx(export: SeminarExport, labels: ExportLabels, tz: tzinfo, now: datetime) -> bytes:
     workbook = Workbook(write_only=True)
-    _write_table(
-        workbook, labels.participants_sheet, labels.columns, _attendee_rows(export, labels, tz)
+    write_table(
+        workbook,
+        labels.participants_sheet,
+        labels.columns,
+        _attendee_rows(export, labels, tz),
+        _print_setup,
     )
     _write_details(workbook, export, labels, tz, now)
     _write_sign_in(workbook, export, labels)
-    return _save(workbook)
+    write_table(
+        workbook,
+        labels.feedback_sheet,
+        labels.feedback,
+        _feedback_rows(export, labels),
+        _print_setup,
+    )
+    return save_workbook(workbook)
+
+
+def _feedback_rows(export: SeminarExport, labels: ExportLabels) -> list[list[Value]]:
+    return [
+        [
+            clean(answer.full_name) or labels.anonymised,
+            answer.rating,
+            clean(answer.useful or ""),
+            clean(answer.next_topic or ""),
+        ]
+        for answer in export.feedback
+    ]
 
 
 def sheet_titles(names: Sequence[str]) -> list[str]:
@@ -479,7 +517,7 @@ def build_all_xlsx(exports: Sequence[SeminarExport], labels: ExportLabels, tz: t
             [
                 seminar.id,
                 clean(seminar.title),
-                _local(seminar.starts_at, tz),
+                local_time(seminar.starts_at, tz),
                 labels.seminar_cancelled if seminar.is_cancelled else labels.seminar_published,
                 seminar.capacity,
                 totals.confirmed,
@@ -493,10 +531,12 @@ def build_all_xlsx(exports: Sequence[SeminarExport], labels: ExportLabels, tz: t
         [labels.summary_sheet, *(f"{e.seminar.id} {e.seminar.title}" for e in exports)]
     )
     workbook = Workbook(write_only=True)
-    _write_table(workbook, titles[0], labels.summary, summary_rows)
+    write_table(workbook, titles[0], labels.summary, summary_rows, _print_setup)
     for title, export in zip(titles[1:], exports, strict=True):
-        _write_table(workbook, title, labels.columns, _attendee_rows(export, labels, tz))
-    return _save(workbook)
+        write_table(
+            workbook, title, labels.columns, _attendee_rows(export, labels, tz), _print_setup
+        )
+    return save_workbook(workbook)
 
 
 def _seminar_files(
@@ -520,7 +560,8 @@ async def export_seminar(
     if seminar is None:
         return None
     rows = tuple(await repos.exports.rows(seminar_id))
-    export = SeminarExport(seminar, rows, ended=seminar.ends_at <= now)
+    feedback = tuple(await repos.feedback.answers(seminar_id))
+    export = SeminarExport(seminar, rows, ended=seminar.ends_at <= now, feedback=feedback)
     files = await asyncio.to_thread(_seminar_files, export, labels, tz, now)
     log.info("export seminar=%s registrations=%d", seminar_id, len(export.rows))
     return files

@@ -1,13 +1,15 @@
 """`/forget_me`: removing a participant's personal data in one transaction.
 
 Upcoming registrations are cancelled (the waitlist moves up); past registrations are
-kept for statistics, detached from the user. The user's questions are kept as a count
-(asked, answered) but their texts and the answers are blanked; an FAQ entry made from
-one of them is removed unless an admin rewrote its question, and an unpublished draft
-goes too. The profile, Telegram names and every unfinished dialog of the user (in any
-chat) are deleted, the user leaves the "Everyone" audience, and the write-ahead log is
-folded into the file so the old values do not linger. Afterwards the staff messages
-that showed the questions say that the participant deleted their data.
+kept for statistics, detached from the user, with their feedback ratings (the written
+answers go) and certificates (still valid, without the holder's name and id). The
+user's questions are kept as a count (asked, answered) but their texts and the answers
+are blanked; an FAQ entry made from one of them is removed unless an admin rewrote its
+question, and an unpublished draft goes too. The profile, Telegram names and every
+unfinished dialog of the user (in any chat) are deleted, the user leaves the "Everyone"
+audience, and the write-ahead log is folded into the file so the old values do not
+linger. Afterwards the staff messages that showed the questions say that the participant
+deleted their data.
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ class PrivacyService:
                     cancelled += 1
                     promotions.extend(result.promotions)
             past = len(await repos.registrations.live_for_user(user_id))
+            await repos.feedback.forget_texts(user_id)
+            await repos.certificates.forget_user(user_id)
             await repos.registrations.anonymise_user(user_id)
             asked, faq_removed = await _forget_questions(repos, user_id)
             await repos.attendance.forget_walk_ins(user_id)

@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.clock import Clock
+from bot.services.notices import enqueue_notice, notice_payload
 from storage.database import Database, Transaction
 from storage.models import RegistrationStatus, Seminar
 from storage.repositories import Repositories
@@ -76,17 +77,30 @@ PromotionListener = Callable[[Sequence[Promotion]], Awaitable[None]]
 async def promote_from_waitlist(
     repos: Repositories, seminar: Seminar, clock: Clock
 ) -> list[Promotion]:
-    """Give free seats to the first waitlisted users; call inside a transaction."""
+    """Give free seats to the first waitlisted users; call inside a transaction.
+
+    Each promoted user's notice is queued in the same transaction.
+    """
     counts = await repos.registrations.counts(seminar.id)
     free = seminar.capacity - counts.confirmed
     if free <= 0 or counts.waitlist == 0:
         return []
     now = clock()
     promotions = []
+    payload = notice_payload(
+        "seminars.notice.promoted",
+        {"title": seminar.title, "place": seminar.place},
+        {"when": seminar.starts_at},
+        zone_at=seminar.starts_at,
+        seminar_id=seminar.id,
+    )
     for registration in await repos.registrations.first_waitlisted(seminar.id, free):
         await repos.registrations.set_status(registration.id, RegistrationStatus.CONFIRMED, now)
         if registration.user_id is not None:
             promotions.append(Promotion(registration.user_id, seminar, registration.id))
+            await enqueue_notice(
+                repos, f"promoted:{registration.id}", [registration.user_id], payload, now
+            )
     return promotions
 
 
@@ -97,7 +111,7 @@ class RegistrationService:
         self._promotion_listeners: list[PromotionListener] = []
 
     def on_promotion(self, listener: PromotionListener) -> None:
-        """Called after the transaction that promoted users has committed."""
+        """Called after the transaction that promoted users (and queued their notices) committed."""
         self._promotion_listeners.append(listener)
 
     async def notify_promotions(self, promotions: Sequence[Promotion]) -> None:

@@ -6,18 +6,14 @@ is never reminded with stale data; `restore()` rebuilds the jobs at start-up, an
 periodic sweep (`reminders:sweep`) sends whatever is due but undelivered, whichever code
 path created or changed the seminar.
 
-Delivery guarantee: **at most once** per (seminar, user, offset). Before a reminder is
-sent, its row in `reminder_deliveries` is inserted with status `claimed` (the primary
-key makes the insert fail for anyone who comes second, whether a job, the sweep or a
-restarted process); it is marked `sent` after Telegram accepts the message. If the
-process dies between the claim and the send, that row stays `claimed` and the reminder
-is not retried: one reminder can be lost, none can be doubled. We chose this over
-at-least-once because a lost reminder is mitigated by the next offset's reminder,
-while a doubled one is exactly the defect users complain about, and Telegram offers
-no idempotency key that would make a resend after an unknown outcome safe. Claims are
-taken one recipient at a time, right before that recipient's send, so a crash loses
-at most the one message in flight. (A killed process keeps every commit; only a power
-loss can undo the last commits under `synchronous = NORMAL`.)
+Delivery: when a reminder is due, one outbox row per recipient is queued (kind
+`reminder`, ref `seminar_id:offset_seconds`); the unique (kind, ref, chat) key means a
+job, the sweep and a restarted process can all queue it and it is still queued once.
+The outbox sends it (never twice; see `bot.services.outbox`), re-reading the seminar and
+the registration first: a reminder for a seminar cancelled or started meanwhile, or a
+seat given up meanwhile, is skipped. A reminder whose request was in flight when the bot
+died is `uncertain` and not resent: a lost reminder is mitigated by the next offset's,
+a doubled one is the defect users complain about.
 """
 
 from __future__ import annotations
@@ -28,6 +24,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -36,15 +33,16 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.formatting import format_datetime, zone_phrase
-from bot.i18n import Html, Tr, Translator, pick_language
-from bot.services.recipients import Recipients
+from bot.i18n import Html, Tr, Translator
+from bot.services.outbox import Outbox, Send
+from bot.services.recipients import Recipients, language_of
 from bot.services.registration import RegistrationService
-from bot.services.sender import Delivery, Sender
+from bot.services.sender import Sender
 from bot.settings import Settings, format_offset
 from storage.database import Database
-from storage.models import RegistrationStatus, Seminar
+from storage.models import DeliveryStatus, OutboxItem, RegistrationStatus, Seminar
 from storage.repositories import Repositories
-from storage.repositories.reminders import DeliveryStatus, ReminderRecipient
+from storage.repositories.reminders import REMINDER_KIND
 
 log = logging.getLogger(__name__)
 
@@ -88,27 +86,75 @@ class AnswerResult:
     registration_id: int | None = None
 
 
+class ReminderDelivery:
+    """The outbox kind: one reminder, rendered in the recipient's language when it leaves."""
+
+    name = REMINDER_KIND
+
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        translator: Translator,
+        settings: Settings,
+        keyboard: ReminderKeyboard,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._bot = bot
+        self._translator = translator
+        self._settings = settings
+        self._keyboard = keyboard
+        self._clock = clock
+
+    async def prepare(self, item: OutboxItem) -> Send | None:
+        repos = Repositories(self._db)
+        seminar_id, offset_seconds = (int(part) for part in item.ref.split(":"))
+        seminar = await repos.seminars.get(seminar_id)
+        registration = await repos.registrations.get(int(item.payload["registration_id"]))
+        if (
+            seminar is None
+            or seminar.is_cancelled
+            or seminar.starts_at <= self._clock()
+            or registration is None
+            or registration.status is not RegistrationStatus.CONFIRMED
+        ):
+            return None
+        tr = self._translator.for_language(language_of(await repos.users.get(item.chat_id)))
+        text = render_reminder(tr, seminar, self._settings)
+        # The last reminder of an online or hybrid seminar carries Join.
+        last = offset_seconds == min(
+            int(o.total_seconds()) for o in self._settings.reminder_offsets
+        )
+        joinable = last and seminar.format.has_meeting_link and bool(seminar.meeting_link)
+        markup = self._keyboard(
+            tr, registration.id, join_seminar_id=seminar.id if joinable else None
+        )
+        return lambda: self._bot.send_message(item.chat_id, text, reply_markup=markup)
+
+    def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
+        return None
+
+
 class ReminderService:
     def __init__(
         self,
         db: Database,
         scheduler: AsyncIOScheduler,
         sender: Sender,
-        translator: Translator,
+        outbox: Outbox,
         recipients: Recipients,
         settings: Settings,
         registration: RegistrationService,
-        keyboard: ReminderKeyboard,
         clock: Clock,
     ) -> None:
         self._db = db
         self._scheduler = scheduler
         self._sender = sender
-        self._translator = translator
+        self._outbox = outbox
         self._recipients = recipients
         self._settings = settings
         self._registration = registration
-        self._keyboard = keyboard
         self._clock = clock
 
     @property
@@ -187,63 +233,20 @@ class ReminderService:
                     self._add_job(seminar.id, offset, due_at)
 
     async def deliver(self, seminar: Seminar, offset: timedelta) -> int:
-        """Send this offset's reminder to everyone due it; return how many were sent."""
+        """Queue this offset's reminder for everyone due it; return how many were queued."""
         repos = Repositories(self._db)
         offset_seconds = int(offset.total_seconds())
-        recipients = await repos.reminders.due_recipients(
-            seminar.id, offset_seconds, seminar.starts_at - offset
+        queued = await repos.reminders.enqueue_due(
+            seminar.id, offset_seconds, seminar.starts_at - offset, self._clock()
         )
-        if any(recipient.is_active for recipient in recipients):
-            # Before the reminders, so a crash in the middle of a long list cannot lose it.
+        if queued:
+            # The organisers' summary goes with the first reminder that reaches someone.
             await self._send_summary(seminar)
-        sent = 0
-        for recipient in recipients:
-            if await self._deliver_one(repos, seminar, offset_seconds, recipient):
-                sent += 1
-        if sent:
+            self._outbox.wake()
             log.info(
-                "seminar %s: %d reminders sent for offset %ss", seminar.id, sent, offset_seconds
+                "seminar %s: %d reminders queued for offset %ss", seminar.id, queued, offset_seconds
             )
-        return sent
-
-    async def _deliver_one(
-        self,
-        repos: Repositories,
-        seminar: Seminar,
-        offset_seconds: int,
-        recipient: ReminderRecipient,
-    ) -> bool:
-        if not recipient.is_active:
-            await repos.reminders.claim(
-                seminar.id, recipient.user_id, offset_seconds, self._clock(), DeliveryStatus.SKIPPED
-            )
-            return False
-        if not await repos.reminders.claim(
-            seminar.id, recipient.user_id, offset_seconds, self._clock()
-        ):
-            return False
-        tr = self._translator.for_language(
-            pick_language(recipient.language, recipient.language_code)
-        )
-        # The last reminder of an online or hybrid seminar carries Join.
-        last = offset_seconds == min(int(o.total_seconds()) for o in self.offsets)
-        joinable = last and seminar.format.has_meeting_link and bool(seminar.meeting_link)
-        delivery = await self._sender.send_message(
-            recipient.user_id,
-            render_reminder(tr, seminar, self._settings),
-            reply_markup=self._keyboard(
-                tr, recipient.registration_id, join_seminar_id=seminar.id if joinable else None
-            ),
-        )
-        status = {
-            Delivery.SENT: DeliveryStatus.SENT,
-            Delivery.BLOCKED: DeliveryStatus.SKIPPED,
-            Delivery.FAILED: DeliveryStatus.FAILED,
-        }[delivery]
-        await repos.reminders.finish(
-            seminar.id, recipient.user_id, offset_seconds, status, self._clock()
-        )
-        return delivery is Delivery.SENT
+        return queued
 
     async def _send_summary(self, seminar: Seminar) -> None:
         """Organisers hear once per seminar, with the first reminder that has someone to reach."""

@@ -14,16 +14,15 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.background import BackgroundTasks
 from bot.clock import Clock
-from bot.formatting import format_datetime, zone_phrase
-from bot.i18n import Tr
 from bot.services.dates import local_moment, read_moment
-from bot.services.notifications import NoticeReport, ParticipantNotifier
+from bot.services.notices import enqueue_notice, notice_payload
+from bot.services.outbox import Outbox
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
 from storage.database import Database
 from storage.models import RegistrationStatus, Seminar, SeminarFormat, SeminarStatus
 from storage.repositories import Repositories
+from storage.timecodec import to_db
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +116,14 @@ def parse_format(text: str) -> SeminarFormat | Invalid:
         if word in words:
             return seminar_format
     return Invalid("format_unknown")
+
+
+_ONLINE_PLACE = re.compile(r"онлайн|online|zoom|зум|телемост|https?://", re.IGNORECASE)
+
+
+def place_sounds_online(place: str) -> bool:
+    """A place such as «Онлайн, Zoom» or a link: the organiser means an online seminar."""
+    return _ONLINE_PLACE.search(place) is not None
 
 
 def parse_meeting_link(text: str) -> str | Invalid:
@@ -248,6 +255,26 @@ class CancelSeminarResult:
     audience: tuple[int, ...] = ()
 
 
+def _change_notice(before: Seminar, after: Seminar) -> dict[str, Any]:
+    """The old and the new time or place, for confirmed and waitlisted users."""
+    if before.starts_at != after.starts_at:
+        return notice_payload(
+            "admin_seminars.notice.moved",
+            {"title": after.title, "place": after.place},
+            {"old": before.starts_at, "new": after.starts_at},
+            zone_at=after.starts_at,
+            seminar_id=after.id,
+            calendar=True,  # a fresh .ics moves the event in the participant's calendar
+        )
+    return notice_payload(
+        "admin_seminars.notice.place_changed",
+        {"title": after.title, "old": before.place, "new": after.place},
+        {"when": after.starts_at},
+        zone_at=after.starts_at,
+        seminar_id=after.id,
+    )
+
+
 async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
     registrations = await repos.registrations.for_seminar(seminar_id, _LIVE)
     return tuple(r.user_id for r in registrations if r.user_id is not None)
@@ -256,8 +283,9 @@ async def _audience(repos: Repositories, seminar_id: int) -> tuple[int, ...]:
 class SeminarAdmin:
     """Creating, changing and cancelling seminars, with the reminders and notices that follow.
 
-    Notices to participants run in the background: the organiser's reply does not wait for
-    hundreds of paced messages, and the next update of the organiser's chat is not held up.
+    Notices to participants are queued in the outbox in the same transaction as the change
+    (`bot.services.notices`): the organiser's reply does not wait for hundreds of paced
+    messages, and a crash cannot keep the change and lose the notices.
     """
 
     def __init__(
@@ -265,15 +293,13 @@ class SeminarAdmin:
         db: Database,
         registration: RegistrationService,
         reminders: SeminarReminders,
-        notifier: ParticipantNotifier,
-        background: BackgroundTasks,
+        outbox: Outbox,
         clock: Clock,
     ) -> None:
         self._db = db
         self._registration = registration
         self._reminders = reminders
-        self._notifier = notifier
-        self._background = background
+        self._outbox = outbox
         self._clock = clock
 
     async def create(self, draft: SeminarDraft, created_by: int) -> Seminar | Invalid:
@@ -305,9 +331,7 @@ class SeminarAdmin:
             if which is SeminarField.STARTS_AT:
                 await self._reminders.schedule_seminar(result.after)
             if which in ANNOUNCED_FIELDS:
-                self._background.spawn(
-                    self.announce_change(result), f"seminar-{result.after.id}-change-notices"
-                )
+                self._outbox.wake()
         return result
 
     async def _change(
@@ -341,6 +365,13 @@ class SeminarAdmin:
             audience: tuple[int, ...] = ()
             if which in ANNOUNCED_FIELDS:
                 audience = await _audience(repos, seminar_id)
+                await enqueue_notice(
+                    repos,
+                    f"seminar:{seminar_id}:{which.value}:{to_db(now)}",
+                    audience,
+                    _change_notice(before, after),
+                    now,
+                )
         log.info("seminar %s: %s changed, %d promoted", seminar_id, which.value, len(promotions))
         return ChangeResult(
             ChangeOutcome.CHANGED,
@@ -359,9 +390,7 @@ class SeminarAdmin:
         result = await self._cancel(seminar_id)
         if result.outcome is CancelSeminarOutcome.CANCELLED and result.seminar is not None:
             await self._reminders.drop_seminar(result.seminar.id)
-            self._background.spawn(
-                self.announce_cancellation(result), f"seminar-{result.seminar.id}-cancel-notices"
-            )
+            self._outbox.wake()
         return result
 
     async def _cancel(self, seminar_id: int) -> CancelSeminarResult:
@@ -377,53 +406,18 @@ class SeminarAdmin:
                 return CancelSeminarResult(CancelSeminarOutcome.STARTED, seminar)
             await repos.seminars.set_status(seminar_id, SeminarStatus.CANCELLED, now)
             audience = await _audience(repos, seminar_id)
+            await enqueue_notice(
+                repos,
+                f"seminar:{seminar_id}:cancelled",
+                audience,
+                notice_payload(
+                    "admin_seminars.notice.cancelled",
+                    {"title": seminar.title},
+                    {"when": seminar.starts_at},
+                    zone_at=seminar.starts_at,
+                ),
+                now,
+            )
             cancelled = await repos.seminars.get(seminar_id)
         log.info("seminar %s cancelled; %d people to tell", seminar_id, len(audience))
         return CancelSeminarResult(CancelSeminarOutcome.CANCELLED, cancelled, audience)
-
-    async def announce_change(self, result: ChangeResult) -> NoticeReport:
-        """Tell confirmed and waitlisted users the old and the new time or place."""
-        before, after = result.before, result.after
-        if result.outcome is not ChangeOutcome.CHANGED or before is None or after is None:
-            return NoticeReport()
-        tz = self._notifier.tz
-
-        moved = before.starts_at != after.starts_at
-
-        def render(tr: Tr) -> str:
-            zone = zone_phrase(tz, tr, after.starts_at)
-            if moved:
-                return tr(
-                    "admin_seminars.notice.moved",
-                    title=after.title,
-                    old=format_datetime(before.starts_at, tz, tr),
-                    new=format_datetime(after.starts_at, tz, tr),
-                    zone=zone,
-                    place=after.place,
-                )
-            return tr(
-                "admin_seminars.notice.place_changed",
-                title=after.title,
-                old=before.place,
-                new=after.place,
-                when=format_datetime(after.starts_at, tz, tr),
-                zone=zone,
-            )
-
-        # Buttons to open the seminar or give the seat up; after a move, a calendar file.
-        return await self._notifier.tell_active(result.audience, render, after, calendar=moved)
-
-    async def announce_cancellation(self, result: CancelSeminarResult) -> NoticeReport:
-        seminar = result.seminar
-        if result.outcome is not CancelSeminarOutcome.CANCELLED or seminar is None:
-            return NoticeReport()
-        tz = self._notifier.tz
-        return await self._notifier.tell_active(
-            result.audience,
-            lambda tr: tr(
-                "admin_seminars.notice.cancelled",
-                title=seminar.title,
-                when=format_datetime(seminar.starts_at, tz, tr),
-                zone=zone_phrase(tz, tr, seminar.starts_at),
-            ),
-        )

@@ -1,7 +1,9 @@
 """Delivery of bot-initiated messages with pacing, 429 handling and unreachable users.
 
-Replies to a user's own action go straight through aiogram; whatever the bot sends
-on its own (reminders, broadcasts, notices to other users) goes through `Sender`.
+Replies to a user's own action go straight through aiogram; deliveries to many people
+(broadcasts, reminders, notices) go through the outbox (`bot.services.outbox`); the few
+other messages the bot sends on its own (organisers' summaries, answers to questions)
+go through `Sender`, which shares the outbox's pace.
 """
 
 from __future__ import annotations
@@ -33,6 +35,24 @@ class Delivery(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # the user blocked the bot, deleted the account, or the chat is gone
     FAILED = "failed"
+
+
+async def refused(
+    chat_id: int,
+    exc: TelegramForbiddenError | TelegramBadRequest,
+    on_unreachable: Callable[[int], Awaitable[None]],
+) -> Delivery:
+    """A refusal that no retry changes: an unreachable user (marked inactive) or a bad request."""
+    if isinstance(exc, TelegramForbiddenError):
+        log.info("user %s is unreachable (403); marking inactive", chat_id)
+        await on_unreachable(chat_id)
+        return Delivery.BLOCKED
+    if any(marker in exc.message.lower() for marker in _GONE_CHAT_MARKERS):
+        log.info("chat %s is gone; marking inactive", chat_id)
+        await on_unreachable(chat_id)
+        return Delivery.BLOCKED
+    log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
+    return Delivery.FAILED
 
 
 class Sender:
@@ -84,17 +104,8 @@ class Sender:
                 self.pacer.pause(exc.retry_after)
                 if rate_limit_waits > self._max_rate_limit_waits:
                     return Delivery.FAILED
-            except TelegramForbiddenError:
-                log.info("user %s is unreachable (403); marking inactive", chat_id)
-                await self._on_unreachable(chat_id)
-                return Delivery.BLOCKED
-            except TelegramBadRequest as exc:
-                if any(marker in exc.message.lower() for marker in _GONE_CHAT_MARKERS):
-                    log.info("chat %s is gone; marking inactive", chat_id)
-                    await self._on_unreachable(chat_id)
-                    return Delivery.BLOCKED
-                log.error("Telegram refused a message to %s: %s", chat_id, exc.message)
-                return Delivery.FAILED
+            except (TelegramForbiddenError, TelegramBadRequest) as exc:
+                return await refused(chat_id, exc, self._on_unreachable)
             except (TelegramServerError, TelegramNetworkError) as exc:
                 failures += 1
                 if failures >= self._max_attempts:

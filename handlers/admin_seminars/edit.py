@@ -31,6 +31,7 @@ from handlers.admin_seminars.picking import (
 )
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
+from handlers.programmes import seminar_programme_keyboard
 from storage.repositories import Repositories
 
 
@@ -79,6 +80,7 @@ async def edit_choose_field(
             text=tr(f"admin_seminars.edit.fields.{which.value}"),
             callback_data=AdmEditCb(seminar_id=seminar.id, field=which),
         )
+    builder.attach(InlineKeyboardBuilder.from_markup(seminar_programme_keyboard(tr, seminar.id)))
     builder.adjust(2)
     if isinstance(query.message, Message):
         await query.message.answer(

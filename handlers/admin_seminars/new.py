@@ -27,9 +27,12 @@ from bot.services.seminar_admin import (
     parse_capacity,
     parse_field,
     parse_format,
+    parse_meeting_link,
+    place_sounds_online,
 )
 from handlers.admin_seminars.picking import error_text, not_text, understood
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
+from handlers.programmes import seminar_programme_keyboard
 from handlers.seminar_views import render_seminar_card
 from storage.models import Seminar, SeminarFormat, SeminarStatus, User
 
@@ -135,6 +138,8 @@ def _preview(draft: SeminarDraft, ctx: RenderContext) -> Html:
     parts = [understood(ctx, draft.starts_at), card]
     if draft.format.has_meeting_link and draft.meeting_link:
         parts.append(ctx.tr("admin_seminars.new.preview_link", link=draft.meeting_link))
+    elif draft.format is SeminarFormat.IN_PERSON and place_sounds_online(draft.place):
+        parts.append(ctx.tr("admin_seminars.new.preview_online_place"))
     preview = ctx.tr("admin_seminars.new.preview")
     return join("\n", [preview, join("\n\n", parts)])
 
@@ -204,6 +209,12 @@ async def format_text(message: Message, state: FSMContext, ctx: RenderContext) -
     if not isinstance(seminar_format, Invalid):
         await _format_chosen(message, seminar_format, state, ctx)
         return
+    link = parse_meeting_link(text)
+    if not isinstance(link, Invalid):
+        # A pasted meeting link answers the question: the seminar is online.
+        await state.update_data({"meeting_link": link})
+        await _format_chosen(message, SeminarFormat.ONLINE, state, ctx)
+        return
     capacity = parse_capacity(text)
     if isinstance(capacity, Invalid):
         await message.answer(error_text(ctx.tr, Invalid("format_unknown", capacity.params)))
@@ -234,7 +245,10 @@ async def publish(
         return
     me = await bot.me()
     link = f"https://t.me/{me.username}?start=seminar_{result.id}"
-    await query.message.answer(tr("admin_seminars.new.published", link=link))
+    await query.message.answer(
+        tr("admin_seminars.new.published", link=link),
+        reply_markup=seminar_programme_keyboard(tr, result.id),
+    )
 
 
 async def discard(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:

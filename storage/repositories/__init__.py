@@ -5,10 +5,15 @@ from __future__ import annotations
 from storage.database import Executor
 from storage.repositories.attendance import AttendanceRepository
 from storage.repositories.broadcasts import BroadcastRepository
+from storage.repositories.certificates import CertificateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
 from storage.repositories.faq_learning import FaqLearningRepository
+from storage.repositories.feedback import FeedbackRepository
+from storage.repositories.materials import MaterialRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.profiles import ProfileRepository
+from storage.repositories.programmes import ProgrammeRepository
 from storage.repositories.questions import QuestionRepository
 from storage.repositories.registrations import RegistrationRepository
 from storage.repositories.reminders import ReminderRepository
@@ -33,3 +38,8 @@ class Repositories:
         self.questions = QuestionRepository(db)
         self.tickets = TicketRepository(db)
         self.attendance = AttendanceRepository(db)
+        self.outbox = OutboxRepository(db)
+        self.feedback = FeedbackRepository(db)
+        self.certificates = CertificateRepository(db)
+        self.programmes = ProgrammeRepository(db)
+        self.materials = MaterialRepository(db)

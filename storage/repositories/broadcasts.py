@@ -1,7 +1,6 @@
-"""Broadcasts and their recipients: a persisted job where every delivery is claimed first.
+"""Broadcasts: the job (who asked, which message, to whom) and its deliveries in the outbox.
 
-A recipient moves pending → sending (claimed, in one statement) → sent/blocked/failed,
-or pending → stopped. Nothing ever moves a recipient back to pending.
+Each recipient is one outbox row of kind `broadcast` whose ref is the broadcast id.
 """
 
 from __future__ import annotations
@@ -17,9 +16,12 @@ from storage.models import (
     BroadcastBody,
     BroadcastStatus,
     BroadcastTally,
-    RecipientStatus,
+    DeliveryStatus,
+    Priority,
 )
 from storage.timecodec import from_db, to_db
+
+BROADCAST_KIND = "broadcast"
 
 
 def _broadcast(row: sqlite3.Row) -> Broadcast:
@@ -120,10 +122,19 @@ class BroadcastRepository:
         query, params = _audience_query(audience, seminar_id)
         await self._db.execute(
             f"""
-            INSERT INTO broadcast_recipients (broadcast_id, user_id, status, updated_at)
-            SELECT ?, user_id, 'pending', ? FROM ({query})
+            INSERT INTO outbox (kind, ref, chat_id, priority, due_at, created_at, updated_at)
+            SELECT ?, ?, user_id, ?, ?, ?, ? FROM ({query}) WHERE true
+            ON CONFLICT (kind, ref, chat_id) DO NOTHING
             """,
-            (broadcast.id, to_db(now), *params),
+            (
+                BROADCAST_KIND,
+                str(broadcast.id),
+                int(Priority.BULK),
+                to_db(now),
+                to_db(now),
+                to_db(now),
+                *params,
+            ),
         )
         return broadcast
 
@@ -138,67 +149,20 @@ class BroadcastRepository:
         )
         return [_broadcast(r) for r in rows]
 
-    async def claim_next(self, broadcast_id: int, now: datetime) -> int | None:
-        """Atomically take one pending recipient (pending → sending); None when none is left.
-
-        One statement on the bot's single connection, so two workers never take the same row;
-        rowid order follows the (broadcast_id, status) index, so no sort is needed.
-        """
-        row = await self._db.fetch_one(
-            """
-            UPDATE broadcast_recipients
-            SET status = 'sending', attempts = attempts + 1, updated_at = ?
-            WHERE rowid = (
-                SELECT rowid FROM broadcast_recipients
-                WHERE broadcast_id = ? AND status = 'pending' ORDER BY rowid LIMIT 1
-            )
-            RETURNING user_id
-            """,
-            (to_db(now), broadcast_id),
-        )
-        return int(row["user_id"]) if row else None
-
-    async def record(
-        self, broadcast_id: int, user_id: int, outcome: RecipientStatus, now: datetime
-    ) -> None:
-        """The outcome of a claimed delivery."""
-        await self._db.execute(
-            """
-            UPDATE broadcast_recipients SET status = ?, updated_at = ?
-            WHERE broadcast_id = ? AND user_id = ? AND status = 'sending'
-            """,
-            (outcome.value, to_db(now), broadcast_id, user_id),
-        )
-
-    async def stop_pending(self, broadcast_id: int, now: datetime) -> int:
-        """Every recipient not yet claimed becomes stopped; returns how many."""
-        return await self._db.execute(
-            """
-            UPDATE broadcast_recipients SET status = 'stopped', updated_at = ?
-            WHERE broadcast_id = ? AND status = 'pending'
-            """,
-            (to_db(now), broadcast_id),
-        )
-
-    async def fail_in_flight(self, broadcast_id: int, now: datetime) -> int:
-        """Claimed deliveries whose outcome was never recorded count as failed, never resent."""
-        return await self._db.execute(
-            """
-            UPDATE broadcast_recipients SET status = 'failed', updated_at = ?
-            WHERE broadcast_id = ? AND status = 'sending'
-            """,
-            (to_db(now), broadcast_id),
-        )
-
     async def tally(self, broadcast_id: int) -> BroadcastTally:
         rows = await self._db.fetch_all(
-            """
-            SELECT status, COUNT(*) AS n FROM broadcast_recipients
-            WHERE broadcast_id = ? GROUP BY status
-            """,
+            "SELECT status, COUNT(*) AS n FROM outbox WHERE kind = ? AND ref = ? GROUP BY status",
+            (BROADCAST_KIND, str(broadcast_id)),
+        )
+        counts = {DeliveryStatus(row["status"]).value: int(row["n"]) for row in rows}
+        return BroadcastTally(**counts)
+
+    async def reopen(self, broadcast_id: int) -> None:
+        """A finished broadcast runs again (to resend to its uncertain recipients)."""
+        await self._db.execute(
+            "UPDATE broadcasts SET status = 'running', finished_at = NULL WHERE id = ?",
             (broadcast_id,),
         )
-        return BroadcastTally(**{row["status"]: row["n"] for row in rows})
 
     async def set_status(self, broadcast_id: int, status: BroadcastStatus) -> None:
         await self._db.execute(

@@ -1,47 +1,40 @@
-"""Reminder deliveries and organisers' summaries: who is due a reminder, and claims on sending."""
+"""Reminders in the outbox (kind `reminder`, ref `seminar_id:offset_seconds`) and summaries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from storage.database import Executor
+from storage.models import Priority
 from storage.timecodec import to_db
 
-
-class DeliveryStatus(StrEnum):
-    CLAIMED = "claimed"  # about to be sent; stays so if the process dies before `finish`
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"  # the user is unreachable (blocked the bot, chat gone)
+REMINDER_KIND = "reminder"
 
 
-@dataclass(frozen=True, slots=True)
-class ReminderRecipient:
-    registration_id: int
-    user_id: int
-    language: str | None
-    language_code: str | None
-    is_active: bool
+def reminder_ref(seminar_id: int, offset_seconds: int) -> str:
+    return f"{seminar_id}:{offset_seconds}"
 
 
 class ReminderRepository:
     def __init__(self, db: Executor) -> None:
         self._db = db
 
-    async def due_recipients(
-        self, seminar_id: int, offset_seconds: int, due_at: datetime
-    ) -> list[ReminderRecipient]:
-        """Confirmed registrants of a published seminar who still lack this offset's reminder.
+    async def enqueue_due(
+        self, seminar_id: int, offset_seconds: int, due_at: datetime, now: datetime
+    ) -> int:
+        """Queue this offset's reminder for every confirmed registrant who lacks it.
 
         Only those confirmed at or before `due_at` qualify: someone who got a seat after
-        the reminder's time gets no late reminder for it.
+        the reminder's time gets no late reminder for it. Users who blocked the bot get a
+        `skipped` row. Returns how many reminders were queued to be sent.
         """
         rows = await self._db.fetch_all(
             """
-            SELECT r.id AS registration_id, r.user_id, u.language, u.language_code,
-                   COALESCE(u.is_active, 0) AS is_active
+            INSERT INTO outbox (kind, ref, chat_id, priority, payload, status, due_at,
+                                created_at, updated_at)
+            SELECT ?, ?, r.user_id, ?, json_object('registration_id', r.id),
+                   CASE WHEN COALESCE(u.is_active, 0) THEN 'pending' ELSE 'skipped' END,
+                   ?, ?, ?
             FROM registrations AS r
             JOIN seminars AS s ON s.id = r.seminar_id
             LEFT JOIN users AS u ON u.id = r.user_id
@@ -50,82 +43,22 @@ class ReminderRepository:
               AND r.status = 'confirmed'
               AND r.user_id IS NOT NULL
               AND r.status_changed_at <= ?
-              AND NOT EXISTS (
-                  SELECT 1 FROM reminder_deliveries AS d
-                  WHERE d.seminar_id = r.seminar_id
-                    AND d.user_id = r.user_id
-                    AND d.offset_seconds = ?
-              )
             ORDER BY r.id
-            """,
-            (seminar_id, to_db(due_at), offset_seconds),
-        )
-        return [
-            ReminderRecipient(
-                registration_id=row["registration_id"],
-                user_id=row["user_id"],
-                language=row["language"],
-                language_code=row["language_code"],
-                is_active=bool(row["is_active"]),
-            )
-            for row in rows
-        ]
-
-    async def claim(
-        self,
-        seminar_id: int,
-        user_id: int,
-        offset_seconds: int,
-        now: datetime,
-        status: DeliveryStatus = DeliveryStatus.CLAIMED,
-    ) -> bool:
-        """Take the one delivery slot; False when someone (or an earlier run) already has it."""
-        row = await self._db.fetch_one(
-            """
-            INSERT INTO reminder_deliveries (seminar_id, user_id, offset_seconds, status,
-                                             claimed_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (seminar_id, user_id, offset_seconds) DO NOTHING
-            RETURNING seminar_id
+            ON CONFLICT (kind, ref, chat_id) DO NOTHING
+            RETURNING status
             """,
             (
-                seminar_id,
-                user_id,
-                offset_seconds,
-                status.value,
+                REMINDER_KIND,
+                reminder_ref(seminar_id, offset_seconds),
+                int(Priority.PERSONAL),
                 to_db(now),
-                None if status is DeliveryStatus.CLAIMED else to_db(now),
+                to_db(now),
+                to_db(now),
+                seminar_id,
+                to_db(due_at),
             ),
         )
-        return row is not None
-
-    async def finish(
-        self,
-        seminar_id: int,
-        user_id: int,
-        offset_seconds: int,
-        status: DeliveryStatus,
-        now: datetime,
-    ) -> None:
-        await self._db.execute(
-            """
-            UPDATE reminder_deliveries SET status = ?, finished_at = ?
-            WHERE seminar_id = ? AND user_id = ? AND offset_seconds = ?
-            """,
-            (status.value, to_db(now), seminar_id, user_id, offset_seconds),
-        )
-
-    async def status(
-        self, seminar_id: int, user_id: int, offset_seconds: int
-    ) -> DeliveryStatus | None:
-        row = await self._db.fetch_one(
-            """
-            SELECT status FROM reminder_deliveries
-            WHERE seminar_id = ? AND user_id = ? AND offset_seconds = ?
-            """,
-            (seminar_id, user_id, offset_seconds),
-        )
-        return DeliveryStatus(row["status"]) if row else None
+        return sum(row["status"] == "pending" for row in rows)
 
     async def claim_summary(self, seminar_id: int, now: datetime) -> bool:
         """One summary per seminar: True only for the caller who should send it."""

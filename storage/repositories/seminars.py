@@ -39,6 +39,7 @@ def _seminar(row: sqlite3.Row) -> Seminar:
         format=SeminarFormat(row["format"]),
         meeting_link=row["meeting_link"],
         updated_at=from_db(row["updated_at"]),
+        programme_id=row["programme_id"],
     )
 
 
@@ -124,6 +125,17 @@ class SeminarRepository:
             ORDER BY starts_at, id LIMIT ?
             """,
             (to_db(since), to_db(until), limit),
+        )
+        return [_seminar(r) for r in rows]
+
+    async def in_programme(self, programme_id: int) -> list[Seminar]:
+        """The programme's published seminars, soonest first."""
+        rows = await self._db.fetch_all(
+            """
+            SELECT * FROM seminars WHERE programme_id = ? AND status = 'published'
+            ORDER BY starts_at, id
+            """,
+            (programme_id,),
         )
         return [_seminar(r) for r in rows]
 

@@ -196,15 +196,15 @@ class StatsRepository:
         rows = await self._db.fetch_all(
             """
             SELECT b.id, b.created_at, b.audience, b.status, s.title AS seminar_title,
-                   COUNT(br.user_id) AS recipients,
-                   COALESCE(SUM(br.status = 'sent'), 0) AS delivered,
-                   COALESCE(SUM(br.status = 'blocked'), 0) AS blocked,
-                   COALESCE(SUM(br.status = 'failed'), 0) AS failed,
-                   COALESCE(SUM(br.status IN ('pending', 'sending')), 0) AS pending,
-                   COALESCE(SUM(br.status = 'stopped'), 0) AS stopped
+                   COUNT(o.chat_id) AS recipients,
+                   COALESCE(SUM(o.status = 'sent'), 0) AS delivered,
+                   COALESCE(SUM(o.status = 'blocked'), 0) AS blocked,
+                   COALESCE(SUM(o.status = 'failed'), 0) AS failed,
+                   COALESCE(SUM(o.status IN ('pending', 'sending')), 0) AS pending,
+                   COALESCE(SUM(o.status = 'stopped'), 0) AS stopped
             FROM broadcasts AS b
             LEFT JOIN seminars AS s ON s.id = b.seminar_id
-            LEFT JOIN broadcast_recipients AS br ON br.broadcast_id = b.id
+            LEFT JOIN outbox AS o ON o.kind = 'broadcast' AND o.ref = CAST(b.id AS TEXT)
             GROUP BY b.id
             ORDER BY b.created_at DESC, b.id DESC
             LIMIT ?

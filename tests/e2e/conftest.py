@@ -8,7 +8,9 @@ fails the tail of each bot's stderr is added to the report.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -16,7 +18,14 @@ from typing import Protocol
 import pytest
 
 from bot.sandbox.fakeapi import FakeBotAPI
-from tests.fakeapi.process import BotProcess, build_env, run_once, spawn, wait_until_ready
+from tests.fakeapi.process import (
+    READY_TIMEOUT,
+    BotProcess,
+    build_env,
+    run_once,
+    spawn,
+    wait_until_ready,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-token_ABCdef"
@@ -52,6 +61,18 @@ def pytest_runtest_makereport(
                 (f"{bot.name} stderr tail ({status}, {bot.stderr_path})", bot.stderr_tail())
             )
     return report
+
+
+async def eventually(check: Callable[[], bool], timeout: float = 30.0) -> bool:  # noqa: ASYNC109
+    """Poll a condition the bot process makes true (a row it writes) until a deadline."""
+    deadline = time.monotonic() + timeout
+    for _ in itertools.count():
+        if check():
+            return True
+        if time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    return False
 
 
 @pytest.fixture
@@ -114,7 +135,7 @@ def run_bot_once(fake_api: FakeBotAPI, tmp_path: Path, bot_module: str) -> RunBo
 
     async def run(
         env: Env | None = None,
-        timeout: float = 30.0,  # noqa: ASYNC109
+        timeout: float = READY_TIMEOUT,  # noqa: ASYNC109
         args: Sequence[str] = (),
     ) -> tuple[int, str, str]:
         full_env = build_env(_defaults(fake_api, tmp_path / "bot.sqlite3"), env)

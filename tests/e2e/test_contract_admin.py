@@ -50,6 +50,11 @@ ADMIN_COMMANDS = [
     "export",
     "questions",
     "stats",
+    "feedback",
+    "certificates",
+    "programmes",
+    "materials",
+    "report",
     "faq_misses",
     "checkin",
 ]
@@ -109,7 +114,7 @@ async def test_commands_refusals_and_the_new_seminar_dialog(
         assert command_names(fake_api, None, lang) == PARTICIPANT_COMMANDS
         for admin in (olga, kate):
             scope = {"type": "chat", "chat_id": admin.id}
-            assert command_names(fake_api, scope, lang) == PARTICIPANT_COMMANDS + ADMIN_COMMANDS
+            assert command_names(fake_api, scope, lang) == (PARTICIPANT_COMMANDS + ADMIN_COMMANDS)
     ru_help = fake_api.commands(None, "")[1]["description"]
     en_help = fake_api.commands(None, "en")[1]["description"]
     assert ru_help != en_help and re.search("[а-я]", ru_help) and not re.search("[а-я]", en_help)
@@ -532,9 +537,9 @@ async def test_broadcasts_audiences_failures_stop_and_questions_to_admins(
     await olga.press("Остановить", message_id=progress_id)
     report = await olga.wait_message("Доставлено", timeout=30)
     stopped = copies_of(fake_api, olga, source_id)
-    assert 0 < len(stopped) < len(reachable), len(stopped)
+    # The outbox stops at once: pressed that fast, few or none went out, never all.
+    assert len(stopped) < len(reachable), len(stopped)
     assert "остановлена" in (report.text or "")
-    assert blocked in stopped or len(stopped) < len(reachable)
 
     # No STAFF_CHAT_ID: a question goes to the admin privately, answered by a reply.
     asker = people[plain]

@@ -42,6 +42,15 @@ async def test_webhook_mode_checks_the_secret(fake_api: FakeBotAPI, run_bot: Run
             async with http.post(url, json=forged, headers=headers) as response:
                 assert response.status == 401
     await anna.assert_no_new_messages(within=1.0)
+
+    # 200 only once the update was handled: its reply is already out when the answer comes.
+    before = len(anna.messages)
+    genuine = fake_api.make_update("message", anna.build_message("/help"))
+    async with aiohttp.ClientSession() as http:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+        async with http.post(url, json=genuine, headers=headers) as response:
+            assert response.status == 200
+    assert len(anna.messages) == before + 1
     fake_api.assert_no_rejections()
     assert await bot.stop() == 0
 

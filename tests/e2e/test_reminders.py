@@ -106,13 +106,14 @@ async def test_reminders_on_time_once_each_across_sigkill_and_cant_come_promotes
     now = datetime.now(UTC)
     seminar = await seed(
         db_path,
-        timedelta(seconds=60),
+        timedelta(seconds=150),
         [(anna, RegistrationStatus.CONFIRMED, now), (boris, RegistrationStatus.WAITLIST, now)],
     )
-    env = {"REMINDER_OFFSETS": "40s,20s", "ADMIN_IDS": str(admin.id)}
+    # Lead times leave room for a start-up of up to 40 s on a loaded machine.
+    env = {"REMINDER_OFFSETS": "110s,60s", "ADMIN_IDS": str(admin.id)}
     first_bot = await run_bot(env)
 
-    first = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=40))
+    first = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=110))
     first_bot.kill()
     await first_bot.process.wait()
     assert TITLE in (first.text or "")
@@ -122,7 +123,7 @@ async def test_reminders_on_time_once_each_across_sigkill_and_cant_come_promotes
     assert first.buttons == ["Приду", "Не смогу"]
 
     await run_bot(env)
-    second = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=20))
+    second = await wait_reminder(anna, seminar.starts_at - timedelta(seconds=60))
     # Start-up re-ran every due reminder before polling, so a resent first one would be here.
     assert [m.message_id for m in reminders_in(fake_api, anna)] == [
         first.message_id,
@@ -149,18 +150,19 @@ async def test_reminder_missed_while_down_arrives_late_once(
     late = fake_api.user(3002, "Lena", username="lena", language_code="en")
     db_path = tmp_path / "bot.sqlite3"
     now = datetime.now(UTC)
-    # The 30s reminder fell due 10 s ago while no bot was running; Anna registered a
-    # minute before that, Lena only after it, so only Anna is owed the late reminder.
+    # The 11m reminder fell due a minute ago while no bot was running; Anna registered two
+    # minutes before that, Lena only after it, so only Anna is owed the late reminder. The
+    # seminar starts in ten minutes, so a slow start-up cannot let it begin mid-test.
     seminar = await seed(
         db_path,
-        timedelta(seconds=20),
+        timedelta(minutes=10),
         [
-            (anna, RegistrationStatus.CONFIRMED, now - timedelta(seconds=70)),
+            (anna, RegistrationStatus.CONFIRMED, now - timedelta(minutes=3)),
             (late, RegistrationStatus.CONFIRMED, now - timedelta(seconds=5)),
         ],
         capacity=5,
     )
-    env = {"REMINDER_OFFSETS": "30s"}
+    env = {"REMINDER_OFFSETS": "11m"}
     bot = await run_bot(env)
     started = time.monotonic()
     message = await anna.wait_message(REMINDER_MARK, timeout=10)

@@ -15,7 +15,8 @@ from bot.sandbox.fakeapi.server import FakeBotAPI
 
 # Importing aiogram takes over 10 s on a loaded 2-core machine; a start is slow, not hung.
 READY_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
+# A clean stop waits up to 10 s for running handlers and 10 s for sends in flight.
+STOP_TIMEOUT = 30.0
 _TAIL_LINES = 60
 
 
@@ -171,7 +172,7 @@ async def run_once(
     module: str,
     env: dict[str, str],
     cwd: Path,
-    timeout: float = 30.0,  # noqa: ASYNC109
+    timeout: float = READY_TIMEOUT,  # noqa: ASYNC109
     args: Sequence[str] = (),
 ) -> tuple[int, str, str]:
     """Run ``python -m module [args]`` to completion; returns (exit code, stdout, stderr)."""

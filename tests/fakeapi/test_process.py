@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.fakeapi import DEFAULT_TOKEN, FakeBotAPI
-from tests.fakeapi.process import BotProcess, build_env, run_once, spawn, wait_until_ready
+from tests.fakeapi.process import (
+    READY_TIMEOUT,
+    BotProcess,
+    build_env,
+    run_once,
+    spawn,
+    wait_until_ready,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ECHO_BOT = "tests.fakeapi.echo_bot"
@@ -64,7 +71,7 @@ async def test_kill_and_exit_before_ready(api: FakeBotAPI, start_echo: Start) ->
 
 async def test_run_once_reports_settings_error(api: FakeBotAPI) -> None:
     env = build_env({"TELEGRAM_API_URL": api.base_url})
-    code, _, stderr = await run_once(ECHO_BOT, env, REPO_ROOT, timeout=30)
+    code, _, stderr = await run_once(ECHO_BOT, env, REPO_ROOT, timeout=READY_TIMEOUT)
     assert code == 2
     assert "BOT_TOKEN" in stderr
 

@@ -74,6 +74,6 @@ class UpdateFactory:
 
 
 async def feed(app: App, update: Update) -> None:
-    """Handle the update, including the notices its handler left running in the background."""
+    """Handle the update, then send the notices it queued in the outbox."""
     await app.dispatcher.feed_update(app.bot, update)
-    await app.background.drain()
+    await app.outbox.run_until_idle()

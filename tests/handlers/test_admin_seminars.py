@@ -236,6 +236,7 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
         "Вместимость",
         "Формат",
         "Ссылка на встречу",
+        "Программа обучения",
     ]
     await press(app, updates, ADMIN_ID, field_buttons["Дата и время"])
     assert "01.02.2027 15:00" in last_text(session, ADMIN_ID)
@@ -389,3 +390,20 @@ async def test_new_online_seminar_asks_the_link_after_the_format_typed_in_words(
         "https://meet.example.org/room",
         12,
     )
+
+
+async def test_a_link_or_an_online_place_at_the_format_step_makes_an_online_seminar(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    for text in ("/new_seminar", "Вебинар", "-", "25.01.2027 15:00", "Дома", "https://zoom.us/j/1"):
+        await say(app, updates, ADMIN_ID, text)
+    assert await fsm(app, ADMIN_ID).get_state() == NewSeminar.capacity.state
+    await say(app, updates, ADMIN_ID, "40")
+    assert "Формат: Онлайн" in last_text(session, ADMIN_ID)
+
+    # An online-sounding place with the seats typed at once stays in person, as the dialog
+    # promises, but the preview says so and offers the switch.
+    for text in ("/new_seminar", "Школа НКО", "-", "26.01.2027 15:00", "Онлайн, Zoom", "30"):
+        await say(app, updates, ADMIN_ID, text)
+    assert "Место похоже на онлайн" in last_text(session, ADMIN_ID)
+    assert any(t.startswith("Онлайн") for t in session.buttons(ADMIN_ID))

@@ -121,7 +121,10 @@ async def test_seminar_audience_and_english_wording(
     assert "Broadcast #" in session.of_type(EditMessageText)[0].text
     report = session.texts(ADMIN_ID)[-1]
     assert report.startswith(f"Broadcast #{row['id']} finished.\n")
-    assert "Delivered: 2\nBlocked: 0\nFailed: 0\nStopped (not sent): 0" in report
+    assert (
+        "Delivered: 2\nBlocked: 0\nFailed: 0\n"
+        "Uncertain (the bot restarted while sending): 0\nStopped (not sent): 0" in report
+    )
 
 
 async def test_empty_audience_is_refused_with_an_alert(

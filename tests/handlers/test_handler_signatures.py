@@ -22,6 +22,7 @@ PER_UPDATE = {
     "tr",
     "ctx",
     "is_admin",
+    "trace",  # the UpdateTrace of bot.middlewares.UpdateLogMiddleware
     "callback_answer",
     "callback_data",  # filled in by a CallbackData filter
     "command",  # filled in by a Command filter

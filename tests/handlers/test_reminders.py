@@ -27,6 +27,7 @@ async def seminar_with_reminder(app: App, updates: UpdateFactory) -> Seminar:
         await repos.users.record_seen(user_id, tg.first_name, None, None, "ru", now)
         await app.registration.register(user_id, seminar.id)
     await app.reminders.deliver(seminar, timedelta(hours=1))
+    await app.outbox.run_until_idle()
     return seminar
 
 
@@ -134,6 +135,7 @@ async def test_last_reminder_of_an_online_seminar_keeps_join_after_ill_come(
         seminar.id, 1, RegistrationStatus.CONFIRMED, now - timedelta(hours=2)
     )
     await app.reminders.deliver(seminar, timedelta(hours=1))
+    await app.outbox.run_until_idle()
     [reminder] = [m for m in session.of_type(SendMessage) if m.chat_id == 1]
     assert list(keyboard_buttons(reminder.reply_markup)) == ["🔗 Подключиться", "Приду", "Не смогу"]
 

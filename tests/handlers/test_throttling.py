@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiogram.methods import SendMessage
 
 from bot.app import FLOOD_LIMIT, App
@@ -39,8 +40,8 @@ def test_quiet_users_are_forgotten() -> None:
     assert gate.admit(1) == (True, False)
 
 
-async def test_flood_is_dropped_with_one_notice(
-    app: App, session: RecordingSession, updates: UpdateFactory
+async def test_flood_is_dropped_with_one_notice_and_one_log_line(
+    app: App, session: RecordingSession, updates: UpdateFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = updates.tg_user(77)
     for _ in range(FLOOD_LIMIT + 5):
@@ -48,6 +49,8 @@ async def test_flood_is_dropped_with_one_notice(
     texts = session.texts(77)
     assert len(texts) == FLOOD_LIMIT + 1
     assert texts.count(texts[-1]) == 1 and "Слишком много" in texts[-1]
+    flood_lines = [r for r in caplog.records if r.name == "bot.throttling"]
+    assert len(flood_lines) == 1 and "77" in flood_lines[0].getMessage()
 
 
 async def test_admins_are_exempt(

@@ -228,6 +228,7 @@ async def test_only_the_last_reminder_of_an_online_seminar_carries_join(
     for seminar in (online, in_person):
         for offset in app.settings.reminder_offsets:
             await app.reminders.deliver(seminar, offset)
+            await app.outbox.run_until_idle()
     markups = [
         [b.text for row in call.reply_markup.inline_keyboard for b in row]
         for call in session.calls

@@ -159,7 +159,7 @@ async def test_xlsx_sheets_header_types_and_neutralised_cells(
 ) -> None:
     files = await export(db, story, ru(translator))
     book = load_workbook(io.BytesIO(files.xlsx.content))
-    assert book.sheetnames == ["Участники", "Семинар", "Лист регистрации"]
+    assert book.sheetnames == ["Участники", "Семинар", "Лист регистрации", "Отзывы"]
     sheet = book["Участники"]
     assert [cell.value for cell in sheet[1]] == RU_HEADER
     assert all(cell.font.bold for cell in sheet[1])
@@ -260,7 +260,7 @@ async def test_english_headers_keep_literal_statuses(
         "no",
     ]
     book = load_workbook(io.BytesIO(files.xlsx.content))
-    assert book.sheetnames == ["Participants", "Seminar", "Sign-in sheet"]
+    assert book.sheetnames == ["Participants", "Seminar", "Sign-in sheet", "Feedback"]
 
 
 async def test_unknown_seminar_gives_none(db: Database, translator: Translator) -> None:

@@ -13,9 +13,9 @@ from aiogram.methods import SendMessage, TelegramMethod
 
 from bot.app import App
 from bot.services.reminders import SWEEP_JOB_ID, job_id
-from storage.models import RegistrationStatus, Seminar, SeminarStatus
+from storage.models import DeliveryStatus, RegistrationStatus, Seminar, SeminarStatus
 from storage.repositories import Repositories
-from storage.repositories.reminders import DeliveryStatus
+from storage.repositories.reminders import REMINDER_KIND
 from tests.recording import RecordingSession
 from tests.services.conftest import ADMIN_ID, FakeClock
 
@@ -57,6 +57,13 @@ def reminders_to(session: RecordingSession, chat_id: int) -> list[SendMessage]:
     ]
 
 
+async def reminder_status(
+    app: App, seminar_id: int, user_id: int, offset_seconds: int
+) -> DeliveryStatus | None:
+    ref = f"{seminar_id}:{offset_seconds}"
+    return await Repositories(app.db).outbox.status(REMINDER_KIND, ref, user_id)
+
+
 def run_date(app: App, job: str) -> datetime:
     scheduled = app.scheduler.get_job(job)
     assert scheduled is not None, f"no job {job}"
@@ -90,7 +97,9 @@ async def test_each_offset_reaches_confirmed_users_once(
 
     clock.now = seminar.starts_at - DAY
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     [ru] = reminders_to(session, 1)
     assert "Социальный бизнес &lt;с нуля&gt;" in ru.text
     assert "Тюмень, ул. Республики, 1" in ru.text
@@ -109,10 +118,12 @@ async def test_each_offset_reaches_confirmed_users_once(
 
     clock.now = seminar.starts_at - HOUR
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     assert len(reminders_to(session, 1)) == 2
     assert len(reminders_to(session, 3)) == 2
-    status = await Repositories(app.db).reminders.status(seminar.id, 1, 3600)
+    status = await reminder_status(app, seminar.id, 1, 3600)
     assert status is DeliveryStatus.SENT
 
 
@@ -123,10 +134,12 @@ async def test_late_registration_skips_passed_offset_but_gets_later_one(
     clock.now = seminar.starts_at - timedelta(hours=12)
     await register(app, clock, seminar, 1)
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     assert reminders_to(session, 1) == []
 
     clock.now = seminar.starts_at - HOUR
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     assert len(reminders_to(session, 1)) == 1
 
 
@@ -140,9 +153,11 @@ async def test_promotion_time_counts_as_registration_time(
         registration_id, RegistrationStatus.CONFIRMED, clock()
     )
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     assert reminders_to(session, 1) == []
     clock.now = seminar.starts_at - HOUR
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     assert len(reminders_to(session, 1)) == 1
 
 
@@ -155,11 +170,14 @@ async def test_missed_reminder_is_sent_late_but_not_after_start(
     await app.reminders.restore()
     assert run_date(app, f"reminder:{seminar.id}:1d") == clock()
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     assert len(reminders_to(session, 1)) == 1
 
     clock.now = seminar.starts_at + timedelta(minutes=1)
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     assert len(reminders_to(session, 1)) == 1
 
 
@@ -175,6 +193,7 @@ async def test_moved_seminar_reschedules_early_job_and_schedule_moves_jobs(
     # The old 24h job fires at the old time: nothing is sent, the job moves itself.
     clock.now = seminar.starts_at - DAY
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     assert reminders_to(session, 1) == []
     assert run_date(app, f"reminder:{seminar.id}:1d") == new_start - DAY
 
@@ -185,6 +204,7 @@ async def test_moved_seminar_reschedules_early_job_and_schedule_moves_jobs(
 
     clock.now = new_start - DAY
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     assert len(reminders_to(session, 1)) == 1
 
 
@@ -201,7 +221,9 @@ async def test_cancelled_seminar_drops_jobs_and_sends_nothing(
 
     clock.now = seminar.starts_at - HOUR
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     assert session.of_type(SendMessage) == []
 
 
@@ -213,6 +235,7 @@ async def test_cancelled_registration_gets_no_reminder(
     await app.registration.cancel(1, seminar.id)
     clock.now = seminar.starts_at - DAY
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     assert reminders_to(session, 1) == []
 
 
@@ -228,6 +251,7 @@ async def test_concurrent_runs_claim_each_delivery_once(
         app.reminders.run_reminder(seminar.id, 3600),
         app.reminders.deliver(seminar, HOUR),
     )
+    await app.outbox.run_until_idle()
     for user_id in range(1, 6):
         assert len(reminders_to(session, user_id)) == 1
 
@@ -238,12 +262,15 @@ async def test_claim_left_by_a_crash_is_never_resent(
     seminar = await make_seminar(app, clock, timedelta(days=2))
     await register(app, clock, seminar, 1)
     repos = Repositories(app.db)
-    assert await repos.reminders.claim(seminar.id, 1, 3600, clock())
-    assert not await repos.reminders.claim(seminar.id, 1, 3600, clock())
     clock.now = seminar.starts_at - HOUR
+    assert await app.reminders.deliver(seminar, HOUR) == 1
+    claimed = await repos.outbox.claim_next(clock())  # the process dies right after the claim
+    assert claimed is not None and claimed.chat_id == 1
+    assert await repos.outbox.mark_in_flight_uncertain(clock()) == 1  # the next start
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     assert reminders_to(session, 1) == []
-    assert await repos.reminders.status(seminar.id, 1, 3600) is DeliveryStatus.CLAIMED
+    assert await reminder_status(app, seminar.id, 1, 3600) is DeliveryStatus.UNCERTAIN
 
 
 async def test_inactive_user_is_skipped(
@@ -254,8 +281,9 @@ async def test_inactive_user_is_skipped(
     await Repositories(app.db).users.mark_inactive(1)
     clock.now = seminar.starts_at - HOUR
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     assert reminders_to(session, 1) == []
-    status = await Repositories(app.db).reminders.status(seminar.id, 1, 3600)
+    status = await reminder_status(app, seminar.id, 1, 3600)
     assert status is DeliveryStatus.SKIPPED
 
 
@@ -268,8 +296,10 @@ async def test_admins_get_one_summary_with_the_first_reminder(
     await register(app, clock, seminar, 3, RegistrationStatus.WAITLIST)
     clock.now = seminar.starts_at - DAY
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     clock.now = seminar.starts_at - HOUR
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     [summary] = session.texts(ADMIN_ID)
     assert "Записаны: 2" in summary
     assert "В листе ожидания: 1" in summary
@@ -284,6 +314,7 @@ async def test_summary_goes_to_staff_chat_when_set(
     await register(app, clock, seminar, 1)
     clock.now = seminar.starts_at - HOUR
     await app.reminders.run_reminder(seminar.id, 3600)
+    await app.outbox.run_until_idle()
     assert len(session.texts(-100500)) == 1
     assert session.texts(ADMIN_ID) == []
 
@@ -293,6 +324,7 @@ async def test_no_summary_when_nobody_was_reminded(
 ) -> None:
     seminar = await make_seminar(app, clock, timedelta(hours=5))
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     assert session.of_type(SendMessage) == []
 
 
@@ -307,6 +339,7 @@ async def test_restore_and_sweep_cover_every_upcoming_seminar(app: App, clock: F
 
     created_elsewhere = await make_seminar(app, clock, timedelta(days=3))
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     assert run_date(app, f"reminder:{created_elsewhere.id}:1h") == (
         created_elsewhere.starts_at - HOUR
     )
@@ -332,13 +365,15 @@ async def test_user_who_blocked_the_bot_is_marked_inactive_and_not_retried(
     monkeypatch.setattr(session, "make_request", blocked_by_user_1)
     clock.now = seminar.starts_at - DAY
     await app.reminders.run_reminder(seminar.id, int(DAY.total_seconds()))
+    await app.outbox.run_until_idle()
     clock.now = seminar.starts_at - HOUR
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     repos = Repositories(app.db)
-    assert await repos.reminders.status(seminar.id, 1, int(DAY.total_seconds())) is (
-        DeliveryStatus.SKIPPED
+    assert await reminder_status(app, seminar.id, 1, int(DAY.total_seconds())) is (
+        DeliveryStatus.BLOCKED
     )
-    assert await repos.reminders.status(seminar.id, 1, 3600) is DeliveryStatus.SKIPPED
+    assert await reminder_status(app, seminar.id, 1, 3600) is DeliveryStatus.SKIPPED
     user = await repos.users.get(1)
     assert user is not None and not user.is_active
     assert len([c for c in session.of_type(SendMessage) if c.chat_id == 1]) == 1
@@ -350,5 +385,6 @@ async def test_sweep_repairs_a_stale_job(app: App, clock: FakeClock) -> None:
     new_start = seminar.starts_at + HOUR
     await Repositories(app.db).seminars.update(seminar.id, clock(), starts_at=new_start)
     await app.reminders.sweep()
+    await app.outbox.run_until_idle()
     assert run_date(app, f"reminder:{seminar.id}:1d") == new_start - DAY
     assert run_date(app, f"reminder:{seminar.id}:1h") == new_start - HOUR

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.types import InlineKeyboardMarkup, User
 
-from bot.background import BackgroundTasks
-from bot.i18n import Tr, Translator
-from bot.services.notifications import NoticeReport
+from bot.i18n import Translator
+from bot.services.notifications import NoticeDelivery
+from bot.services.outbox import Outbox
+from bot.services.pacing import SendPacer
 from bot.services.registration import Promotion, RegistrationService
 from bot.services.seminar_admin import (
     CancelSeminarOutcome,
@@ -33,6 +36,7 @@ from storage.repositories import Repositories
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 NOW = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)  # 12:00 in Yekaterinburg
+NO_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[])
 
 
 def clock() -> datetime:
@@ -180,42 +184,53 @@ class RecordingReminders:
         self.dropped.append(seminar_id)
 
 
-class RecordingNotifier:
-    """Stands in for `ParticipantNotifier`: keeps whom a notice went to and its Russian text."""
+class RecordingBot:
+    """Stands in for Telegram: keeps each notice's chat and text."""
 
-    tz = TZ
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+        self.calendars: list[int] = []  # chats a calendar file went to, with the notice
 
-    def __init__(self, tr: Tr) -> None:
-        self._tr = tr
-        self.told: list[tuple[list[int], str]] = []
-        self.calendars: list[bool] = []  # per notice: whether a calendar file went with it
+    async def me(self) -> User:
+        return User(id=1, is_bot=True, first_name="Bot", username="seminar_bot")
 
-    async def tell_active(
-        self,
-        user_ids: Sequence[int],
-        render: Callable[[Tr], str],
-        about: Seminar | None = None,
-        *,
-        calendar: bool = False,
-    ) -> NoticeReport:
-        self.told.append((sorted(user_ids), render(self._tr)))
-        self.calendars.append(calendar)
-        return NoticeReport(sent=len(user_ids))
+    async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        self.sent.append((chat_id, text))
+
+    async def send_document(self, chat_id: int, document: Any, caption: str, **kwargs: Any) -> None:
+        self.sent.append((chat_id, caption))
+        self.calendars.append(chat_id)
+
+    def told(self) -> list[tuple[list[int], str]]:
+        """Who got each distinct text, in the order the texts first went out."""
+        by_text: dict[str, list[int]] = {}
+        for chat_id, text in self.sent:
+            by_text.setdefault(text, []).append(chat_id)
+        return [(sorted(chats), text) for text, chats in by_text.items()]
 
 
 class Organiser:
-    """`SeminarAdmin` over a real database, with its reminders and notices recorded."""
+    """`SeminarAdmin` over a real database, with its reminders recorded and its notices
+    sent through a real outbox to a recording bot."""
 
     def __init__(self, db: Database, registration: RegistrationService | None = None) -> None:
         self.reminders = RecordingReminders()
-        self.notifier = RecordingNotifier(Translator.load().for_language("ru"))
-        self.background = BackgroundTasks()
+        self.bot = RecordingBot()
+
+        async def unreachable(user_id: int) -> None:
+            return None
+
+        self.outbox = Outbox(db, SendPacer(10_000), unreachable, clock)
+        self.outbox.register(
+            NoticeDelivery(  # type: ignore[arg-type]
+                db, self.bot, Translator.load(), TZ, lambda tr, seminar: NO_BUTTONS
+            )
+        )
         self.service = SeminarAdmin(
             db,
             registration or RegistrationService(db, clock),
             self.reminders,
-            self.notifier,  # type: ignore[arg-type]
-            self.background,
+            self.outbox,
             clock,
         )
 
@@ -287,17 +302,17 @@ async def test_moving_names_confirmed_and_waitlisted_but_not_cancelled(db: Datab
 
     organiser = Organiser(db)
     result = await organiser.service.change(seminar.id, SeminarField.STARTS_AT, new_start)
-    await organiser.background.drain()
+    await organiser.outbox.run_until_idle()
 
     assert result.outcome is ChangeOutcome.CHANGED
     assert result.before is not None and result.before.starts_at == seminar.starts_at
     assert result.after is not None and result.after.starts_at == new_start
     assert sorted(result.audience) == [11, 12]
     assert organiser.reminders.scheduled == [new_start]
-    [(told, text)] = organiser.notifier.told
-    assert told == [11, 12] and "Гранты для НКО" in text
+    [(told, text)] = organiser.bot.told()
+    assert told == [11, 12] and "Гранты для НКО" in text and "перенесён" in text
     assert "по тюменскому времени (МСК+2)" in text and "📍 Тюмень" in text
-    assert organiser.notifier.calendars == [True]  # a move brings a fresh calendar file
+    assert organiser.bot.calendars == [11, 12]  # a move brings a fresh calendar file
 
 
 async def test_same_value_and_gone_seminars(db: Database) -> None:
@@ -323,11 +338,11 @@ async def test_cancelling_keeps_registrations_and_names_everyone_live(db: Databa
 
     organiser = Organiser(db)
     result = await organiser.service.cancel(seminar.id)
-    await organiser.background.drain()
+    await organiser.outbox.run_until_idle()
 
     assert result.outcome is CancelSeminarOutcome.CANCELLED
     assert organiser.reminders.dropped == [seminar.id]
-    assert [told for told, _ in organiser.notifier.told] == [[11, 12]]
+    assert [told for told, _ in organiser.bot.told()] == [[11, 12]]
     assert result.seminar is not None and result.seminar.status is SeminarStatus.CANCELLED
     assert sorted(result.audience) == [11, 12]
     counts = await Repositories(db).registrations.counts(seminar.id)

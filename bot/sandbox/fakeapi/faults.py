@@ -95,3 +95,19 @@ class FailureQueue:
             queue.pop(0)
         parameters = {"retry_after": failure.retry_after} if failure.retry_after else None
         return ApiError(failure.status, failure.description, parameters=parameters, injected=True)
+
+
+class Outage:
+    """Every sending call fails with one status until a moment (``FakeBotAPI.fail_for``)."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self._status = 500
+        self._description = ""
+
+    def start(self, until: float, status: int, description: str) -> None:
+        self._until, self._status, self._description = until, status, description
+
+    def check(self, now: float) -> None:
+        if now < self._until:
+            raise ApiError(self._status, self._description, injected=True)

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from aiohttp import BodyPartReader, web
 
 from bot.sandbox.fakeapi.errors import ApiError, bad_request, unauthorized
-from bot.sandbox.fakeapi.faults import SENDING_METHODS, FailureQueue, RateLimiter
+from bot.sandbox.fakeapi.faults import SENDING_METHODS, FailureQueue, Outage, RateLimiter
 from bot.sandbox.fakeapi.methods import Methods
 from bot.sandbox.fakeapi.objects import bot_user_dict, group_chat_dict
 from bot.sandbox.fakeapi.schema import Schema, load_schema
@@ -115,6 +115,11 @@ class FakeBotAPI:
         self.count_429 = 0
         self._limiter = RateLimiter()
         self._failures = FailureQueue()
+        self._outage = Outage()
+        self.latency = 0.0
+        # Called with (method, params) right after a request is recorded, before the answer;
+        # e.g. to SIGKILL the bot while the request it just made is still unanswered.
+        self.on_record: Callable[[str, dict[str, Any]], None] | None = None
         self._webhook = WebhookDelivery(self.world)
         self._runner: web.AppRunner | None = None
 
@@ -193,7 +198,9 @@ class FakeBotAPI:
         if injected is not None:
             raise injected
         if name in SENDING_METHODS:
-            self._limiter.acquire(asyncio.get_running_loop().time())
+            now = asyncio.get_running_loop().time()
+            self._outage.check(now)
+            self._limiter.acquire(now)
         if name == "getUpdates":  # recorded before it blocks, so tests see the poll start
             await self._record(name, params)
         handler = self.methods.handlers.get(name)
@@ -201,10 +208,14 @@ class FakeBotAPI:
         result = await (handler(params) if handler else self.methods.default_result(spec, params))
         if name != "getUpdates":
             await self._record(name, params)
+        if name in SENDING_METHODS and self.latency:
+            await asyncio.sleep(self.latency)  # delivered; the answer is on its way
         return result
 
     async def _record(self, method: str, params: dict[str, Any]) -> None:
         self.requests.append(RecordedRequest(method, params))
+        if self.on_record is not None:
+            self.on_record(method, params)
         await self.world.notify()
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
@@ -309,6 +320,12 @@ class FakeBotAPI:
     ) -> None:
         """The next ``times`` valid calls of ``method`` fail with this error."""
         self._failures.add(method, status, description, times, retry_after)
+
+    def fail_for(
+        self, seconds: float, status: int = 500, description: str = "Internal Server Error"
+    ) -> None:
+        """An outage: every sending call fails with ``status`` for the next ``seconds``."""
+        self._outage.start(asyncio.get_running_loop().time() + seconds, status, description)
 
     def assert_no_rejections(self, *, include_injected: bool = False) -> None:
         """Fail if the server refused a request it was not told to refuse."""

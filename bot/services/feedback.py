@@ -1,0 +1,251 @@
+"""Feedback after a seminar: the survey, its one reminder, the answers and the results.
+
+FEEDBACK_DELAY after a seminar ends, everyone marked as attended (or every seat holder,
+when nobody was marked at all) gets the survey: a rating 1…5, then two optional text
+answers. Those who have not rated a day after the survey get one reminder; nobody gets
+a second. A rating can be changed for FEEDBACK_WEEK after the survey was due.
+
+Delivery: a periodic sweep (`feedback:sweep`) finds what is due and claims each
+delivery in `feedback_deliveries` right before sending it (the primary key lets only
+one claimer through), so a restart neither repeats a survey nor a reminder; a delivery
+claimed when the process died stays claimed and is not resent. Sends are paced by the
+shared pacer. Surveys of seminars whose survey time is older than SURVEY_WINDOW (the
+bot was not running then) are not sent at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from aiogram.types import InlineKeyboardMarkup
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock
+from bot.i18n import Tr, Translator, pick_language
+from bot.services.sender import Delivery, Sender
+from bot.settings import Settings
+from storage.database import Database
+from storage.models import RegistrationStatus, Seminar
+from storage.repositories import Repositories
+from storage.repositories.claims import ClaimStatus
+from storage.repositories.feedback import (
+    FeedbackComment,
+    FeedbackDeliveryKind,
+    FeedbackField,
+    FeedbackTotals,
+    SurveyRecipient,
+)
+
+log = logging.getLogger(__name__)
+
+SWEEP_JOB_ID = "feedback:sweep"
+SWEEP_INTERVAL = timedelta(seconds=10)
+SURVEY_WINDOW = timedelta(days=1)
+REMINDER_AFTER = timedelta(days=1)
+FEEDBACK_WEEK = timedelta(days=7)
+TEXT_LIMIT = 1000
+# The longest seminar lasts a day.
+_LONGEST_SEMINAR = timedelta(days=1)
+_BATCH = 100
+
+_STATUS = {
+    Delivery.SENT: ClaimStatus.SENT,
+    Delivery.BLOCKED: ClaimStatus.SKIPPED,
+    Delivery.FAILED: ClaimStatus.FAILED,
+}
+
+
+class RatingKeyboard(Protocol):
+    def __call__(self, tr: Tr, registration_id: int) -> InlineKeyboardMarkup: ...
+
+
+class RateOutcome(StrEnum):
+    FIRST = "first"  # the first rating: the text questions follow
+    CHANGED = "changed"
+    SAME = "same"  # pressed the rating already stored
+    CLOSED = "closed"  # the week is over
+    STALE = "stale"  # not the presser's registration (a forwarded survey), or no such one
+
+
+@dataclass(frozen=True, slots=True)
+class RateResult:
+    outcome: RateOutcome
+    seminar: Seminar | None = None
+
+
+class TextOutcome(StrEnum):
+    SAVED = "saved"
+    CLOSED = "closed"
+    STALE = "stale"
+
+
+@dataclass(frozen=True, slots=True)
+class TextResult:
+    outcome: TextOutcome
+    cut: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackResults:
+    seminar: Seminar
+    totals: FeedbackTotals
+    comments: list[FeedbackComment]
+
+
+def survey_due_at(seminar: Seminar, delay: timedelta) -> datetime:
+    return seminar.ends_at + delay
+
+
+class FeedbackService:
+    def __init__(
+        self,
+        db: Database,
+        scheduler: AsyncIOScheduler,
+        sender: Sender,
+        translator: Translator,
+        settings: Settings,
+        keyboard: RatingKeyboard,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._scheduler = scheduler
+        self._sender = sender
+        self._translator = translator
+        self._settings = settings
+        self._keyboard = keyboard
+        self._clock = clock
+
+    def schedule_sweep(self, interval: timedelta = SWEEP_INTERVAL) -> None:
+        self._scheduler.add_job(
+            self.sweep,
+            trigger=IntervalTrigger(seconds=interval.total_seconds()),
+            next_run_time=self._clock(),
+            id=SWEEP_JOB_ID,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
+
+    async def sweep(self) -> int:
+        """Send the surveys and reminders that are due; return how many went out."""
+        now = self._clock()
+        repos = Repositories(self._db)
+        delay = self._settings.feedback_delay
+        since = now - SURVEY_WINDOW - delay - _LONGEST_SEMINAR
+        sent = 0
+        for seminar in await repos.seminars.around(since, now, _BATCH):
+            due = survey_due_at(seminar, delay)
+            if not now - SURVEY_WINDOW < due <= now:
+                continue
+            for recipient in await repos.feedback.survey_recipients(seminar.id):
+                if await self._deliver(repos, seminar, recipient, FeedbackDeliveryKind.SURVEY):
+                    sent += 1
+        reminders = await repos.feedback.reminder_recipients(
+            now - REMINDER_AFTER, now - FEEDBACK_WEEK
+        )
+        for recipient in reminders:
+            reminded = await repos.seminars.get(recipient.seminar_id)
+            if reminded is not None and await self._deliver(
+                repos, reminded, recipient, FeedbackDeliveryKind.REMINDER
+            ):
+                sent += 1
+        if sent:
+            log.info("feedback: %d surveys and reminders sent", sent)
+        return sent
+
+    async def _deliver(
+        self,
+        repos: Repositories,
+        seminar: Seminar,
+        recipient: SurveyRecipient,
+        kind: FeedbackDeliveryKind,
+    ) -> bool:
+        if not recipient.is_active:
+            await repos.feedback.claim(
+                recipient.registration_id, kind, self._clock(), ClaimStatus.SKIPPED
+            )
+            return False
+        if not await repos.feedback.claim(recipient.registration_id, kind, self._clock()):
+            return False
+        tr = self._translator.for_language(
+            pick_language(recipient.language, recipient.language_code)
+        )
+        delivery = await self._sender.send_message(
+            recipient.user_id,
+            tr(f"feedback.{kind.value}", title=seminar.title),
+            reply_markup=self._keyboard(tr, recipient.registration_id),
+        )
+        await repos.feedback.finish(
+            recipient.registration_id, kind, _STATUS[delivery], self._clock()
+        )
+        return delivery is Delivery.SENT
+
+    async def _open_registration(
+        self, repos: Repositories, user_id: int, registration_id: int
+    ) -> tuple[Seminar | None, TextOutcome]:
+        """The presser's registration and seminar, or the outcome that refuses the answer."""
+        registration = await repos.registrations.get(registration_id)
+        if (
+            registration is None
+            or registration.user_id != user_id
+            or registration.status is not RegistrationStatus.CONFIRMED
+        ):
+            return None, TextOutcome.STALE
+        seminar = await repos.seminars.get(registration.seminar_id)
+        if seminar is None:
+            return None, TextOutcome.STALE
+        closes = survey_due_at(seminar, self._settings.feedback_delay) + FEEDBACK_WEEK
+        if self._clock() >= closes:
+            return seminar, TextOutcome.CLOSED
+        return seminar, TextOutcome.SAVED
+
+    async def rate(self, user_id: int, registration_id: int, rating: int) -> RateResult:
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            seminar, opened = await self._open_registration(repos, user_id, registration_id)
+            if opened is not TextOutcome.SAVED:
+                return RateResult(RateOutcome(opened.value), seminar)
+            previous = await repos.feedback.get(registration_id)
+            if previous is not None and previous.rating == rating:
+                return RateResult(RateOutcome.SAME, seminar)
+            await repos.feedback.set_rating(registration_id, rating, self._clock())
+        first = previous is None or previous.rating is None
+        return RateResult(RateOutcome.FIRST if first else RateOutcome.CHANGED, seminar)
+
+    async def answer(
+        self, user_id: int, registration_id: int, field: FeedbackField, text: str | None
+    ) -> TextResult:
+        """A text answer (cut to TEXT_LIMIT), or None for Skip, which stores nothing."""
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            _, opened = await self._open_registration(repos, user_id, registration_id)
+            if opened is not TextOutcome.SAVED or text is None:
+                return TextResult(opened)
+            cut = len(text) > TEXT_LIMIT
+            await repos.feedback.set_text(registration_id, field, text[:TEXT_LIMIT], self._clock())
+        return TextResult(TextOutcome.SAVED, cut=cut)
+
+    async def results(self, seminar_id: int) -> FeedbackResults | None:
+        repos = Repositories(self._db)
+        seminar = await repos.seminars.get(seminar_id)
+        if seminar is None:
+            return None
+        answers = await repos.feedback.answers(seminar_id)
+        return FeedbackResults(
+            seminar=seminar,
+            totals=await repos.feedback.totals(seminar_id),
+            comments=[answer for answer in answers if answer.useful or answer.next_topic],
+        )
+
+    async def surveyed_seminars(self, limit: int) -> list[Seminar]:
+        """Ended seminars, latest first, that /feedback offers."""
+        repos = Repositories(self._db)
+        now = self._clock()
+        recent = await repos.seminars.around(now - timedelta(days=90), now, 1000)
+        ended = [seminar for seminar in recent if seminar.ends_at <= now]
+        return list(reversed(ended))[:limit]

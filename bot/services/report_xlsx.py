@@ -1,0 +1,229 @@
+"""The report spreadsheet: Summary, Events (with a native bar chart), Attendance, Feedback.
+
+Built in write-only mode, so a season of thousands of participants stays fast. Names appear
+only in the Attendance and Feedback sheets; people who used /forget_me appear as counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.i18n import Tr
+from bot.services.export import Value, clean, local_time, save_workbook, write_table
+from bot.services.report_model import ReportData, Summary
+from storage.models import RegistrationStatus
+
+EVENT_KEYS = (
+    "title",
+    "programme",
+    "format",
+    "place",
+    "planned",
+    "actual",
+    "seats",
+    "registered",
+    "attended",
+    "rating",
+)
+_REGISTERED_COLUMN = EVENT_KEYS.index("registered") + 1
+_CHART_ANCHOR_GAP = 2  # empty columns between the table and the chart
+_CHART_ROW_HEIGHT_CM = 0.6
+
+
+def _percent(part: float | None) -> Value:
+    return None if part is None else round(part * 100, 1)
+
+
+def _round(value: float | None) -> Value:
+    return None if value is None else round(value, 2)
+
+
+def summary_rows(summary: Summary, tr: Tr) -> list[list[Value]]:
+    """Indicator and value, in the order a funder's form asks for them."""
+    pairs: list[tuple[str, Value]] = [
+        ("held", summary.held),
+        ("cancelled", summary.cancelled),
+        ("upcoming", summary.upcoming),
+        ("in_person", summary.in_person),
+        ("online", summary.online),
+        ("hybrid", summary.hybrid),
+        ("registrations", summary.registrations),
+        ("attended", summary.attended),
+        ("attendance_rate", _percent(summary.attendance_rate)),
+        ("participants", summary.participants),
+        ("forgotten", summary.forgotten_visits),
+        ("organisations", summary.organisations),
+        ("new", summary.new),
+        ("returning", summary.returning),
+        ("questions_asked", summary.questions_asked),
+        ("questions_answered", summary.questions_answered),
+        ("faq_answers", str(tr("report.xlsx.not_recorded"))),
+        ("responses", summary.responses),
+        ("response_rate", _percent(summary.response_rate)),
+        ("average_rating", _round(summary.average_rating)),
+    ]
+    return [[str(tr(f"report.xlsx.summary.{key}")), value] for key, value in pairs]
+
+
+def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[list[Value]]:
+    cancelled = str(tr("report.cancelled"))
+    return [
+        [
+            clean(line.seminar.title),
+            clean(line.seminar.programme or ""),
+            str(tr(f"report.format.{line.seminar.format.value}")),
+            clean(line.seminar.place),
+            local_time(line.seminar.planned_starts_at, tz),
+            cancelled if line.seminar.is_cancelled else local_time(line.seminar.starts_at, tz),
+            line.seminar.capacity,
+            line.registered,
+            line.attended,
+            _round(line.rating),
+        ]
+        for line in summary.lines
+    ]
+
+
+def attendance_rows(data: ReportData, summary: Summary, tr: Tr) -> list[list[Value]]:
+    """People × held seminars: 1 came, 0 had a seat and did not, empty not registered;
+    forgotten people as one row of counts; totals last."""
+    held = [line.seminar for line in summary.lines if line.held]
+    people: dict[int, tuple[str, str]] = {}
+    marks: dict[int, dict[int, int]] = {}
+    forgotten: Counter[int] = Counter()
+    for column, seminar in enumerate(held):
+        for row in data.registrations[seminar.id]:
+            came = row.came is not None
+            if row.user_id is None:
+                forgotten[column] += came
+                continue
+            if not came and row.status is not RegistrationStatus.CONFIRMED:
+                continue
+            people.setdefault(row.user_id, (row.full_name or "", row.organisation or ""))
+            marks.setdefault(row.user_id, {})[column] = int(came)
+    order = sorted(people, key=lambda uid: (people[uid][0].casefold(), uid))
+    rows: list[list[Value]] = []
+    for user_id in order:
+        name, organisation = people[user_id]
+        cells: list[Value] = [marks[user_id].get(column) for column in range(len(held))]
+        total = sum(value for value in cells if isinstance(value, int))
+        rows.append([clean(name), clean(organisation), *cells, total])
+    if forgotten:
+        counts: list[Value] = [forgotten[column] for column in range(len(held))]
+        rows.append([str(tr("report.xlsx.forgotten_row")), "", *counts, sum(forgotten.values())])
+    totals = [
+        sum(1 for row in data.registrations[seminar.id] if row.came is not None) for seminar in held
+    ]
+    rows.append([str(tr("report.xlsx.totals")), "", *totals, sum(totals)])
+    return rows
+
+
+def attendance_header(summary: Summary, tr: Tr, tz: tzinfo) -> list[str]:
+    held = [line.seminar for line in summary.lines if line.held]
+    titles = [
+        f"{local_time(seminar.starts_at, tz):%d.%m} {clean(seminar.title)}" for seminar in held
+    ]
+    return [
+        str(tr("report.xlsx.attendance.name")),
+        str(tr("report.xlsx.attendance.organisation")),
+        *titles,
+        str(tr("report.xlsx.attendance.total")),
+    ]
+
+
+def feedback_rows(summary: Summary, data: ReportData) -> list[list[Value]]:
+    """Ratings and comments without names: only the Attendance sheet names people."""
+    rows: list[list[Value]] = []
+    for line in summary.lines:
+        for row in data.registrations[line.seminar.id]:
+            if row.rating is None and not row.useful and not row.next_topic:
+                continue
+            rows.append(
+                [
+                    clean(line.seminar.title),
+                    row.rating,
+                    clean(row.useful or ""),
+                    clean(row.next_topic or ""),
+                ]
+            )
+    return rows
+
+
+def _labels(tr: Tr, prefix: str, keys: Sequence[str]) -> list[str]:
+    return [str(tr(f"{prefix}.{key}")) for key in keys]
+
+
+def _add_chart(sheet: Any, events: int, tr: Tr) -> None:
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = str(tr("report.xlsx.chart.title"))
+    chart.y_axis.title = str(tr("report.xlsx.chart.people"))
+    values = Reference(
+        sheet,
+        min_col=_REGISTERED_COLUMN,
+        max_col=_REGISTERED_COLUMN + 1,
+        min_row=1,
+        max_row=events + 1,
+    )
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=events + 1))
+    chart.width = max(16.0, events * 1.2)
+    chart.height = 9.0
+    anchor_column = len(EVENT_KEYS) + _CHART_ANCHOR_GAP
+    sheet.add_chart(chart, f"{get_column_letter(anchor_column)}2")
+
+
+def _one_page_wide(sheet: Any) -> None:
+    """Printed (or turned into PDF) on A4 one page wide, as many pages down as it takes."""
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+
+
+def _one_page_wide_landscape(sheet: Any) -> None:
+    _one_page_wide(sheet)
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+
+
+def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
+    workbook = Workbook(write_only=True)
+    write_table(
+        workbook,
+        str(tr("report.xlsx.sheets.summary")),
+        _labels(tr, "report.xlsx.summary_header", ("indicator", "value")),
+        summary_rows(summary, tr),
+        _one_page_wide,
+    )
+    events = write_table(
+        workbook,
+        str(tr("report.xlsx.sheets.events")),
+        _labels(tr, "report.xlsx.events", EVENT_KEYS),
+        event_rows(data, summary, tr, tz),
+        _one_page_wide_landscape,
+    )
+    _add_chart(events, len(summary.lines), tr)
+    write_table(
+        workbook,
+        str(tr("report.xlsx.sheets.attendance")),
+        attendance_header(summary, tr, tz),
+        attendance_rows(data, summary, tr),
+        _one_page_wide_landscape,
+    )
+    write_table(
+        workbook,
+        str(tr("report.xlsx.sheets.feedback")),
+        _labels(tr, "report.xlsx.feedback", ("seminar", "rating", "useful", "next")),
+        feedback_rows(summary, data),
+        _one_page_wide_landscape,
+    )
+    return save_workbook(workbook)

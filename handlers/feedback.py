@@ -1,0 +1,354 @@
+"""The feedback survey's buttons and answers, and /feedback for admins."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.formatting import format_datetime, shorten
+from bot.i18n import Html, Tr
+from bot.services.feedback import (
+    TEXT_LIMIT,
+    FeedbackResults,
+    RateOutcome,
+    TextOutcome,
+)
+from bot.settings import Settings
+from handlers.alerts import alert
+from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
+from storage.models import User
+from storage.repositories.feedback import FeedbackField
+
+if TYPE_CHECKING:
+    from bot.services.feedback import FeedbackService
+
+SEMINAR_BUTTONS = 20
+COMMENTS_PER_PAGE = 3
+COMMENT_SHOWN = 500
+TITLE_LIMIT = 80
+
+
+class RateCb(CallbackData, prefix="fb"):
+    registration_id: RowId
+    rating: int
+
+
+class SkipCb(CallbackData, prefix="fbskip"):
+    registration_id: RowId
+    field: FeedbackField
+
+
+class FeedbackSeminarCb(CallbackData, prefix="adm_fbs"):
+    seminar_id: RowId
+
+
+class FeedbackPageCb(CallbackData, prefix="adm_fbp"):
+    seminar_id: RowId
+    page: int
+
+
+class FeedbackStates(StatesGroup):
+    useful = State()
+    next_topic = State()
+
+
+_STATE_OF = {
+    FeedbackField.USEFUL: FeedbackStates.useful,
+    FeedbackField.NEXT_TOPIC: FeedbackStates.next_topic,
+}
+_NEXT = {FeedbackField.USEFUL: FeedbackField.NEXT_TOPIC}
+
+
+def rating_keyboard(tr: Tr, registration_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for rating in range(1, 6):
+        builder.button(
+            text=str(rating), callback_data=RateCb(registration_id=registration_id, rating=rating)
+        )
+    return builder.as_markup()
+
+
+def _skip_keyboard(tr: Tr, registration_id: int, field: FeedbackField) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("feedback.skip"), callback_data=SkipCb(registration_id=registration_id, field=field)
+    )
+    return builder.as_markup()
+
+
+async def _ask(
+    message: Message, state: FSMContext, tr: Tr, registration_id: int, field: FeedbackField
+) -> None:
+    await state.set_state(_STATE_OF[field])
+    await state.set_data({"registration_id": registration_id})
+    await message.answer(
+        tr(f"feedback.{field.value}"), reply_markup=_skip_keyboard(tr, registration_id, field)
+    )
+
+
+async def _after(
+    message: Message, state: FSMContext, tr: Tr, registration_id: int, field: FeedbackField
+) -> None:
+    """The next question, or thanks after the last one."""
+    following = _NEXT.get(field)
+    if following is not None:
+        await _ask(message, state, tr, registration_id, following)
+        return
+    await state.clear()
+    await message.answer(tr("feedback.thanks"))
+
+
+async def rate(
+    query: CallbackQuery,
+    callback_data: RateCb,
+    user: User,
+    feedback: FeedbackService,
+    state: FSMContext,
+    tr: Tr,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not 1 <= callback_data.rating <= 5:
+        alert(callback_answer, tr("feedback.stale"))
+        return
+    result = await feedback.rate(user.id, callback_data.registration_id, callback_data.rating)
+    if result.outcome is RateOutcome.STALE or result.seminar is None:
+        alert(callback_answer, tr("feedback.stale"))
+        return
+    if result.outcome is RateOutcome.CLOSED:
+        alert(callback_answer, tr("feedback.closed"))
+        return
+    if result.outcome is RateOutcome.SAME:
+        alert(callback_answer, tr("feedback.same", rating=callback_data.rating))
+        return
+    if not isinstance(query.message, Message):
+        return
+    with suppress(TelegramBadRequest):
+        await query.message.edit_text(
+            tr(
+                "feedback.rated",
+                survey=tr("feedback.survey", title=result.seminar.title),
+                rating=callback_data.rating,
+            ),
+            reply_markup=rating_keyboard(tr, callback_data.registration_id),
+        )
+    if result.outcome is RateOutcome.CHANGED:
+        callback_answer.text = tr("feedback.changed", rating=callback_data.rating)
+        return
+    await _ask(query.message, state, tr, callback_data.registration_id, FeedbackField.USEFUL)
+
+
+async def skip(
+    query: CallbackQuery,
+    callback_data: SkipCb,
+    user: User,
+    feedback: FeedbackService,
+    state: FSMContext,
+    tr: Tr,
+    callback_answer: CallbackAnswer,
+) -> None:
+    current = await state.get_state()
+    data = await state.get_data()
+    if (
+        current != _STATE_OF[callback_data.field].state
+        or data.get("registration_id") != callback_data.registration_id
+    ):
+        alert(callback_answer, tr("feedback.answered"))
+        return
+    result = await feedback.answer(
+        user.id, callback_data.registration_id, callback_data.field, None
+    )
+    refusal = _refusal(result.outcome)
+    if refusal is not None:
+        await state.clear()
+        alert(callback_answer, tr(refusal))
+        return
+    if not isinstance(query.message, Message):
+        return
+    with suppress(TelegramBadRequest):
+        await query.message.edit_reply_markup(reply_markup=None)
+    await _after(query.message, state, tr, callback_data.registration_id, callback_data.field)
+
+
+def _refusal(outcome: TextOutcome) -> str | None:
+    """The i18n key that explains why an answer was not taken, or None when it was."""
+    if outcome is TextOutcome.SAVED:
+        return None
+    return "feedback.closed" if outcome is TextOutcome.CLOSED else "feedback.stale"
+
+
+def _field_of(state_name: str | None) -> FeedbackField:
+    if state_name == FeedbackStates.useful.state:
+        return FeedbackField.USEFUL
+    return FeedbackField.NEXT_TOPIC
+
+
+async def answer_text(
+    message: Message, user: User, feedback: FeedbackService, state: FSMContext, tr: Tr
+) -> None:
+    field = _field_of(await state.get_state())
+    registration_id = int((await state.get_data()).get("registration_id", 0))
+    result = await feedback.answer(user.id, registration_id, field, message.text or "")
+    refusal = _refusal(result.outcome)
+    if refusal is not None:
+        await state.clear()
+        await message.answer(tr(refusal))
+        return
+    if result.cut:
+        await message.answer(tr("feedback.cut", limit=TEXT_LIMIT))
+    await _after(message, state, tr, registration_id, field)
+
+
+async def answer_not_text(message: Message, tr: Tr) -> None:
+    await message.answer(tr("feedback.text_only"))
+
+
+def _seminar_keyboard(results: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for seminar_id, text in results:
+        builder.button(text=text, callback_data=FeedbackSeminarCb(seminar_id=seminar_id))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def feedback_command(
+    message: Message, feedback: FeedbackService, settings: Settings, tr: Tr
+) -> None:
+    seminars = await feedback.surveyed_seminars(SEMINAR_BUTTONS)
+    if not seminars:
+        await message.answer(tr("feedback.admin.none"))
+        return
+    buttons = [
+        (s.id, f"{format_datetime(s.starts_at, settings.timezone, tr)} · {s.title}")
+        for s in seminars
+    ]
+    await message.answer(tr("feedback.admin.choose"), reply_markup=_seminar_keyboard(buttons))
+
+
+def render_results(results: FeedbackResults, page: int, tr: Tr, settings: Settings) -> str:
+    totals = results.totals
+    rate = ""
+    if totals.surveyed:
+        rate = tr("feedback.admin.rate", percent=round(100 * totals.responded / totals.surveyed))
+    lines: list[str] = [
+        tr(
+            "feedback.admin.title",
+            title=shorten(results.seminar.title, TITLE_LIMIT),
+            date=format_datetime(results.seminar.starts_at, settings.timezone, tr),
+        ),
+        tr(
+            "feedback.admin.responses",
+            responded=totals.responded,
+            count=totals.surveyed,
+            rate=Html(rate),
+        ),
+    ]
+    if totals.average is None:
+        lines.append(tr("feedback.admin.no_ratings"))
+    else:
+        lines.append(tr("feedback.admin.average", average=f"{totals.average:.1f}"))
+        lines += [
+            tr("feedback.admin.bar", rating=rating, count=totals.distribution[rating])
+            for rating in range(5, 0, -1)
+        ]
+    lines.append("")
+    comments = results.comments
+    if not comments:
+        lines.append(tr("feedback.admin.no_comments"))
+        return "\n".join(lines)
+    first = page * COMMENTS_PER_PAGE
+    shown = comments[first : first + COMMENTS_PER_PAGE]
+    lines.append(
+        tr(
+            "feedback.admin.comments",
+            first=first + 1,
+            last=first + len(shown),
+            total=len(comments),
+        )
+    )
+    for comment in shown:
+        rating = (
+            tr("feedback.admin.comment_rating", rating=comment.rating) if comment.rating else ""
+        )
+        lines.append(tr("feedback.admin.comment", name=comment.full_name, rating=Html(rating)))
+        for field in FeedbackField:
+            text = comment.useful if field is FeedbackField.USEFUL else comment.next_topic
+            if text:
+                lines.append(tr(f"feedback.admin.{field.value}", text=shorten(text, COMMENT_SHOWN)))
+    return "\n".join(lines)
+
+
+def _pages_keyboard(
+    tr: Tr, seminar_id: int, page: int, comments: int
+) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    if page > 0:
+        builder.button(
+            text=tr("feedback.admin.prev"),
+            callback_data=FeedbackPageCb(seminar_id=seminar_id, page=page - 1),
+        )
+    if (page + 1) * COMMENTS_PER_PAGE < comments:
+        builder.button(
+            text=tr("feedback.admin.next"),
+            callback_data=FeedbackPageCb(seminar_id=seminar_id, page=page + 1),
+        )
+    return builder.as_markup() if builder.buttons else None
+
+
+async def show_results(
+    query: CallbackQuery,
+    callback_data: FeedbackSeminarCb | FeedbackPageCb,
+    feedback: FeedbackService,
+    settings: Settings,
+    tr: Tr,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """A seminar picked opens its results below the list; a page edits the results."""
+    results = await feedback.results(callback_data.seminar_id)
+    if results is None:
+        alert(callback_answer, tr("feedback.admin.not_found"))
+        return
+    if not isinstance(query.message, Message):
+        return
+    pages = max(1, -(-len(results.comments) // COMMENTS_PER_PAGE))
+    requested = callback_data.page if isinstance(callback_data, FeedbackPageCb) else 0
+    page = min(max(requested, 0), pages - 1)
+    text = render_results(results, page, tr, settings)
+    markup = _pages_keyboard(tr, results.seminar.id, page, len(results.comments))
+    if isinstance(callback_data, FeedbackSeminarCb):
+        await query.message.answer(text, reply_markup=markup)
+        return
+    with suppress(TelegramBadRequest):
+        await query.message.edit_text(text, reply_markup=markup)
+
+
+def create_router() -> Router:
+    router = Router(name="feedback")
+    router.callback_query.register(rate, RateCb.filter())
+    router.callback_query.register(skip, SkipCb.filter())
+    router.message.register(
+        answer_text,
+        StateFilter(FeedbackStates.useful, FeedbackStates.next_topic),
+        PRIVATE_CHAT,
+        HAS_TEXT,
+        NOT_COMMAND,
+    )
+    router.message.register(
+        answer_not_text,
+        StateFilter(FeedbackStates.useful, FeedbackStates.next_topic),
+        PRIVATE_CHAT,
+        NO_TEXT,
+    )
+    router.message.register(feedback_command, Command("feedback"), IsAdmin())
+    router.callback_query.register(show_results, FeedbackSeminarCb.filter(), IsAdmin())
+    router.callback_query.register(show_results, FeedbackPageCb.filter(), IsAdmin())
+    return router

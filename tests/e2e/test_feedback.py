@@ -1,0 +1,164 @@
+"""Feedback after a seminar, through real HTTP against the bot process.
+
+A seminar ends; FEEDBACK_DELAY later its attendees get the survey, rate it, answer
+(one answer too long), skip; a forwarded survey pressed by someone else is refused;
+/feedback shows the results. A participant surveyed a day ago without a rating gets
+one reminder, and a restart does not send a second.
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot.sandbox.fakeapi import FakeBotAPI
+from storage.database import Database
+from storage.models import AttendanceKind, MarkMethod, RegistrationStatus
+from storage.repositories import Repositories
+from storage.repositories.claims import ClaimStatus
+from storage.repositories.feedback import FeedbackDeliveryKind
+from tests.e2e.conftest import RunBot
+from tests.e2e.test_checkin import ADMIN_ID, ANNA, BORIS, OLEG
+from tests.e2e.test_online_and_attendance import has_document, seed_people
+
+TITLE = "Сторителлинг для НКО"
+OLD_TITLE = "Фандрайзинг весной"
+
+
+async def seed_seminars(db_path: Path) -> None:
+    """One seminar ending in a few seconds (Anna and Boris came, Oleg did not) and one
+    that ended two days ago, whose survey reached Oleg 25 hours ago without an answer."""
+    await seed_people(db_path, (ANNA, BORIS, OLEG))
+    db = Database(db_path)
+    await db.connect()
+    try:
+        repos = Repositories(db)
+        now = datetime.now(UTC)
+        ending = await repos.seminars.create(
+            TITLE,
+            "",
+            now - timedelta(minutes=60) + timedelta(seconds=3),
+            "Тюмень",
+            10,
+            None,
+            now,
+            duration_minutes=60,
+        )
+        for person in (ANNA, BORIS, OLEG):
+            registration = await repos.registrations.insert(
+                ending.id, person.user_id, RegistrationStatus.CONFIRMED, now - timedelta(days=1)
+            )
+            if person is not OLEG:
+                await repos.attendance.mark(
+                    registration.id, AttendanceKind.IN_PERSON, MarkMethod.LIST, ADMIN_ID, now
+                )
+        old = await repos.seminars.create(
+            OLD_TITLE, "", now - timedelta(days=2), "Тюмень", 10, None, now - timedelta(days=5)
+        )
+        registration = await repos.registrations.insert(
+            old.id, OLEG.user_id, RegistrationStatus.CONFIRMED, now - timedelta(days=3)
+        )
+        surveyed = now - timedelta(hours=25)
+        await repos.feedback.claim(registration.id, FeedbackDeliveryKind.SURVEY, surveyed)
+        await repos.feedback.finish(
+            registration.id, FeedbackDeliveryKind.SURVEY, ClaimStatus.SENT, surveyed
+        )
+    finally:
+        await db.close()
+
+
+async def test_survey_after_the_delay_answers_reminder_once_and_results(
+    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    await seed_seminars(db_path)
+    admin = fake_api.user(ADMIN_ID, "Ирина")
+    anna = fake_api.user(ANNA.user_id, ANNA.first_name)
+    boris = fake_api.user(BORIS.user_id, BORIS.first_name)
+    oleg = fake_api.user(OLEG.user_id, OLEG.first_name)
+    env = {"ADMIN_IDS": str(ADMIN_ID), "FEEDBACK_DELAY": "2s"}
+    bot = await run_bot(env)
+
+    # The old seminar's reminder reaches Oleg, who had the survey a day ago.
+    reminder = await oleg.wait_message(f"Напоминаем: как вам семинар «{OLD_TITLE}»", timeout=60)
+    assert reminder.buttons == ["1", "2", "3", "4", "5"]
+
+    survey = await anna.wait_message(f"Как вам семинар «{TITLE}»?", timeout=60)
+    await boris.wait_message(f"Как вам семинар «{TITLE}»?", timeout=60)
+
+    await anna.press("4", message_id=survey.message_id)
+    await anna.wait_edit(survey.message_id, "Ваша оценка: 4 из 5")
+    await anna.wait_message("Что было самым полезным?")
+    await anna.send("Разбор историй " + "очень " * 2000)
+    await anna.wait_message("сохранены первые 1000 символов")
+    await anna.wait_message("Какую тему разобрать на следующих семинарах?")
+    await anna.press("Пропустить")
+    await anna.wait_message("Спасибо за отзыв")
+
+    # The same rating again changes nothing; another one replaces it within the week.
+    query = await anna.press("4", message_id=survey.message_id)
+    assert "уже сохранена" in (await fake_api.wait_callback_answer(query)).get("text", "")
+    query = await anna.press("5", message_id=survey.message_id)
+    assert "Оценка изменена: 5" in (await fake_api.wait_callback_answer(query)).get("text", "")
+    await anna.assert_no_new_messages(within=0.5)
+
+    # Anna's survey forwarded to Oleg: his press is refused and stores nothing.
+    data = next(b["callback_data"] for b in survey.inline_buttons if b["text"] == "1")
+    await oleg.send("/help")
+    own = await oleg.wait_message("/seminars")
+    query = await oleg.press_data(data, own.message_id)
+    answer = await fake_api.wait_callback_answer(query)
+    assert "другому участнику" in answer.get("text", "")
+
+    boris_survey = boris.last_message
+    assert boris_survey is not None
+    await boris.press("2", message_id=boris_survey.message_id)
+    await boris.wait_message("Что было самым полезным?")
+    await boris.send("Практика")
+    await boris.wait_message("Какую тему")
+    await boris.send("Отчётность")
+    await boris.wait_message("Спасибо за отзыв")
+
+    await admin.send("/feedback")
+    picker = await admin.wait_message("Отзывы о каком семинаре")
+    await admin.press(TITLE, message_id=picker.message_id)
+    results = (await admin.wait_message(f"Отзывы о семинаре «{TITLE}»")).text or ""
+    assert "Ответили на опрос: 2 из 2 (100%)" in results
+    assert "Средняя оценка: 3.5" in results
+    assert "5 — 1" in results and "2 — 1" in results
+    assert "Иванова Анна, оценка 5" in results
+    assert "Тема: Отчётность" in results
+
+    # The seminar's XLSX gains a feedback sheet.
+    await admin.send("/export")
+    await admin.wait_message("Выберите семинар")
+    await admin.press(TITLE)
+    xlsx = await admin.wait_message(predicate=has_document(".xlsx"))
+    assert xlsx.document_bytes is not None
+    sheet = load_workbook(io.BytesIO(xlsx.document_bytes))["Отзывы"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["ФИО", "Оценка", "Самое полезное", "Тема следующих семинаров"]
+    assert rows[1][:2] == ["Иванова Анна", 5]
+    assert str(rows[1][2]).startswith("Разбор историй") and len(str(rows[1][2])) == 1000
+    assert rows[2] == ["Петров Борис", 2, "Практика", "Отчётность"]
+
+    assert not any(TITLE in (m.text or "") for m in oleg.messages)
+    # A restart sends neither a second survey nor a second reminder.
+    assert await bot.stop() == 0
+    await run_bot(env)
+    await anna.send("/help")
+    await anna.wait_message("/seminars")
+    await oleg.send("/help")
+    await oleg.wait_message("/seminars")
+    assert sum("Напоминаем" in (m.text or "") for m in oleg.messages) == 1
+    assert sum(f"Как вам семинар «{TITLE}»" in (m.text or "") for m in anna.messages) == 1
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT kind, COUNT(*) FROM feedback_deliveries GROUP BY kind ORDER BY kind"
+        ).fetchall()
+    assert rows == [("reminder", 1), ("survey", 3)]
+    fake_api.assert_no_rejections()

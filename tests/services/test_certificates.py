@@ -1,0 +1,156 @@
+"""Certificates without aiogram handlers: who qualifies, the PDF's text, verification, forget."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiogram.methods import SendDocument
+from PIL import Image
+from pypdf import PdfReader
+
+from bot.app import App
+from bot.i18n import Translator
+from bot.services.certificates import SubjectKind, initials, new_number, number_from
+from storage.models import AttendanceKind, MarkMethod, RegistrationStatus, Seminar
+from storage.repositories import Repositories
+from tests.certificate_picture import NAME, NUMBER, render_png, sample_pdf
+from tests.recording import RecordingSession
+from tests.services.conftest import ADMIN_ID, FakeClock
+
+ANNA, BORIS, JOHN, LONG = 101, 102, 103, 104
+NAMES = {
+    ANNA: "Иванова Анна Петровна",
+    BORIS: "Петров Борис",
+    JOHN: "John O'Connor-Smith",
+    LONG: "Константинопольская-Щербакова " + "Александра-Мария " * 5 + "Вячеславовна",
+}
+TITLE = "Социальное предпринимательство — от идеи до «устойчивой» модели: ёмкие практики НКО"
+
+
+async def ended_seminar(app: App, clock: FakeClock, attended: tuple[int, ...]) -> Seminar:
+    repos = Repositories(app.db)
+    now = clock()
+    for user_id, name in NAMES.items():
+        await repos.users.record_seen(user_id, name.split()[0], None, None, "ru", now)
+        await repos.profiles.save(user_id, name, "НКО", "+79990000000", now, now)
+    seminar = await repos.seminars.create(
+        TITLE, "", now - timedelta(hours=3), "Тюмень", 10, None, now - timedelta(days=3)
+    )
+    for user_id in NAMES:
+        registration = await repos.registrations.insert(
+            seminar.id, user_id, RegistrationStatus.CONFIRMED, now - timedelta(days=2)
+        )
+        if user_id in attended:
+            await repos.attendance.mark(
+                registration.id, AttendanceKind.IN_PERSON, MarkMethod.LIST, ADMIN_ID, now
+            )
+    return seminar
+
+
+def sent_documents(session: RecordingSession) -> list[SendDocument]:
+    return [call for call in session.calls if isinstance(call, SendDocument)]
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+        (841.89, 595.28), abs=0.1
+    )  # A4 landscape
+    return " ".join(page.extract_text().split())
+
+
+def test_numbers_are_random_and_only_their_shape_is_accepted() -> None:
+    numbers = {new_number() for _ in range(1000)}
+    assert len(numbers) == 1000
+    number = numbers.pop()
+    assert number_from(f"v_{number}") == number
+    assert number_from(f"v_{number.lower()}") == number
+    for forged in ("v_", "v_SE-", "v_SE-0000000O", "v_SE-ABCDEFGHJ", "v_' OR 1=1", "v_" + "A" * 60):
+        assert number_from(forged) is None
+
+
+def test_initials_keep_the_surname_only() -> None:
+    assert initials("Иванова Анна Петровна") == "Иванова А. П."
+    assert initials("John O'Connor-Smith") == "John O."
+    assert initials("  ") == ""
+
+
+async def test_only_attendees_with_a_name_qualify_and_each_gets_one_pdf(
+    app: App, clock: FakeClock, session: RecordingSession
+) -> None:
+    seminar = await ended_seminar(app, clock, attended=(ANNA, JOHN, LONG))
+    preview = await app.certificates.preview(SubjectKind.SEMINAR, seminar.id)
+    assert preview is not None
+    assert sorted(q.user_id for q in preview.qualifiers) == [ANNA, JOHN, LONG]
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 3
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 0
+    await app.background.drain()  # issuing starts the sending in the background
+    assert await app.certificates.deliver_pending() == 0
+    documents = sent_documents(session)
+    assert sorted(int(d.chat_id) for d in documents) == [ANNA, JOHN, LONG]
+
+    held = await app.certificates.mine(ANNA)
+    assert len(held) == 1
+    document = await app.certificates.document(held[0], app.translator.for_language("ru"))
+    text = pdf_text(document.data)
+    assert "Иванова Анна Петровна" in text
+    assert "«Социальное предпринимательство — от идеи до «устойчивой» модели" in text
+    assert held[0].number in text
+    assert "СЕРТИФИКАТ" in text
+    assert "2 часа" in text  # the default duration of a seminar
+
+
+async def test_long_and_latin_names_stay_on_the_page(app: App, clock: FakeClock) -> None:
+    seminar = await ended_seminar(app, clock, attended=(JOHN, LONG))
+    await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID)
+    tr = app.translator.for_language("ru")
+    for user_id in (JOHN, LONG):
+        (certificate,) = await app.certificates.mine(user_id)
+        text = pdf_text((await app.certificates.document(certificate, tr)).data)
+        # Every word of the name is on the page: wrapped or shrunk, never cut.
+        for word in NAMES[user_id].split():
+            assert word in text
+
+
+def test_the_sample_renders_to_png(tmp_path: Path) -> None:
+    """The picture in docs/ comes from the same sample (make certificate-picture)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is missing: make system-deps")
+    png = render_png(tmp_path / "certificate")
+    with Image.open(png) as image:
+        assert image.width > image.height  # landscape
+    text = pdf_text(sample_pdf())
+    assert NAME.split()[0] in text and NUMBER in text
+
+
+async def test_nobody_attended_means_nobody_qualifies(app: App, clock: FakeClock) -> None:
+    seminar = await ended_seminar(app, clock, attended=())
+    preview = await app.certificates.preview(SubjectKind.SEMINAR, seminar.id)
+    assert preview is not None and preview.qualifiers == []
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 0
+
+
+async def test_verification_and_forget_me(app: App, clock: FakeClock) -> None:
+    seminar = await ended_seminar(app, clock, attended=(ANNA, BORIS))
+    await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID)
+    (certificate,) = await app.certificates.mine(ANNA)
+    found = await app.certificates.verify(f"v_{certificate.number}")
+    assert found.certificate is not None and found.holder == "Иванова А. П."
+    assert (await app.certificates.verify("v_SE-AAAAAAAA")).certificate is None
+
+    await app.privacy.forget_me(ANNA)
+    anonymous = await app.certificates.verify(f"v_{certificate.number}")
+    assert anonymous.certificate is not None and anonymous.holder is None
+    assert await app.certificates.mine(ANNA) == []
+
+
+def test_the_font_ships_with_the_bot() -> None:
+    fonts = Path(__file__).resolve().parents[2] / "bot" / "assets" / "fonts"
+    assert {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"} <= {p.name for p in fonts.iterdir()}
+    assert Translator.load().text("ru", "certificates.hours", count=2) == "2 часа"
