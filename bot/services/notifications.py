@@ -63,18 +63,23 @@ class NoticeDelivery:
         markup = self._seminar_buttons(tr, seminar)
         if not payload.get("calendar"):
             return lambda: self._bot.send_message(item.chat_id, text, reply_markup=markup)
-        link = seminar_link((await self._bot.me()).username or "", seminar)
-        ics = seminar_ics(
-            seminar,
-            seminar.updated_at or seminar.created_at,
-            link=link,
-            # Plain text inside the .ics, so the title goes in unescaped.
-            alarm_text=tr("seminars.calendar.alarm", title=Html(seminar.title)),
-        )
-        document = BufferedInputFile(ics, filename=ics_filename(seminar))
-        return lambda: self._bot.send_document(
-            item.chat_id, document, caption=text, reply_markup=markup
-        )
+
+        async def send_with_calendar() -> object:
+            # Inside the request, so a failed getMe is retried like the send itself.
+            link = seminar_link((await self._bot.me()).username or "", seminar)
+            ics = seminar_ics(
+                seminar,
+                seminar.updated_at or seminar.created_at,
+                link=link,
+                # Plain text inside the .ics, so the title goes in unescaped.
+                alarm_text=tr("seminars.calendar.alarm", title=Html(seminar.title)),
+            )
+            document = BufferedInputFile(ics, filename=ics_filename(seminar))
+            return await self._bot.send_document(
+                item.chat_id, document, caption=text, reply_markup=markup
+            )
+
+        return send_with_calendar
 
     def _text(self, tr: Tr, payload: dict[str, Any]) -> str:
         times = {

@@ -340,14 +340,14 @@ async def test_6_waitlist_speaks_of_a_queue_number_and_leaving_it(
 
     await b.send(f"/start seminar_{seminar_id}")
     card = await b.wait_message("номер в очереди: 1")
-    assert "🚪 Выйти из листа ожидания" in card.buttons
-    assert not [x for x in card.buttons if "Отменить запись" in x]
-    await b.press("Выйти из листа ожидания")
+    assert "🚪 Отменить запись (выйти из листа ожидания)" in card.buttons
+    # PRODUCT.md: the waitlisted card's button contains «Отменить запись».
+    await b.press("Отменить запись")
     confirm = await b.wait_message("покинуть лист ожидания")
     assert confirm.buttons == ["Да, выйти из листа ожидания", "Нет, оставить"]
     await b.press("Нет, оставить")
     await b.wait_message("вы остаётесь в листе ожидания")
-    await b.press("Выйти из листа ожидания", card.message_id)
+    await b.press("Отменить запись", card.message_id)
     await b.wait_message("покинуть лист ожидания")
     await b.press("Да, выйти")
     await b.wait_message("больше не в листе ожидания")
