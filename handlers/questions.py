@@ -101,6 +101,20 @@ def answer_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def staff_keyboard(tr: Tr, question: Question) -> InlineKeyboardMarkup | None:
+    """Answer while the question is open; Add to FAQ once answered (until it is added).
+
+    A forgotten question (/forget_me) has no buttons at all.
+    """
+    if is_forgotten(question):
+        return None
+    if not question.is_answered:
+        return answer_keyboard(tr, question.id)
+    if question.faq_entry_id is None:
+        return add_to_faq_keyboard(tr, question.id)
+    return None
+
+
 def draft_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for action in ("question", "answer", "publish", "drop"):
@@ -196,11 +210,12 @@ async def ask_typed(
     if not isinstance(query.message, Message):
         return
     typed = query.message.reply_to_message
-    if typed is None or not typed.text or typed.from_user is None or typed.from_user.id != user.id:
+    text = (typed.text or typed.caption) if typed is not None else None
+    if typed is None or not text or typed.from_user is None or typed.from_user.id != user.id:
         # The typed message is gone (deleted): ask for the question instead.
         await _start_asking(query.message, user, tr, state, questions)
         return
-    await _submit(query.message, user, typed.text, tr, state, questions)
+    await _submit(query.message, user, text, tr, state, questions)
 
 
 async def ask_in_group(message: Message, bot: Bot, tr: Tr) -> None:
@@ -261,8 +276,11 @@ async def _answer(
     if result.outcome is AnswerOutcome.ALREADY_ANSWERED:
         await message.answer(await _already_answered_text(ctx, result.question, questions))
         return
+    if result.delivery is Delivery.SENT:
+        # The question's staff message now shows the answer and the Add to FAQ button;
+        # a separate «answer sent» message would only repeat it.
+        return
     key = {
-        Delivery.SENT: "questions.answer_sent",
         Delivery.BLOCKED: "questions.answer_not_delivered",
         Delivery.FAILED: "questions.answer_failed",
         None: "questions.answer_asker_gone",

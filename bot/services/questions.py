@@ -49,7 +49,8 @@ MAX_ANSWER_LENGTH = 3500
 _ANSWER_EXCERPT = 1000  # how much of the answer the edited staff message shows
 _QUOTE_LENGTH = 300  # how much of the question the asker's answer message quotes
 
-AnswerKeyboard = Callable[[Tr, int], InlineKeyboardMarkup]
+# The buttons under a question's staff message: Answer while open, Add to FAQ once answered.
+StaffKeyboard = Callable[[Tr, Question], InlineKeyboardMarkup | None]
 # What a staff message of each kind says once the asker used /forget_me.
 _FORGOTTEN = {
     StaffPostKind.DRAFT: "questions.staff.draft_forgotten",
@@ -137,7 +138,7 @@ class QuestionService:
         faq: FaqService,
         recipients: Recipients,
         staff: StaffAuthority,
-        answer_keyboard: AnswerKeyboard,
+        staff_keyboard: StaffKeyboard,
         clock: Clock,
     ) -> None:
         self._db = db
@@ -148,7 +149,7 @@ class QuestionService:
         self._faq = faq
         self._recipients = recipients
         self._staff = staff
-        self._answer_keyboard = answer_keyboard
+        self._staff_keyboard = staff_keyboard
         self._clock = clock
 
     async def may_answer(self, chat_id: int, user_id: int) -> bool:
@@ -188,11 +189,7 @@ class QuestionService:
     async def post(self, question: Question, chat_id: int, tr: Tr) -> Delivery:
         """Send the question with its Answer button to one chat and remember the message."""
         text = await self.render(question, tr)
-        markup = (
-            None
-            if question.is_answered or is_forgotten(question)
-            else self._answer_keyboard(tr, question.id)
-        )
+        markup = self._staff_keyboard(tr, question)
         sent: list[Message] = []
 
         async def call() -> None:
@@ -331,11 +328,15 @@ class QuestionService:
         """Show every staff message of the question as it is now (answered or forgotten)."""
         repos = Repositories(self._db)
         for chat_id, message_id in await repos.questions.posts(question.id):
-            text = await self.render(question, await self._recipients.chat(chat_id))
+            tr = await self._recipients.chat(chat_id)
+            text = await self.render(question, tr)
             # A message may be too old to edit or deleted by someone; the rest still are.
             with suppress(TelegramBadRequest, TelegramForbiddenError):
                 await self._bot.edit_message_text(
-                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
+                    text=text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=self._staff_keyboard(tr, question),
                 )
 
     # ------------------------------------------------------------------ FAQ
@@ -428,6 +429,9 @@ class QuestionService:
             await repos.questions.delete_draft(question.id)
         await self._faq.reload()
         await self._close_draft_posts(question_id, "questions.draft_published", admin_id)
+        added = await Repositories(self._db).questions.get(question_id)
+        if added is not None:
+            await self.refresh_posts(added)  # the Add to FAQ buttons are gone
         log.info("question %d added to the FAQ as %s", question_id, entry_id)
         return AddToFaqOutcome.ADDED
 
