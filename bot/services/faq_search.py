@@ -36,6 +36,7 @@ from rapidfuzz import fuzz, process
 
 from bot.services.faq_file import FaqEntry
 from bot.services.faq_meaning import EntryMeanings
+from bot.services.faq_thesaurus import SYNONYM_GROUPS
 from bot.services.lemmas import Lemmatizer
 from bot.services.word_vectors import WordVectors
 
@@ -131,6 +132,9 @@ _RELATED_MIN_PREFIX = 6
 _RELATED_TRUST = 0.8
 # A word whose dictionary form (pymorphy3) is an index term, though its stem is not.
 _LEMMA_TRUST = 0.9
+# A word of the domain thesaurus (faq_thesaurus) stands for the other words of its group
+# at this trust.
+_SYNONYM_TRUST = 0.85
 # A query word close in meaning to an entry's words (see faq_meaning) counts at most
 # this share of a word found verbatim.
 _MEANING_TRUST = 0.8
@@ -387,6 +391,19 @@ def _related(a: str, b: str) -> bool:
     return common >= _RELATED_MIN_PREFIX and common >= shorter - 2 and common >= longer - 4
 
 
+def _synonyms() -> dict[str, frozenset[str]]:
+    """Each stem of a thesaurus group → the stems of its group (itself excluded)."""
+    result: dict[str, set[str]] = {}
+    for group in SYNONYM_GROUPS:
+        stems = {stem for word in group.split() for stem in _stem(word)}
+        for stem in stems:
+            result.setdefault(stem, set()).update(stems - {stem})
+    return {stem: frozenset(others) for stem, others in result.items()}
+
+
+_SYNONYMS = _synonyms()
+
+
 class _LanguageIndex:
     """The entries of one language, indexed for scoring."""
 
@@ -500,6 +517,9 @@ class _LanguageIndex:
 
     def _slot(self, stem: str, token: str) -> _Slot:
         candidates = self._known(stem, 1.0)
+        for synonym in _SYNONYMS.get(stem, ()):
+            if synonym in self.idf and synonym not in candidates:
+                candidates[synonym] = _SYNONYM_TRUST
         if not candidates and self._lemmatizer is not None:
             lemma = self._lemmatizer.lemma(token)
             if lemma != token:
