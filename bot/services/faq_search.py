@@ -67,28 +67,29 @@ SUGGESTION_THRESHOLD = 0.3
 SUGGESTION_LIMIT = 3
 
 # With word vectors (Russian), the signals and the gist similarity are combined by a
-# logistic model fitted by benchmarks/faq_fit.py on the tuning half of the independent
-# set and on tests/faq_eval.yml (never on the held-out half), on the bundled FAQ and on
-# its sparse variant. The agreement term (the lesser of coverage and gist) is what
+# logistic model fitted by benchmarks/faq_fit.py on the independent set (both halves:
+# its held-out figure was reported once and it is tuning data since) and on
+# tests/faq_eval.yml, on the bundled FAQ and on its sparse variant (counted twice:
+# organisers' own files look like it). The agreement term (the lesser of coverage and gist) is what
 # keeps out messages that share a word or two with an entry but not its meaning.
-_FIT_BIAS = -3.70
-_FIT_COVERAGE = 0.51
-_FIT_PHRASE = 5.14
-_FIT_SIMILARITY = 1.30
-_FIT_GIST = -2.38
-_FIT_AGREEMENT = 3.88
-_FIT_CONTEXT_GIST = 2.19
+_FIT_BIAS = -3.85
+_FIT_COVERAGE = 0.36
+_FIT_PHRASE = 5.33
+_FIT_SIMILARITY = 1.31
+_FIT_GIST = -2.49
+_FIT_AGREEMENT = 3.96
+_FIT_CONTEXT_GIST = 2.53
 # Thresholds on that model's confidence, chosen on the same data (the bundled FAQ and
 # its sparse variant): answers from 0.5, and only when the entry also explains at
 # least _ANSWER_MIN_COVERAGE of the message's words (the domain anchor): an off-topic
-# message that shares a phrase with an entry ("лист ожидания в детский сад") leaves
-# its own words unexplained. Below, down to 0.3, up to three entries are suggested.
+# message that shares a word or two with an entry ("как стать самозанятым") leaves
+# most of its words unexplained. Below, down to 0.3, up to three entries are suggested.
 MEANING_MATCH_THRESHOLD = 0.5
 _ANSWER_MIN_COVERAGE = 0.45
 MEANING_SUGGESTION_THRESHOLD = 0.3
 # When the runner-up's strength (logit / 10) is within this of the best one's, the
-# entries are offered as suggestions instead of an answer: on the tuning data this
-# turns 3 of 13 wrong answers into suggestions and costs no right answer.
+# entries are offered as suggestions instead of an answer: on the tuning data and the
+# bundled FAQ this turns 4 of 18 wrong answers into suggestions for 2 right ones.
 _ANSWER_MARGIN = 0.02
 
 # Shares of the three signals in the confidence (they sum to 1). Coverage carries most
@@ -177,6 +178,9 @@ _RU_STOP_WORDS = _word_set(
     который которая которое которые которых которым бывает бывают считается считаются
     является являются может могут могу можем мочь чему такое такая такие таких
     объясните объясни поясните поясни означает значит дела простыми словами
+    моих моим моими моей моего моему твой твоя твое твои твоих ваш ваша ваше ваши вашего
+    вашей ваших вашим нашего нашей наших нашим нашему своих своим своей своему
+    лично прямо именно сейчас кстати чо че эт плиз пжл интересует интересно
     """
 )
 
