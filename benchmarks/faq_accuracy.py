@@ -1,14 +1,16 @@
 """Measure the FAQ search: accuracy, suggestion band, off-topic answers, speed, model cost.
 
-Run by hand from the project root: ``python benchmarks/faq_accuracy.py``. It scores
+Run by hand from the project root::
 
-* the independent set (tests/data/faq_eval_independent.yml), its held-out half and its
-  tuning half separately — only the tuning half may guide changes to the search;
-* the project's own set (tests/faq_eval.yml);
+    python benchmarks/faq_accuracy.py [--faq FAQ.yml] [--eval SET.yml ...] [--sparse]
 
-each against the bundled FAQ and against a SPARSE variant of it in which every entry
-keeps at most one alias (as an organiser's file would), with and without the word
-vectors. ``--misses`` lists the tuning half's misses (never the held-out half's).
+It scores each evaluation set (by default tests/data/faq_eval_independent.yml and
+tests/faq_eval.yml; both halves of the independent set have been used for tuning)
+per language against the FAQ file as written and against a SPARSE variant in which
+every entry keeps at most one alias (as an organiser's file would); ``--sparse``
+scores the sparse variant only. ``--lexical`` adds the scores without the models,
+``--misses`` lists what each set misses. Last, it measures in fresh processes the
+start-up time and memory the models add.
 """
 
 from __future__ import annotations
@@ -43,17 +45,26 @@ class Case:
     lang: str = "ru"
 
 
+def _text(item: dict[str, Any]) -> str:
+    for key in ("q", "text", "question"):
+        if key in item:
+            return str(item[key])
+    raise ValueError(f"an evaluation item without a text: {item!r}")
+
+
 def load_cases(path: Path, split: str | None) -> list[Case]:
+    """Paraphrases (``q``, ``expected``, optional ``lang``) and off-topic messages
+    (a string: both languages; a mapping: its ``lang``, Russian by default)."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases: list[Case] = []
-    for item in data["paraphrases"]:
+    for item in data.get("paraphrases") or []:
         if split is None or item.get("split") == split:
-            cases.append(Case(item["q"], item["expected"], item.get("lang", "ru")))
-    for item in data["off_topic"]:
+            cases.append(Case(_text(item), item["expected"], item.get("lang", "ru")))
+    for item in data.get("off_topic") or []:
         if isinstance(item, str):
             cases.extend(Case(item, None, lang) for lang in ("ru", "en"))
         elif split is None or item.get("split") == split:
-            cases.append(Case(item["q"], None))
+            cases.append(Case(_text(item), None, item.get("lang", "ru")))
     return cases
 
 
@@ -123,9 +134,10 @@ if {with_models}:
     index = FaqIndex(entries, shared_word_vectors(), shared_lemmatizer())
 else:
     index = FaqIndex(entries)
+index.lookup({texts!r}[0], "ru")
+elapsed = time.perf_counter() - began
 for text in {texts!r}:
     index.lookup(text, "ru")
-elapsed = time.perf_counter() - began
 with open("/proc/self/statm") as file:
     rss = int(file.read().split()[1]) * 4096 / 2**20
 print(elapsed, rss)
@@ -133,7 +145,8 @@ print(elapsed, rss)
 
 
 def model_cost(faq: Path, texts: list[str]) -> tuple[float, float]:
-    """Start-up seconds and RSS megabytes the models add, in fresh processes (best of 3)."""
+    """Start-up seconds (import, index, first search) and RSS megabytes (after all the
+    searches) that the models add, in fresh processes (best of 3)."""
     results: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for _ in range(3):
         for with_models in (False, True):
@@ -151,7 +164,17 @@ def model_cost(faq: Path, texts: list[str]) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--faq", type=Path, default=ROOT / "bot" / "data" / "faq.yml")
-    parser.add_argument("--misses", action="store_true", help="list the tuning half's misses")
+    parser.add_argument(
+        "--eval",
+        type=Path,
+        action="append",
+        help="an evaluation file (repeatable); default: the independent set and tests/faq_eval.yml",
+    )
+    parser.add_argument(
+        "--sparse", action="store_true", help="only the SPARSE variant of the FAQ (≤1 alias)"
+    )
+    parser.add_argument("--lexical", action="store_true", help="also score without the models")
+    parser.add_argument("--misses", action="store_true", help="list the misses")
     args = parser.parse_args()
 
     entries = load_faq_file(args.faq)
@@ -166,30 +189,34 @@ def main() -> int:
     FaqIndex(entries)
     lexical_s = time.perf_counter() - started
 
-    sets = [
-        ("independent HELD-OUT half", load_cases(INDEPENDENT, "holdout"), False),
-        ("independent tuning half", load_cases(INDEPENDENT, "tune"), args.misses),
-        ("tests/faq_eval.yml", load_cases(OWN, None), False),
+    eval_paths: list[Path] = args.eval or [INDEPENDENT, OWN]
+    sets = [(str(path), load_cases(path, None)) for path in eval_paths]
+    variants = [("SPARSE FAQ (≤1 alias)", sparse(entries))]
+    if not args.sparse:
+        variants.insert(0, ("FAQ as written", entries))
+    modes: list[tuple[str, WordVectors | None, Lemmatizer | None]] = [
+        ("words + lemmas + vectors (as the bot runs)", vectors, lemmatizer)
     ]
-    for variant, faq in (("bundled FAQ", entries), ("SPARSE FAQ (≤1 alias)", sparse(entries))):
-        for mode, model, lemmas in (
-            ("words + lemmas + vectors", vectors, lemmatizer),
-            ("words only", None, None),
-        ):
+    if args.lexical:
+        modes.append(("words only", None, None))
+    print(f"FAQ: {args.faq}")
+    for variant, faq in variants:
+        for mode, model, lemmas in modes:
             index = FaqIndex(faq, model, lemmas)
             print(f"\n== {variant}, {mode}")
-            for name, cases, show in sets:
-                print(f"  -- {name}")
-                print(evaluate(index, cases, show and model is not None))
+            for name, cases in sets:
+                for lang in sorted({case.lang for case in cases}):
+                    print(f"  -- {name} [{lang}]")
+                    print(evaluate(index, [c for c in cases if c.lang == lang], args.misses))
     print(
         f"\nmodel: loading {load_s:.2f} s, index build {with_vectors_s * 1000:.0f} ms "
         f"with vectors vs {lexical_s * 1000:.0f} ms without (this process)"
     )
-    texts = [case.text for case in load_cases(INDEPENDENT, "tune")]
+    texts = [case.text for _, cases in sets for case in cases if case.lang == "ru"]
     seconds, megabytes = model_cost(args.faq, texts)
     print(
-        f"fresh process, import + index + the tuning half's searches: "
-        f"start-up +{seconds:.2f} s, RSS +{megabytes:.1f} MB with the models"
+        f"fresh process with the models vs without: start-up (import, index, first search) "
+        f"+{seconds:.2f} s, RSS after {len(texts)} searches +{megabytes:.1f} MB"
     )
     return 0
 

@@ -31,6 +31,8 @@ _FLOOR = 0.3
 _FULL = 0.65
 # A word close to the answer or the category, not to the question, counts this much.
 _CONTEXT_CREDIT = 0.6
+# Words whose credits are kept; bounded so that random text cannot grow it.
+_MEMO_SIZE = 20_000
 
 
 class EntryMeanings:
@@ -49,6 +51,9 @@ class EntryMeanings:
         ``weight`` tells how much a word says (its IDF), for averaging phrases."""
         self._vectors = vectors
         self._weight = weight
+        # Each word's credits, once computed: a message is scored twice when it tells a
+        # story (whole and asking sentence), and messages repeat words.
+        self._memo: dict[str, Credits] = {}
         vocabulary: dict[str, int] = {}
         title_ids = [sorted({vocabulary.setdefault(w, len(vocabulary)) for w in t}) for t in titles]
         context_ids = [
@@ -114,12 +119,19 @@ class EntryMeanings:
 
     def credits(self, tokens: Sequence[str]) -> Credits:
         """Credit (0..1) of each token for each entry, shape (tokens, entries)."""
-        query, _ = self._vectors.matrix(list(tokens))
-        # (words × dim) @ (dim × tokens) is the fast order for a tall, C-ordered matrix.
-        similarity = (self._matrix @ query.T).T
-        title = _credit(self._title.best(similarity))
-        context = _credit(self._context.best(similarity)) * _CONTEXT_CREDIT
-        result: Credits = np.maximum(title, context)
+        missing = sorted({token for token in tokens if token not in self._memo})
+        fresh: dict[str, Credits] = {}
+        if missing:
+            query, _ = self._vectors.matrix(missing)
+            # (words × dim) @ (dim × tokens) is the fast order for a tall, C-ordered matrix.
+            similarity = (self._matrix @ query.T).T
+            title = _credit(self._title.best(similarity))
+            context = _credit(self._context.best(similarity)) * _CONTEXT_CREDIT
+            fresh = dict(zip(missing, np.maximum(title, context), strict=True))
+            if len(self._memo) + len(missing) <= _MEMO_SIZE:
+                self._memo.update(fresh)
+        rows = [fresh[token] if token in fresh else self._memo[token] for token in tokens]
+        result: Credits = np.vstack(rows) if rows else np.zeros((0, self._title.count), np.float32)
         return result
 
 

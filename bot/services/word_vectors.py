@@ -32,9 +32,12 @@ log = logging.getLogger(__name__)
 __all__ = ["WordVectors", "bundled_navec_path", "load_word_vectors", "shared_word_vectors"]
 
 Matrix = npt.NDArray[np.float32]
+Vector = npt.NDArray[np.float32]
 
 _NAVEC_FILE = Path("data") / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"
 _HEADER_BYTES = 16  # vectors, dim, qdim, centroids as uint32
+# Words whose vectors are kept after a lookup; bounded so that random text cannot grow it.
+_MEMO_SIZE = 50_000
 
 
 def bundled_navec_path() -> Path | None:
@@ -82,6 +85,8 @@ class WordVectors:
         self._centroids = table.reshape(qdim, centroids, dim // qdim)
         self._parts = np.arange(qdim)
         self.dim = dim
+        # Unit vectors of words already looked up (None: unknown): queries repeat words.
+        self._memo: dict[str, Vector | None] = {}
 
     def row(self, word: str) -> int | None:
         key = hash(word.encode("utf-8"))
@@ -92,20 +97,30 @@ class WordVectors:
 
     def matrix(self, words: list[str]) -> tuple[Matrix, list[bool]]:
         """Unit vectors of ``words`` (zeros for unknown ones) and which were known."""
-        rows = [self.row(word) for word in words]
-        known = [row is not None for row in rows]
+        missing = sorted({word for word in words if word not in self._memo})
+        decoded = self._decode(missing)
+        if len(self._memo) + len(missing) <= _MEMO_SIZE:
+            self._memo.update((word, decoded.get(word)) for word in missing)
         result = np.zeros((len(words), self.dim), dtype=np.float32)
-        found = [row for row in rows if row is not None]
-        if found:
-            codes = np.asarray(self._codes[sorted(found)])
-            by_row = dict(zip(sorted(found), range(len(found)), strict=True))
-            vectors = self._centroids[self._parts, codes].reshape(len(found), self.dim)
-            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-            vectors = vectors / np.maximum(norms, 1e-6)
-            for position, row in enumerate(rows):
-                if row is not None:
-                    result[position] = vectors[by_row[row]]
+        known: list[bool] = []
+        for position, word in enumerate(words):
+            vector = decoded[word] if word in decoded else self._memo.get(word)
+            known.append(vector is not None)
+            if vector is not None:
+                result[position] = vector
         return result, known
+
+    def _decode(self, words: list[str]) -> dict[str, Vector]:
+        """Unit vectors of the known ones of ``words``, from the quantised codes."""
+        rows = {word: row for word in words if (row := self.row(word)) is not None}
+        if not rows:
+            return {}
+        order = sorted(set(rows.values()))
+        codes = np.asarray(self._codes[order])
+        vectors = self._centroids[self._parts, codes].reshape(len(order), self.dim)
+        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+        by_row = dict(zip(order, vectors, strict=True))
+        return {word: by_row[row] for word, row in rows.items()}
 
 
 def load_word_vectors(path: Path | None = None) -> WordVectors | None:

@@ -1,8 +1,9 @@
 """The FAQ's three outcomes and its learning, through real HTTP against the fake Bot API.
 
 The bot runs on a small FAQ file of organiser-style entries (no aliases), so the
-search has to carry meaning, not only words: "удостоверение" is close to
-"сертификат" but not close enough for a confident answer, so the bot suggests.
+search has to carry meaning, not only words: "корочка" is a colloquial word for the
+certificate, but a message of it and an unknown verb is not enough for a confident
+answer, so the bot suggests.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ async def test_answer_suggestions_and_no_match(
 
     # Not sure: "maybe you mean" with the entry's question on a button, and the
     # organisers' button; pressing the suggestion shows that answer.
-    await anna.send("удостоверение выдаёте?")
+    await anna.send("корочку дадут?")
     maybe = await anna.wait_message("Возможно, вы спрашиваете")
     assert maybe.buttons == ["Выдают ли сертификат участникам?", ASK_BUTTON]
     await anna.press("Выдают ли сертификат", maybe.message_id)

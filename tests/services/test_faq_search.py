@@ -167,3 +167,19 @@ def test_small_custom_index() -> None:
     assert top(index, "где поставить машину") == "parking"
     assert top(index, "пароль от интернета") == "wifi"
     assert index.search("погода завтра", "ru") == []
+
+
+def test_domain_synonyms_carry_a_match_on_entries_without_aliases() -> None:
+    entries = [
+        FaqEntry("certificate", "ru", "Семинары", "Выдают ли сертификат?", (), "Да, именной."),
+        FaqEntry("online", "ru", "Семинары", "Можно ли участвовать онлайн?", (), "Да."),
+        FaqEntry("venue", "ru", "Семинары", "Где проходит семинар?", (), "В технопарке."),
+    ]
+    index = FaqIndex(entries)
+    assert top(index, "будет ли корочка после семинара") == "certificate"
+    assert top(index, "можно участвовать через зум?") == "online"
+    # No word of the venue's question is in the address group; only "семинар" is
+    # shared, so the entry is offered, not answered.
+    assert index.lookup("какой адрес семинара", "ru").suggestions[0].entry_id == "venue"
+    # A synonym is not a licence to answer words the FAQ does not know.
+    assert index.search("корочка хлеба рецепт", "ru") == []
