@@ -17,10 +17,15 @@ from openpyxl import load_workbook
 
 from bot.sandbox.fakeapi import FakeBotAPI
 from storage.database import Database
-from storage.models import AttendanceKind, MarkMethod, RegistrationStatus
+from storage.models import (
+    AttendanceKind,
+    DeliveryStatus,
+    MarkMethod,
+    Priority,
+    RegistrationStatus,
+)
 from storage.repositories import Repositories
-from storage.repositories.claims import ClaimStatus
-from storage.repositories.feedback import FeedbackDeliveryKind
+from storage.repositories.feedback import SURVEY_KIND
 from tests.e2e.conftest import RunBot
 from tests.e2e.test_checkin import ADMIN_ID, ANNA, BORIS, OLEG
 from tests.e2e.test_online_and_attendance import has_document, seed_people
@@ -63,10 +68,12 @@ async def seed_seminars(db_path: Path) -> None:
             old.id, OLEG.user_id, RegistrationStatus.CONFIRMED, now - timedelta(days=3)
         )
         surveyed = now - timedelta(hours=25)
-        await repos.feedback.claim(registration.id, FeedbackDeliveryKind.SURVEY, surveyed)
-        await repos.feedback.finish(
-            registration.id, FeedbackDeliveryKind.SURVEY, ClaimStatus.SENT, surveyed
+        await repos.outbox.enqueue(
+            SURVEY_KIND, str(registration.id), Priority.BULK, [OLEG.user_id], surveyed
         )
+        survey = await repos.outbox.claim_next(surveyed)
+        assert survey is not None
+        await repos.outbox.settle(survey.id, DeliveryStatus.SENT, surveyed)
     finally:
         await db.close()
 
