@@ -21,7 +21,7 @@ from aiogram import Bot
 from aiogram.types import BufferedInputFile
 
 from bot.clock import Clock
-from bot.formatting import format_date_with_year
+from bot.formatting import format_date_with_year, format_decimal
 from bot.i18n import Html, Tr, Translator
 from bot.services.batches import BatchWatcher
 from bot.services.certificate_pdf import CertificateText, render_certificate
@@ -71,8 +71,7 @@ def format_hours(minutes: int, tr: Tr) -> str:
     """`2 часа`, `1,5 часа`, `1 hour`, `1.5 hours`."""
     if minutes % 60 == 0:
         return tr("certificates.hours", count=minutes // 60)
-    hours = f"{minutes / 60:.1f}".replace(".", tr("certificates.decimal_point"))
-    return tr("certificates.hours_fraction", hours=hours)
+    return tr("certificates.hours_fraction", hours=format_decimal(minutes / 60, tr))
 
 
 def certificate_text(
