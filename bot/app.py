@@ -9,6 +9,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -19,7 +20,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
@@ -46,6 +46,7 @@ from bot.services.faq import FaqService
 from bot.services.faq_desk import FaqDesk
 from bot.services.faq_learning import FaqLearning
 from bot.services.feedback import FeedbackService, SurveyDelivery
+from bot.services.jobs import schedule_sweep
 from bot.services.materials import MATERIALS_KIND, MaterialDelivery, MaterialService
 from bot.services.notifications import NoticeDelivery
 from bot.services.outbox import Outbox
@@ -275,14 +276,12 @@ async def on_startup(app: App) -> None:
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
     app.feedback.schedule_sweep()
-    app.scheduler.add_job(
+    schedule_sweep(
+        app.scheduler,
         app.faq_learning.purge_old_misses,
-        trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),
-        id="faq-misses-purge",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        next_run_time=app.clock(),
+        "faq-misses-purge",
+        timedelta(hours=MISS_PURGE_HOURS),
+        app.clock(),
     )
     await app.outbox.start()
     await app.broadcasts.resume()

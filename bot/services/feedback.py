@@ -24,10 +24,10 @@ from typing import Protocol
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.i18n import Tr, Translator
+from bot.services.jobs import schedule_sweep
 from bot.services.outbox import Outbox, Send
 from bot.services.recipients import language_of
 from bot.settings import Settings
@@ -112,15 +112,7 @@ class FeedbackService:
         self._clock = clock
 
     def schedule_sweep(self, interval: timedelta = SWEEP_INTERVAL) -> None:
-        self._scheduler.add_job(
-            self.sweep,
-            trigger=IntervalTrigger(seconds=interval.total_seconds()),
-            next_run_time=self._clock(),
-            id=SWEEP_JOB_ID,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-        )
+        schedule_sweep(self._scheduler, self.sweep, SWEEP_JOB_ID, interval, self._clock())
 
     async def sweep(self) -> int:
         """Queue the surveys and reminders that are due; return how many were queued."""
