@@ -193,3 +193,34 @@ def test_the_font_ships_with_the_bot() -> None:
     fonts = Path(__file__).resolve().parents[2] / "bot" / "assets" / "fonts"
     assert {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"} <= {p.name for p in fonts.iterdir()}
     assert Translator.load().text("ru", "certificates.hours", count=2) == "2 часа"
+
+
+async def test_a_pdf_in_flight_at_a_crash_is_reported_uncertain_and_resent_on_request(
+    app: App, clock: FakeClock, session: RecordingSession
+) -> None:
+    seminar = await ended_seminar(app, clock, attended=(ANNA, JOHN))
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 2
+    await app.certificates.batches.shutdown()  # the process dies: no report yet
+    repos = Repositories(app.db)
+    in_flight = await repos.outbox.claim_next(clock())  # claimed, its request lost
+    assert in_flight is not None
+    await app.outbox.start()  # the restart: the claimed one becomes uncertain
+    await app.outbox.shutdown()
+    await app.outbox.run_until_idle()
+    other = ({ANNA, JOHN} - {in_flight.chat_id}).pop()
+    assert [int(d.chat_id) for d in sent_documents(session)] == [other]
+
+    await app.certificates.batches.resume()
+    assert await wait_for_text(session, ADMIN_ID, "Неизвестно")
+    report = next(t for t in session.texts(ADMIN_ID) if "Неизвестно" in t)
+    assert "Доставлено: 1" in report
+    assert "Неизвестно (бот перезапускался во время отправки): 1" in report
+    resend = session.buttons(ADMIN_ID)
+    (data,) = (data for text, data in resend.items() if "неуверенным (1)" in text)
+
+    batch_id = int(data.rsplit(":", 1)[1])
+    assert await app.certificates.batches.resend_uncertain(batch_id) == 1
+    assert await app.certificates.batches.resend_uncertain(batch_id) == 0  # a second press
+    await app.outbox.run_until_idle()
+    assert sorted(int(d.chat_id) for d in sent_documents(session)) == [ANNA, JOHN]
+    assert await wait_for_text(session, ADMIN_ID, "Доставлено: 2")
