@@ -79,7 +79,8 @@ async def resend_uncertain(
     count = await watcher.resend_uncertain(callback_data.id) if watcher is not None else 0
     if not isinstance(query.message, Message):
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    if query.message.reply_markup is not None:
+        await query.message.edit_reply_markup(reply_markup=None)
     if count:
         await query.message.answer(tr("batches.resending", count=count))
     else:

@@ -75,6 +75,11 @@ async def test_issue_verify_and_send_again(
     report = await admin.wait_message("Доставлено: 2", timeout=60)
     assert "Неизвестно (бот перезапускался во время отправки): 0" in (report.text or "")
     assert report.buttons == []
+    # A forged resend: refused to a participant, nothing to resend for an admin.
+    refused = await oleg.press_data("adm_bres:certificate:1", own.message_id)
+    assert "только организаторам" in (await fake_api.wait_callback_answer(refused)).get("text", "")
+    await admin.press_data("adm_bres:nonsense:99999", report.message_id)
+    await admin.wait_message("Некому отправлять ещё раз")
 
     certificate = await anna.wait_message(predicate=is_pdf, timeout=60)
     text = pdf_text(certificate)
@@ -161,7 +166,8 @@ async def test_sigkill_while_sending_certificates_sends_none_twice_and_reports_u
     bot = await run_bot(env)
     await admin.send("/certificates")
     await admin.press(
-        "Большой семинар", message_id=(await admin.wait_message("семинар")).message_id
+        "Большой семинар",
+        message_id=(await admin.wait_message("Сертификаты за какой семинар")).message_id,
     )
     preview = await admin.wait_message(f"Получат сейчас: {HOLDERS}")
     await admin.press("Выдать", message_id=preview.message_id)
