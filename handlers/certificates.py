@@ -120,8 +120,12 @@ async def issue(
     user: User,
     certificates: CertificateService,
     tr: Tr,
+    callback_answer: CallbackAnswer,
 ) -> None:
     issued = await certificates.issue(callback_data.kind, callback_data.id, user.id)
+    if not issued:  # a second press: the first one issued them all
+        alert(callback_answer, tr("certificates.admin.nobody"))
+        return
     if isinstance(query.message, Message):
         # The preview becomes the progress line; the batch's report follows when all are out.
         await query.message.edit_text(

@@ -111,7 +111,7 @@ class FeedbackRepository:
             """
             SELECT r.id AS registration_id, r.seminar_id, r.user_id
             FROM outbox AS d
-            JOIN registrations AS r ON d.ref = CAST(r.id AS TEXT)
+            JOIN registrations AS r ON r.id = CAST(d.ref AS INTEGER)
             WHERE d.kind = 'survey' AND d.status = 'sent'
               AND d.updated_at <= ? AND d.updated_at > ?
               AND r.user_id IS NOT NULL

@@ -68,6 +68,7 @@ async def test_issue_verify_and_send_again(
     preview = await admin.wait_message("Получат сейчас: 2")
     assert ANNA.full_name in (preview.text or "") and BORIS.full_name in (preview.text or "")
     assert OLEG.full_name not in (preview.text or "")
+    issue_data = next(b["callback_data"] for b in preview.inline_buttons if b["text"] == "Выдать")
     await admin.press("Выдать", message_id=preview.message_id)
     # The preview itself says they are being sent; the report follows, like a broadcast's.
     issued = await admin.wait_edit(preview.message_id, "Выдано 2 сертификата")
@@ -75,6 +76,10 @@ async def test_issue_verify_and_send_again(
     report = await admin.wait_message("Доставлено: 2", timeout=60)
     assert "Неизвестно (бот перезапускался во время отправки): 0" in (report.text or "")
     assert report.buttons == []
+    # A second press of Выдать issues nothing and leaves the line as it is.
+    again = await admin.press_data(issue_data, preview.message_id)
+    assert "выдавать некому" in (await fake_api.wait_callback_answer(again)).get("text", "")
+    assert "Выдано 2 сертификата" in (issued.text or "")
     # A forged resend: refused to a participant, nothing to resend for an admin.
     refused = await oleg.press_data("adm_bres:certificate:1", own.message_id)
     assert "только организаторам" in (await fake_api.wait_callback_answer(refused)).get("text", "")
