@@ -66,7 +66,7 @@ async def watch_loop(stop: asyncio.Event, stalls: list[float]) -> None:
 async def measure(registrations: int) -> tuple[float, float]:
     """(seconds for CSV + XLSX, longest event-loop stall in seconds)."""
     settings = Settings(bot_token="1:benchmark", _env_file=None)  # type: ignore[arg-type,call-arg]
-    labels = labels_for(Translator.load().for_language("ru"))
+    labels = labels_for(Translator.load().for_language("ru"), settings.timezone)
     with tempfile.TemporaryDirectory() as folder:
         db = Database(Path(folder) / "bench.sqlite3")
         await db.connect()

@@ -69,8 +69,9 @@ from handlers import get_routers
 from handlers.batch_report import BatchBoard
 from handlers.broadcast import BroadcastBoard
 from handlers.feedback import rating_keyboard
-from handlers.questions import answer_keyboard
+from handlers.questions import staff_keyboard
 from handlers.reminders import reminder_keyboard
+from handlers.seminar_views import notice_keyboard
 from storage.database import Database
 from storage.dialogs import DialogStore
 from storage.repositories.feedback import REMINDER_KIND, SURVEY_KIND
@@ -175,7 +176,7 @@ def build_app(
     )
     outbox.register(broadcast_delivery)
     outbox.register(ReminderDelivery(db, bot, translator, settings, reminder_keyboard, clock))
-    outbox.register(NoticeDelivery(db, bot, translator, settings.timezone))
+    outbox.register(NoticeDelivery(db, bot, translator, settings.timezone, notice_keyboard))
     for survey_kind in (SURVEY_KIND, REMINDER_KIND):
         outbox.register(SurveyDelivery(survey_kind, db, bot, translator, rating_keyboard))
     board = BatchBoard(sender, recipients)
@@ -204,7 +205,7 @@ def build_app(
         faq,
         recipients,
         StaffAuthority(bot, settings),
-        answer_keyboard,
+        staff_keyboard,
         clock,
     )
     faq_learning = FaqLearning(db, faq, clock)
@@ -246,7 +247,9 @@ def build_app(
     dispatcher.update.outer_middleware(UpdateLogMiddleware())
     dispatcher.update.outer_middleware(UserContextMiddleware(db, users, translator, settings))
     dispatcher.update.outer_middleware(AnonymousAdminMiddleware(bot.id))
-    dispatcher.update.outer_middleware(RenderContextMiddleware(settings.timezone, clock))
+    dispatcher.update.outer_middleware(
+        RenderContextMiddleware(settings.timezone, clock, settings.free_of_charge)
+    )
     dispatcher.update.outer_middleware(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )

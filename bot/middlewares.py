@@ -156,12 +156,13 @@ class RenderContextMiddleware(BaseMiddleware):
     Runs after `UserContextMiddleware`, which has picked the reader's language.
     """
 
-    def __init__(self, tz: ZoneInfo, clock: Clock) -> None:
+    def __init__(self, tz: ZoneInfo, clock: Clock, free_of_charge: bool) -> None:
         self._tz = tz
         self._clock = clock
+        self._free_of_charge = free_of_charge
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        data["ctx"] = RenderContext(data["tr"], self._tz, self._clock())
+        data["ctx"] = RenderContext(data["tr"], self._tz, self._clock(), self._free_of_charge)
         return await handler(event, data)
 
 

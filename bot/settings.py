@@ -18,6 +18,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.i18n import LANGUAGES
+
 DEFAULT_ISSUER = (
     "Альянс социально ориентированных НКО Тюменской области и Фонд региональных "
     "социальных программ «Наше будущее»"
@@ -76,6 +78,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     staff_language: Literal["ru", "en"] = "ru"
     checkin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    free_of_charge: bool = True
 
     @field_validator("bot_token")
     @classmethod
@@ -177,6 +180,14 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("staff_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        language = value.strip().lower()
+        if language not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return language
 
     @field_validator("webhook_secret")
     @classmethod

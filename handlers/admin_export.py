@@ -67,7 +67,9 @@ async def _send_seminar(
     settings: Settings,
     clock: Clock,
 ) -> None:
-    files = await export_seminar(repos, seminar_id, labels_for(tr), settings.timezone, clock())
+    files = await export_seminar(
+        repos, seminar_id, labels_for(tr, settings.timezone), settings.timezone, clock()
+    )
     if files is None:
         await bot.send_message(chat_id, tr("export.not_found", id=seminar_id))
         return
@@ -86,7 +88,9 @@ async def _send_seminar(
 async def _send_all(
     bot: Bot, chat_id: int, tr: Tr, repos: Repositories, settings: Settings, clock: Clock
 ) -> None:
-    file, count = await export_all(repos, labels_for(tr), settings.timezone, clock())
+    file, count = await export_all(
+        repos, labels_for(tr, settings.timezone), settings.timezone, clock()
+    )
     await _send(bot, chat_id, file, tr("export.caption_all", count=count))
 
 

@@ -27,10 +27,21 @@ from bot.services.recipients import Recipients
 from bot.services.sender import Sender
 from handlers.alerts import alert
 from handlers.filters import NOT_COMMAND, IsAdmin, RowId
-from storage.models import Audience, Broadcast, BroadcastStatus, BroadcastTally, Seminar
+from storage.models import (
+    Audience,
+    BodyKind,
+    Broadcast,
+    BroadcastBody,
+    BroadcastStatus,
+    BroadcastTally,
+    Seminar,
+)
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
+
+TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
+HEADER_WORDS = 60  # the seminar line's own words, in either language, and the blank line
 
 
 class BroadcastDialog(StatesGroup):
@@ -214,6 +225,32 @@ async def audience_chosen(
         )
 
 
+def seminar_body(message: Message, seminar: Seminar, tr: Tr) -> BroadcastBody | None:
+    """The message with the seminar's line first, for the one request each recipient gets.
+
+    A text becomes a new text; a photo, video, document, audio, animation or voice message
+    is copied with its caption replaced. Anything else (a sticker) is copied as it is.
+    """
+    header = tr("broadcast.context", title=seminar.title)
+    if message.text is not None:
+        return BroadcastBody(BodyKind.TEXT, f"{header}\n\n{message.html_text}")
+    if any((message.photo, message.video, message.document, message.audio, message.animation,
+            message.voice)):  # fmt: skip
+        caption = message.html_text if message.caption else ""
+        return BroadcastBody(BodyKind.CAPTION, f"{header}\n\n{caption}" if caption else header)
+    return None
+
+
+def _too_long(message: Message, body: BroadcastBody | None, seminar: Seminar | None) -> int:
+    """By how many characters the message with its seminar line exceeds Telegram's limit."""
+    if body is None or seminar is None:
+        return 0
+    limit = TEXT_LIMIT if body.kind is BodyKind.TEXT else CAPTION_LIMIT
+    own = message.text or message.caption or ""
+    # The line's visible length: the title plus the words around it.
+    return max(0, len(own) + len(seminar.title) + HEADER_WORDS - limit)
+
+
 async def message_received(
     message: Message,
     state: FSMContext,
@@ -225,28 +262,39 @@ async def message_received(
     data = await state.get_data()
     audience = Audience(data["audience"])
     seminar_id: int | None = data["seminar_id"]
-    # The preview carries the buttons, so whoever sees the preview can press Send on it;
-    # the note with the audience follows and later becomes the progress message.
+    seminar = await repos.seminars.get(seminar_id) if seminar_id is not None else None
+    body = seminar_body(message, seminar, tr) if seminar is not None else None
+    excess = _too_long(message, body, seminar)
+    if excess:
+        await message.answer(tr("broadcast.too_long", count=excess))
+        return
+    # The preview is exactly what recipients get; the note under it explains it and
+    # carries the buttons, and later becomes the progress message.
     try:
-        preview = await message.copy_to(message.chat.id, reply_markup=confirm_keyboard(tr))
+        if body is not None and body.kind is BodyKind.TEXT:
+            await message.answer(body.html)
+        elif body is not None:
+            await message.copy_to(message.chat.id, caption=body.html)
+        else:
+            await message.copy_to(message.chat.id)
     except TelegramBadRequest:
         await message.answer(tr("broadcast.cannot_copy"))
         return
-    await _drop_buttons(bot, message.chat.id, data.get("preview_message_id"))
-    seminar = await repos.seminars.get(seminar_id) if seminar_id is not None else None
+    await _drop_buttons(bot, message.chat.id, data.get("note_message_id"))
     count = await broadcasts.count(audience, seminar_id)
     note = await message.answer(
         tr(
             "broadcast.preview",
             audience=audience_name(tr, audience, seminar),
             recipients=tr("broadcast.recipients", count=count),
-        )
+        ),
+        reply_markup=confirm_keyboard(tr),
     )
     await state.update_data(
         source_chat_id=message.chat.id,
         source_message_id=message.message_id,
-        preview_message_id=preview.message_id,
         note_message_id=note.message_id,
+        body=None if body is None else {"kind": body.kind.value, "html": body.html},
     )
     await state.set_state(BroadcastDialog.confirm)
 
@@ -277,7 +325,7 @@ async def send_confirmed(
         return
     await state.clear()
     chat_id = query.message.chat.id
-    await _drop_buttons(bot, chat_id, data["preview_message_id"])
+    body = data.get("body")
     broadcast = await broadcasts.launch(
         created_by=query.from_user.id,
         audience=Audience(data["audience"]),
@@ -286,6 +334,7 @@ async def send_confirmed(
         source_message_id=data["source_message_id"],
         progress_chat_id=chat_id,
         progress_message_id=data["note_message_id"],
+        body=BroadcastBody(BodyKind(body["kind"]), body["html"]) if body else None,
     )
     if broadcast is None:
         callback_answer.text = tr("broadcast.already_started")

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_date_with_year, format_datetime, shorten
+from bot.formatting import format_date_with_year, format_datetime, shorten, zone_phrase
 from bot.i18n import Html, Tr
 from bot.services.certificates import VERIFY_PREFIX, SubjectKind
 from bot.settings import Settings
@@ -67,7 +67,10 @@ async def certificates_command(
             callback_data=CertSubjectCb(kind=SubjectKind.SEMINAR, id=seminar.id),
         )
     builder.adjust(1)
-    await message.answer(tr("certificates.admin.choose"), reply_markup=builder.as_markup())
+    await message.answer(
+        tr("certificates.admin.choose", zone=zone_phrase(settings.timezone, tr)),
+        reply_markup=builder.as_markup(),
+    )
 
 
 def render_preview(preview: Preview, tr: Tr, settings: Settings) -> str:

@@ -11,7 +11,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Tr, Translator
 from bot.services.users import UserDirectory
+from bot.settings import Settings
 from handlers.menu import MenuCb, main_menu
+from handlers.profile import ProfileForm
 from storage.models import User
 
 
@@ -33,10 +35,13 @@ async def start(
     is_admin: bool,
     state: FSMContext,
     users: UserDirectory,
+    settings: Settings,
 ) -> None:
     await state.clear()
     await users.started(user.id)
     text: str = tr("start.greeting", name=user.first_name or user.display_name)
+    if settings.free_of_charge:
+        text += "\n\n" + tr("start.free")
     if is_admin:
         text += tr("start.admin_hint")
     await message.answer(text, reply_markup=main_menu(tr))
@@ -77,8 +82,18 @@ async def cancel_nothing(message: Message, tr: Tr) -> None:
 
 
 async def cancel_dialog(message: Message, tr: Tr, state: FSMContext) -> None:
+    """Leave the dialog and show where to go next: the main menu's buttons.
+
+    Only the phone step shows a reply keyboard; taking it away needs a message of its
+    own, because one message carries either that or the inline menu.
+    """
+    on_phone_step = await state.get_state() == ProfileForm.phone.state
     await state.clear()
-    await message.answer(tr("cancel.done"), reply_markup=ReplyKeyboardRemove())
+    if on_phone_step:
+        await message.answer(tr("cancel.done"), reply_markup=ReplyKeyboardRemove())
+        await message.answer(tr("cancel.menu"), reply_markup=main_menu(tr))
+        return
+    await message.answer(f"{tr('cancel.done')} {tr('cancel.menu')}", reply_markup=main_menu(tr))
 
 
 def create_router() -> Router:

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
+
 from aiogram import Router
-from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import Message
 
+from bot.commands import ADMIN_ONLY_COMMANDS, PARTICIPANT_COMMANDS
 from bot.i18n import Tr
-from handlers.alerts import alert
 from handlers.filters import IS_COMMAND, NO_TEXT, PRIVATE_CHAT
+from handlers.stale import expired_button
 
 
-async def unknown_command(message: Message, tr: Tr) -> None:
-    await message.answer(tr("unknown_command"))
+def closest_command(typed: str, is_admin: bool) -> str | None:
+    """The real command a typo most likely meant (`/semnars` → `seminars`), if any."""
+    name = typed.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].casefold()
+    known = PARTICIPANT_COMMANDS + (ADMIN_ONLY_COMMANDS if is_admin else ())
+    matches = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+    return matches[0] if matches else None
+
+
+async def unknown_command(message: Message, tr: Tr, is_admin: bool) -> None:
+    command = closest_command(message.text or "", is_admin)
+    if command is None:
+        await message.answer(tr("unknown_command"))
+        return
+    await message.answer(tr("unknown_command_close", command=command))
 
 
 async def not_text(message: Message, tr: Tr) -> None:
@@ -20,13 +34,9 @@ async def not_text(message: Message, tr: Tr) -> None:
     await message.answer(tr("text_only"))
 
 
-async def stale_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
-    alert(callback_answer, tr("errors.expired_button"))
-
-
 def create_router() -> Router:
     router = Router(name="fallback")
     router.message.register(unknown_command, IS_COMMAND)
     router.message.register(not_text, PRIVATE_CHAT, NO_TEXT)
-    router.callback_query.register(stale_button)
+    router.callback_query.register(expired_button)
     return router

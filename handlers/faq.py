@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -24,12 +24,13 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import shorten
-from bot.i18n import Tr
+from bot.i18n import Html, Tr
 from bot.services.faq_file import FaqEntry
-from handlers.alerts import alert
-from handlers.filters import HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
-from handlers.menu import MenuCb
+from bot.services.small_talk import SmallTalk
+from handlers.filters import HAS_CAPTION, HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
+from handlers.menu import MenuCb, main_menu
 from handlers.questions import AskCb
+from handlers.stale import expired_button
 from storage.models import User
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def entry_keyboard(tr: Tr, category: FaqCategory) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def render_entry(tr: Tr, entry: FaqEntry) -> str:
+def render_entry(tr: Tr, entry: FaqEntry) -> Html:
     """The question in bold and the full answer; an over-long question yields room."""
     room = MAX_MESSAGE - len(entry.answer) - 10
     return tr("faq.answer", question=shorten(entry.question, max(room, 100)), answer=entry.answer)
@@ -114,6 +115,7 @@ async def faq_menu(query: CallbackQuery, tr: Tr, faq: FaqService) -> None:
 async def faq_navigate(
     query: CallbackQuery,
     callback_data: FaqCb,
+    bot: Bot,
     tr: Tr,
     faq: FaqService,
     callback_answer: CallbackAnswer,
@@ -142,7 +144,7 @@ async def faq_navigate(
                 # From a free-text reply: keep that answer, show this one below it.
                 await query.message.answer(render_entry(tr, entry), reply_markup=markup)
             return
-    alert(callback_answer, tr("errors.expired_button"))
+    await expired_button(query, bot, tr, callback_answer)
 
 
 # ---------------------------------------------------------------------- free text
@@ -167,12 +169,17 @@ async def free_text(
 ) -> None:
     """Plain text outside any dialog: small talk, an FAQ answer, suggestions, or nothing.
 
+    A photo or document with a caption counts as text: the caption is the message.
+    Greetings and thanks are answered as such and never offered to the organisers.
     The reply quotes the user's message, so the "ask the organisers" button can send
     that text as the question without making the user type it again.
     """
-    reply = await faq_desk.respond(user.id, tr.lang, message.text or "", RELATED_LIMIT + 1)
+    typed = message.text or message.caption or ""  # a photo's caption is its text
+    reply = await faq_desk.respond(user.id, tr.lang, typed, RELATED_LIMIT + 1)
     if reply.talk is not None:
-        await message.answer(tr(f"faq.{reply.talk.value}"))
+        # A greeting is answered with the main menu, so the next step is one press away.
+        menu = main_menu(tr) if reply.talk is SmallTalk.GREETING else None
+        await message.answer(tr(f"faq.{reply.talk.value}"), reply_markup=menu)
         return
     quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
     if not reply.answers:
@@ -181,7 +188,7 @@ async def free_text(
         await message.answer(tr(key), reply_markup=markup, reply_parameters=quote)
         return
     best, related = reply.answers[0], reply.answers[1:]
-    text = render_entry(tr, best)
+    text: str = render_entry(tr, best)
     if related and len(text) + 60 < MAX_MESSAGE:
         text += tr("faq.related")
     await message.answer(
@@ -196,4 +203,5 @@ def create_router() -> Router:
     router.callback_query.register(faq_navigate, FaqCb.filter())
     # The catch-all: only private chats (never the staff chat), no dialog, no command.
     router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
+    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_CAPTION)
     return router

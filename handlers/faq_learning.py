@@ -2,7 +2,7 @@
 
 /faq_misses sends one message per wording the FAQ could not answer, most frequent
 first, with a button per nearest entry (attach the wording to it as an alias) and one
-to dismiss it. After an answer, «Прикрепить к вопросу FAQ» offers the question's
+to dismiss it. After an answer, «Прикрепить к частому вопросу» offers the question's
 nearest entries the same way. The buttons use the admin prefix, so the admin guard
 refuses them to anyone else.
 """

@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime, format_decimal, shorten
+from bot.formatting import format_datetime, format_decimal, shorten, zone_phrase
 from bot.i18n import Html, Tr
 from bot.services.feedback import (
     TEXT_LIMIT,
@@ -266,7 +266,10 @@ async def _send_picker(
         (s.id, f"{format_datetime(s.starts_at, settings.timezone, tr)} · {s.title}")
         for s in seminars
     ]
-    await message.answer(tr("feedback.admin.choose"), reply_markup=_seminar_keyboard(buttons))
+    await message.answer(
+        tr("feedback.admin.choose", zone=zone_phrase(settings.timezone, tr)),
+        reply_markup=_seminar_keyboard(buttons),
+    )
 
 
 def render_results(results: FeedbackResults, page: int, tr: Tr, settings: Settings) -> str:
@@ -279,6 +282,7 @@ def render_results(results: FeedbackResults, page: int, tr: Tr, settings: Settin
             "feedback.admin.title",
             title=shorten(results.seminar.title, TITLE_LIMIT),
             date=format_datetime(results.seminar.starts_at, settings.timezone, tr),
+            zone=zone_phrase(settings.timezone, tr, results.seminar.starts_at),
         ),
         tr(
             "feedback.admin.responses",

@@ -41,6 +41,7 @@ class Magic(Filter):
 HAS_TEXT = Magic(F.text)
 NO_TEXT = Magic(~F.text)
 HAS_CONTACT = Magic(F.contact)
+HAS_CAPTION = Magic(F.caption)
 IS_COMMAND = Magic(F.text.startswith("/"))
 NOT_COMMAND = Magic(~F.text.startswith("/"))
 PRIVATE_CHAT = Magic(F.chat.type == "private")

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime, shorten
+from bot.formatting import format_datetime, shorten, zone_phrase
 from bot.i18n import Tr
 from bot.services.materials import MAX_MESSAGES, SUPPORTED_KINDS
 from bot.settings import Settings
@@ -71,7 +71,10 @@ async def materials_command(
             callback_data=MatCb(action="seminar", seminar_id=seminar.id),
         )
     builder.adjust(1)
-    await message.answer(tr("materials.choose"), reply_markup=builder.as_markup())
+    await message.answer(
+        tr("materials.choose", zone=zone_phrase(settings.timezone, tr)),
+        reply_markup=builder.as_markup(),
+    )
 
 
 async def collect(message: Message, state: FSMContext, tr: Tr) -> None:

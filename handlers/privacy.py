@@ -33,15 +33,21 @@ async def forget(
     query: CallbackQuery, bot: Bot, user: User, tr: Tr, privacy: PrivacyService
 ) -> None:
     result = await privacy.forget_me(user.id)
-    lines = [tr("privacy.done"), ""]
-    lines.append(tr("privacy.removed_profile" if result.profile_deleted else "privacy.no_profile"))
-    lines.append(tr("privacy.removed_names"))
+    # Only what was there is listed; the Telegram names always were (every update has them).
+    deleted: list[str] = [tr("privacy.removed_profile")] if result.profile_deleted else []
+    deleted.append(tr("privacy.removed_names"))
     if result.cancelled:
-        lines.append(tr("privacy.cancelled", count=result.cancelled))
+        deleted.append(tr("privacy.cancelled", count=result.cancelled))
     if result.anonymised:
-        lines.append(tr("privacy.anonymised", count=result.anonymised))
+        deleted.append(tr("privacy.anonymised", count=result.anonymised))
     if result.questions:
-        lines.append(tr("privacy.questions", count=result.questions))
+        deleted.append(tr("privacy.questions", count=result.questions))
+    if len(deleted) == 1:
+        lines: list[str] = [tr("privacy.done_names_only")]
+    else:
+        lines = [tr("privacy.done"), "", *deleted]
+        if not result.profile_deleted:
+            lines += ["", tr("privacy.no_profile")]
     lines += ["", tr("privacy.footer")]
     await bot.send_message(user.id, "\n".join(lines), reply_markup=ReplyKeyboardRemove())
 

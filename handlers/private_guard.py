@@ -3,12 +3,13 @@
 /my shows the phone number, the profile dialog asks for it, a ticket's QR checks its
 holder in, /forget_me reports what was deleted, and registering may open the profile
 dialog: in a group, each is refused
-with one line before any feature router could show or ask anything.
+with one line before any feature router could show or ask anything. A refused command
+carries a button that opens the private chat; a refused button's pop-up names the bot.
 """
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -18,6 +19,7 @@ from handlers.alerts import alert
 from handlers.filters import Magic
 from handlers.menu import MenuCb
 from handlers.privacy import ForgetCb
+from handlers.private_chat import private_chat_keyboard
 from handlers.profile import ProfileCb
 from handlers.seminar_views import SeminarCb
 from handlers.tickets import TicketCb
@@ -25,12 +27,17 @@ from handlers.tickets import TicketCb
 PERSONAL_COMMANDS = ("my", "forget_me")
 
 
-async def refuse_command(message: Message, tr: Tr) -> None:
-    await message.answer(tr("errors.personal_data_private"))
+async def refuse_command(message: Message, bot: Bot, tr: Tr) -> None:
+    await message.answer(
+        tr("errors.personal_data_private"), reply_markup=await private_chat_keyboard(bot, tr)
+    )
 
 
-async def refuse_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
-    alert(callback_answer, tr("errors.personal_data_private"))
+async def refuse_button(
+    query: CallbackQuery, bot: Bot, tr: Tr, callback_answer: CallbackAnswer
+) -> None:
+    me = await bot.me()
+    alert(callback_answer, tr("errors.personal_data_private_bot", username=me.username or ""))
 
 
 def create_router() -> Router:

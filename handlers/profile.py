@@ -24,11 +24,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.formatting import RenderContext
-from bot.i18n import Tr
-from bot.services.profile import TEXT_MAX_LENGTH, TEXT_MIN_LENGTH, check_text, normalise_phone
+from bot.i18n import Tr, join
+from bot.services.faq import FaqService
+from bot.services.profile import (
+    TEXT_MAX_LENGTH,
+    TEXT_MIN_LENGTH,
+    check_full_name,
+    check_text,
+    normalise_phone,
+)
 from bot.services.registration import RegistrationService
+from handlers.faq import render_entry
 from handlers.filters import HAS_CONTACT, HAS_TEXT, NO_TEXT, NOT_COMMAND
-from handlers.seminar_views import registration_reply
+from handlers.seminar_views import card_keyboard, load_card, registration_reply, render_card
 from storage.models import User
 from storage.repositories import Repositories
 
@@ -86,22 +94,45 @@ async def agree(
     await bot.send_message(user.id, tr("profile.ask.full_name"))
 
 
-async def decline(query: CallbackQuery, bot: Bot, user: User, state: FSMContext, tr: Tr) -> None:
+async def decline(
+    query: CallbackQuery,
+    bot: Bot,
+    user: User,
+    state: FSMContext,
+    repos: Repositories,
+    ctx: RenderContext,
+) -> None:
+    """No consent, no data: the seminar's card comes back, so Register is one press away."""
+    tr = ctx.tr
+    seminar_id = (await state.get_data()).get("seminar_id")
     await state.clear()
-    await bot.send_message(user.id, tr("profile.declined"))
-
-
-async def consent_reminder(message: Message, bot: Bot, state: FSMContext, tr: Tr) -> None:
-    """Anything typed while the consent buttons wait: show them again."""
-    data = await state.get_data()
-    await begin_profile(
-        bot,
-        message.chat.id,
-        state,
-        tr,
-        seminar_id=data.get("seminar_id"),
-        consented=False,
+    seminar = await repos.seminars.get(seminar_id) if isinstance(seminar_id, int) else None
+    if seminar is None:
+        await bot.send_message(user.id, tr("profile.declined"))
+        return
+    card = await load_card(repos, seminar, user.id)
+    text = render_card(tr, ctx.tz, card, ctx.now, free=ctx.free_of_charge)
+    await bot.send_message(
+        user.id,
+        join("\n\n", [tr("profile.declined_card"), text]),
+        reply_markup=card_keyboard(tr, card, ctx.now),
     )
+
+
+async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
+    """Anything sent while the consent buttons wait: one short line, never the whole text.
+
+    A question typed here («а это обязательно?») is answered from the FAQ first; the
+    dialog stays where it was either way.
+    """
+    text = message.text or message.caption or ""
+    if text.rstrip().endswith("?"):
+        matches = faq.search(text, tr.lang, limit=1)
+        if matches:
+            pending = tr("profile.consent_pending")
+            await message.answer(join("\n\n", [render_entry(tr, matches[0]), pending]))
+            return
+    await message.answer(tr("profile.consent_pending"))
 
 
 def _text_error(tr: Tr, problem: str) -> str:
@@ -109,7 +140,7 @@ def _text_error(tr: Tr, problem: str) -> str:
 
 
 async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_text(message.text or "")
+    checked = check_full_name(message.text or "")
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.full_name')}"
@@ -226,11 +257,18 @@ async def _finish(
     )
     await state.clear()
     key = "profile.updated" if existing is not None else "profile.saved"
-    await message.answer(tr(key), reply_markup=ReplyKeyboardRemove())
     seminar_id = data.get("seminar_id")
-    if isinstance(seminar_id, int):
-        text, markup = registration_reply(ctx, await registration.register(user.id, seminar_id))
-        await bot.send_message(message.chat.id, text, reply_markup=markup)
+    if not isinstance(seminar_id, int):
+        await message.answer(tr(key), reply_markup=ReplyKeyboardRemove())
+        return
+    # One message: the profile is saved and here is the seat (or the waitlist number).
+    # It takes the phone keyboard away, so the card's buttons wait in /my.
+    text, _ = registration_reply(ctx, await registration.register(user.id, seminar_id))
+    await bot.send_message(
+        message.chat.id,
+        join("\n\n", [tr(key), text, tr("seminars.result.manage_in_my")]),
+        reply_markup=ReplyKeyboardRemove(),
+    )
 
 
 def _parse_time(value: object) -> datetime | None:

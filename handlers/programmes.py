@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime, shorten
+from bot.formatting import format_datetime, shorten, zone_phrase
 from bot.i18n import Html, Tr
 from bot.services.programmes import clean_title, parse_required
 from bot.settings import Settings
@@ -90,6 +90,8 @@ def render_card(card: ProgrammeCard, tr: Tr, settings: Settings) -> str:
     for seminar in card.seminars:
         when = format_datetime(seminar.starts_at, settings.timezone, tr)
         lines.append(tr("programmes.seminar_line", when=when, title=seminar.title))
+    if card.seminars:
+        lines.append(tr("programmes.zone", zone=zone_phrase(settings.timezone, tr)))
     if card.progress:
         lines += ["", tr("programmes.progress", completed=card.completed, count=len(card.progress))]
         for entry in card.progress[:PROGRESS_SHOWN]:

@@ -2,15 +2,17 @@
 
 Organisers are the admins and the administrators of the staff chat, so the staff
 buttons do not use the admin-only `adm` prefix; each handler asks `QuestionService`
-(`may_answer`, `may_publish`). "Add to FAQ" (admins only) opens a draft the admin
-reviews and may rewrite first.
+(`may_answer`, `may_publish`). A plain member's reply to a question is refused in the
+group, naming him; a refused button opens no dialog, so what he types next is group
+chatter no handler here takes. "Add to FAQ" (admins only) opens a draft the admin
+reviews and may rewrite first; publishing or cancelling it closes its messages.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -38,7 +40,8 @@ from handlers.alerts import alert
 from handlers.faq_learning import AttachQuestionCb
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from handlers.menu import MenuCb
-from storage.models import Question, User
+from handlers.private_chat import private_chat_keyboard
+from storage.models import Question, StaffPostKind, User
 
 if TYPE_CHECKING:
     from bot.services.questions import QuestionService
@@ -96,6 +99,20 @@ def answer_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
         text=tr("questions.buttons.asker"), callback_data=AskerCb(question_id=question_id)
     )
     return builder.as_markup()
+
+
+def staff_keyboard(tr: Tr, question: Question) -> InlineKeyboardMarkup | None:
+    """Answer while the question is open; Add to FAQ once answered (until it is added).
+
+    A forgotten question (/forget_me) has no buttons at all.
+    """
+    if is_forgotten(question):
+        return None
+    if not question.is_answered:
+        return answer_keyboard(tr, question.id)
+    if question.faq_entry_id is None:
+        return add_to_faq_keyboard(tr, question.id)
+    return None
 
 
 def draft_keyboard(tr: Tr, question_id: int) -> InlineKeyboardMarkup:
@@ -193,15 +210,18 @@ async def ask_typed(
     if not isinstance(query.message, Message):
         return
     typed = query.message.reply_to_message
-    if typed is None or not typed.text or typed.from_user is None or typed.from_user.id != user.id:
+    text = (typed.text or typed.caption) if typed is not None else None
+    if typed is None or not text or typed.from_user is None or typed.from_user.id != user.id:
         # The typed message is gone (deleted): ask for the question instead.
         await _start_asking(query.message, user, tr, state, questions)
         return
-    await _submit(query.message, user, typed.text, tr, state, questions)
+    await _submit(query.message, user, text, tr, state, questions)
 
 
-async def ask_in_group(message: Message, tr: Tr) -> None:
-    await message.answer(tr("errors.private_only"))
+async def ask_in_group(message: Message, bot: Bot, tr: Tr) -> None:
+    await message.answer(
+        tr("errors.private_only"), reply_markup=await private_chat_keyboard(bot, tr)
+    )
 
 
 async def question_text(
@@ -256,14 +276,20 @@ async def _answer(
     if result.outcome is AnswerOutcome.ALREADY_ANSWERED:
         await message.answer(await _already_answered_text(ctx, result.question, questions))
         return
+    if result.delivery is Delivery.SENT:
+        # The question's staff message now shows the answer and the Add to FAQ button;
+        # a separate «answer sent» message would only repeat it.
+        return
     key = {
-        Delivery.SENT: "questions.answer_sent",
         Delivery.BLOCKED: "questions.answer_not_delivered",
         Delivery.FAILED: "questions.answer_failed",
         None: "questions.answer_asker_gone",
     }[result.delivery]
-    await message.answer(
+    sent = await message.answer(
         tr(key, number=question_id), reply_markup=add_to_faq_keyboard(tr, question_id)
+    )
+    await questions.remember_post(
+        StaffPostKind.ANSWERED, sent.chat.id, sent.message_id, [question_id]
     )
 
 
@@ -277,7 +303,9 @@ async def answer_by_reply(
 ) -> None:
     tr = ctx.tr
     if not await questions.may_answer(message.chat.id, user.id):
-        await message.answer(tr("questions.not_organiser"))
+        # Said in the group, so it names who it is for.
+        name = message.from_user.full_name if message.from_user else user.display_name
+        await message.answer(tr("questions.not_organiser_reply", id=user.id, name=name))
         return
     await _answer(message, user, question_id, message.text or "", ctx, state, questions)
 
@@ -367,8 +395,10 @@ _DRAFT_REFUSALS = {
 }
 
 
-async def _show_draft(message: Message, tr: Tr, draft: FaqDraft) -> None:
-    await message.answer(
+async def _show_draft(
+    message: Message, tr: Tr, draft: FaqDraft, questions: QuestionService
+) -> None:
+    sent = await message.answer(
         tr(
             "questions.draft",
             number=draft.question_id,
@@ -376,6 +406,9 @@ async def _show_draft(message: Message, tr: Tr, draft: FaqDraft) -> None:
             answer=shorten(draft.answer, DRAFT_ANSWER_SHOWN),
         ),
         reply_markup=draft_keyboard(tr, draft.question_id),
+    )
+    await questions.remember_post(
+        StaffPostKind.DRAFT, sent.chat.id, sent.message_id, [draft.question_id]
     )
 
 
@@ -396,7 +429,7 @@ async def add_to_faq(
     if draft.outcome is not AddToFaqOutcome.ADDED:
         alert(callback_answer, tr(_DRAFT_REFUSALS[draft.outcome]))
         return
-    await _show_draft(query.message, tr, draft)
+    await _show_draft(query.message, tr, draft, questions)
 
 
 async def draft_button(
@@ -413,21 +446,28 @@ async def draft_button(
         alert(callback_answer, tr("questions.faq_admins_only"))
         return
     action, question_id = callback_data.action, callback_data.question_id
+    # A button of a draft already published, cancelled or forgotten does nothing.
+    closed = tr("questions.draft_closed")
     editing = {"question": DraftStates.question, "answer": DraftStates.answer}.get(action)
     if editing is not None:
+        if not await questions.has_draft(question_id):
+            alert(callback_answer, closed)
+            return
         await state.set_state(editing)
         await state.set_data({"question_id": question_id})
         await query.message.answer(tr(f"questions.draft_prompt_{action}"))
         return
     if action == "drop":
-        await questions.drop_draft(question_id)
+        if not await questions.drop_draft(question_id, query.from_user.id):
+            alert(callback_answer, closed)
+            return
         await query.message.answer(tr("questions.draft_dropped"))
         return
-    outcome = await questions.publish_draft(question_id)
+    outcome = await questions.publish_draft(question_id, query.from_user.id)
     if outcome is AddToFaqOutcome.ADDED:
         await query.message.answer(tr("questions.faq_added", number=question_id))
         return
-    alert(callback_answer, tr(_DRAFT_REFUSALS[outcome]))
+    alert(callback_answer, closed)
 
 
 async def draft_typed(
@@ -458,7 +498,7 @@ async def draft_typed(
     if draft.outcome is not AddToFaqOutcome.ADDED:
         await message.answer(tr(_DRAFT_REFUSALS[draft.outcome]))
         return
-    await _show_draft(message, tr, draft)
+    await _show_draft(message, tr, draft, questions)
 
 
 # ---------------------------------------------------------------------- /questions
@@ -478,7 +518,10 @@ async def list_questions(message: Message, tr: Tr, questions: QuestionService) -
     if total > len(shown):
         lines += ["", tr("questions.list_more", shown=len(shown))]
     lines += ["", tr("questions.list_tail")]
-    await message.answer("\n".join(lines))
+    overview = await message.answer("\n".join(lines))
+    await questions.remember_post(
+        StaffPostKind.OVERVIEW, overview.chat.id, overview.message_id, [q.id for q in shown]
+    )
     for question in shown:
         await questions.post(question, message.chat.id, tr)
 

@@ -15,7 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import RenderContext, format_datetime
+from bot.formatting import RenderContext, format_datetime, zone_phrase
 from bot.i18n import Html, Tr, bold, escape, join, link
 from bot.services.online import join_available
 from bot.services.registration import RegisterOutcome, RegisterResult
@@ -79,9 +79,13 @@ def render_seminar_card(
     *,
     seats_left: int,
     now: datetime,
+    free: bool,
     participant: ParticipantState | None = None,
 ) -> Html:
-    """The card's text. Without `participant` (an organiser's preview) no user state is shown."""
+    """The card's text. Without `participant` (an organiser's preview) no user state is shown.
+
+    `free`: participation is free of charge (FREE_OF_CHARGE), said on every card.
+    """
     end = seminar.ends_at.astimezone(tz)
     blank = Html("")
     lines = [bold(seminar.title)]
@@ -93,6 +97,7 @@ def render_seminar_card(
             "seminars.card.when",
             when=format_datetime(seminar.starts_at, tz, tr),
             end=f"{end:%H:%M}",
+            zone=zone_phrase(tz, tr, seminar.starts_at),
         ),
         tr("seminars.card.place", place=place_html(seminar.place)),
         tr("formats.line", format=tr(f"formats.{seminar.format.value}")),
@@ -109,6 +114,8 @@ def render_seminar_card(
                 capacity=seminar.capacity,
             )
         )
+    if free:
+        lines.append(tr("seminars.card.free"))
     if participant is not None:
         lines += [blank, _state_line(tr, participant, seminar, seats_left, now)]
     return join("\n", lines)
@@ -136,8 +143,10 @@ def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup
         builder.button(text=tr("online.button"), callback_data=JoinCb(seminar_id=seminar.id))
     if is_open(seminar, now):
         if card.participant.is_registered:
+            waiting = card.participant.status is RegistrationStatus.WAITLIST
+            key = "seminars.buttons.leave_waitlist" if waiting else "seminars.buttons.cancel"
             builder.button(
-                text=tr("seminars.buttons.cancel"),
+                text=tr(key),
                 callback_data=SeminarCb(action="cancel", id=seminar.id),
             )
         elif card.seats_left > 0:
@@ -159,6 +168,19 @@ def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup
     return builder.as_markup()
 
 
+def notice_keyboard(tr: Tr, seminar: Seminar) -> InlineKeyboardMarkup:
+    """Buttons under a notice about one's own seat: open the seminar, or give the seat up."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=tr("seminars.buttons.open"), callback_data=SeminarCb(action="card", id=seminar.id)
+    )
+    builder.button(
+        text=tr("seminars.buttons.cancel"), callback_data=SeminarCb(action="cancel", id=seminar.id)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
 async def load_card(repos: Repositories, seminar: Seminar, user_id: int) -> CardData:
     counts = await repos.registrations.counts(seminar.id)
     registration = await repos.registrations.live(seminar.id, user_id)
@@ -171,9 +193,15 @@ async def load_card(repos: Repositories, seminar: Seminar, user_id: int) -> Card
     return CardData(seminar, max(seminar.capacity - counts.confirmed, 0), participant)
 
 
-def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime) -> Html:
+def render_card(tr: Tr, tz: tzinfo, card: CardData, now: datetime, *, free: bool) -> Html:
     return render_seminar_card(
-        card.seminar, tr, tz, seats_left=card.seats_left, now=now, participant=card.participant
+        card.seminar,
+        tr,
+        tz,
+        seats_left=card.seats_left,
+        now=now,
+        free=free,
+        participant=card.participant,
     )
 
 

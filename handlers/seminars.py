@@ -15,8 +15,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import RenderContext
-from bot.i18n import Tr
-from bot.services.calendar import ics_filename, seminar_ics
+from bot.i18n import Html, Tr
+from bot.services.calendar import ics_filename, seminar_ics, seminar_link
 from bot.services.registration import CancelOutcome, RegisterOutcome, RegistrationService
 from handlers.alerts import alert
 from handlers.menu import MenuCb
@@ -118,7 +118,7 @@ async def send_card(
     card = await load_card(repos, seminar, user.id)
     await bot.send_message(
         chat_id,
-        render_card(ctx.tr, ctx.tz, card, ctx.now),
+        render_card(ctx.tr, ctx.tz, card, ctx.now, free=ctx.free_of_charge),
         reply_markup=card_keyboard(ctx.tr, card, ctx.now),
     )
 
@@ -206,14 +206,11 @@ async def ask_cancel(
             _chat_id(query), tr("seminars.cancel.not_registered", title=seminar.title)
         )
         return
-    key = (
-        "seminars.cancel.confirm_waitlist"
-        if live.status is RegistrationStatus.WAITLIST
-        else "seminars.cancel.confirm"
-    )
+    waiting = live.status is RegistrationStatus.WAITLIST
+    key = "seminars.cancel.confirm_waitlist" if waiting else "seminars.cancel.confirm"
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=tr("seminars.cancel.button_yes"),
+        text=tr("seminars.cancel.button_yes_waitlist" if waiting else "seminars.cancel.button_yes"),
         callback_data=SeminarCb(action="cancel_yes", id=seminar.id),
     )
     builder.button(
@@ -228,8 +225,18 @@ async def ask_cancel(
     )
 
 
-async def keep_registration(query: CallbackQuery, tr: Tr, bot: Bot) -> None:
-    await bot.send_message(_chat_id(query), tr("seminars.cancel.kept"))
+async def keep_registration(
+    query: CallbackQuery,
+    callback_data: SeminarCb,
+    tr: Tr,
+    bot: Bot,
+    user: User,
+    repos: Repositories,
+) -> None:
+    live = await repos.registrations.live(callback_data.id, user.id)
+    waiting = live is not None and live.status is RegistrationStatus.WAITLIST
+    key = "seminars.cancel.kept_waitlist" if waiting else "seminars.cancel.kept"
+    await bot.send_message(_chat_id(query), tr(key))
 
 
 async def confirm_cancel(
@@ -275,7 +282,15 @@ async def calendar_file(
     seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
     if seminar is None:
         return
-    document = BufferedInputFile(seminar_ics(seminar, ctx.now), filename=ics_filename(seminar))
+    me = await bot.me()
+    ics = seminar_ics(
+        seminar,
+        ctx.now,
+        link=seminar_link(me.username or "", seminar),
+        # Plain text inside the .ics, so the title goes in unescaped.
+        alarm_text=tr("seminars.calendar.alarm", title=Html(seminar.title)),
+    )
+    document = BufferedInputFile(ics, filename=ics_filename(seminar))
     await bot.send_document(
         _chat_id(query), document, caption=tr("seminars.calendar.caption", title=seminar.title)
     )

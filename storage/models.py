@@ -65,6 +65,7 @@ class Seminar:
     created_at: datetime
     format: SeminarFormat = SeminarFormat.IN_PERSON
     meeting_link: str | None = None  # online and hybrid: only seat holders ever see it
+    updated_at: datetime | None = None  # the last change; None in values built by hand
     programme_id: int | None = None
 
     @property
@@ -123,6 +124,20 @@ class Ticket:
     code: str
 
 
+class BodyKind(StrEnum):
+    """How a broadcast with its own first line is sent: as a text, or as a copy whose
+    caption is replaced."""
+
+    TEXT = "text"
+    CAPTION = "caption"
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastBody:
+    kind: BodyKind
+    html: str
+
+
 class Audience(StrEnum):
     ALL = "all"  # every active user
     CONFIRMED = "confirmed"  # a seminar's confirmed registrants
@@ -179,6 +194,7 @@ class Broadcast:
     progress_message_id: int | None
     created_at: datetime
     finished_at: datetime | None
+    body: BroadcastBody | None = None  # None: the source message is copied as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +222,14 @@ class BroadcastTally:
     def processed(self) -> int:
         """Recipients whose delivery is over (stopped ones excluded)."""
         return self.sent + self.blocked + self.failed + self.uncertain
+
+
+class StaffPostKind(StrEnum):
+    """A staff message that shows a question's words, besides the question post itself."""
+
+    DRAFT = "draft"  # the FAQ draft an admin reviews
+    ANSWERED = "answered"  # "answer sent", with Add to FAQ and Attach
+    OVERVIEW = "overview"  # the /questions overview, which lists several questions
 
 
 class FaqSource(StrEnum):

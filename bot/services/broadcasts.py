@@ -6,6 +6,9 @@ This service watches each running broadcast, keeps the admin's progress message 
 and reports delivered / blocked / failed / uncertain / stopped when no row is left to send.
 Uncertain recipients (the bot stopped while their copy was in flight) are resent only
 when the admin presses the report's resend button (`resend_uncertain`).
+A broadcast to one seminar's people carries a line naming the seminar (`Broadcast.body`):
+it goes into the text sent or the caption that replaces the copied one, never as a
+second message.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from bot.services.outbox import Outbox, Send
 from storage.database import Database
 from storage.models import (
     Audience,
+    BodyKind,
     Broadcast,
+    BroadcastBody,
     BroadcastStatus,
     BroadcastTally,
     DeliveryStatus,
@@ -52,20 +57,34 @@ class BroadcastDelivery:
     def __init__(self, db: Database, bot: Bot) -> None:
         self._db = db
         self._bot = bot
-        self._sources: dict[str, tuple[int, int]] = {}
+        self._broadcasts: dict[str, Broadcast] = {}
         self._listeners: dict[str, asyncio.Event] = {}
 
     async def prepare(self, item: OutboxItem) -> Send | None:
-        source = self._sources.get(item.ref)
-        if source is None:
+        broadcast = self._broadcasts.get(item.ref)
+        if broadcast is None:
             broadcast = await Repositories(self._db).broadcasts.get(int(item.ref))
             if broadcast is None:
                 return None
-            source = (broadcast.source_chat_id, broadcast.source_message_id)
-            self._sources[item.ref] = source
-        from_chat_id, message_id = source
+            self._broadcasts[item.ref] = broadcast
+        return self._request(broadcast, item.chat_id)
+
+    def _request(self, broadcast: Broadcast, chat_id: int) -> Send:
+        """One request per recipient: the seminar's line goes into the text or the caption."""
+        body = broadcast.body
+        if body is not None and body.kind is BodyKind.TEXT:
+            return lambda: self._bot.send_message(chat_id, body.html)
+        if body is None:
+            return lambda: self._bot.copy_message(
+                chat_id=chat_id,
+                from_chat_id=broadcast.source_chat_id,
+                message_id=broadcast.source_message_id,
+            )
         return lambda: self._bot.copy_message(
-            chat_id=item.chat_id, from_chat_id=from_chat_id, message_id=message_id
+            chat_id=chat_id,
+            from_chat_id=broadcast.source_chat_id,
+            message_id=broadcast.source_message_id,
+            caption=body.html,
         )
 
     def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
@@ -118,6 +137,7 @@ class BroadcastService:
         source_message_id: int,
         progress_chat_id: int | None = None,
         progress_message_id: int | None = None,
+        body: BroadcastBody | None = None,
     ) -> Broadcast | None:
         """Freeze the recipients and start sending; None if this message was already sent.
 
@@ -137,6 +157,7 @@ class BroadcastService:
                 progress_chat_id,
                 progress_message_id,
                 self._clock(),
+                body,
             )
         log.info("broadcast %s started by %s (%s)", broadcast.id, created_by, audience.value)
         self._watch(broadcast)

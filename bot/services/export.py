@@ -2,7 +2,9 @@
 
 Data is read from the database first; building the files is plain CPU work done in a
 worker thread (`asyncio.to_thread`), so a large export never holds the event loop.
-Every text cell is neutralised against formula injection in both formats.
+No cell can run as a formula: XLSX text is written as text cells (a phone stays
+`+79991234501`), CSV text that a spreadsheet would read as a formula gets an apostrophe.
+The XLSX is set up for printing, with a sign-in sheet for the door.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.formatting import zone_phrase
 from bot.i18n import Tr
 from storage.models import AttendanceKind, RegistrationStatus, Seminar
 from storage.repositories import Repositories
@@ -31,15 +35,25 @@ from storage.repositories.feedback import FeedbackComment
 
 log = logging.getLogger(__name__)
 
-# A spreadsheet runs text starting with these as a formula (tab and CR are used to
-# smuggle one past naive checks).
+# A spreadsheet reading CSV runs text starting with these as a formula (tab and CR are
+# used to smuggle one past naive checks); `+` and `-` only when no phone number follows.
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PHONE = re.compile(r"\+\d[\d ()-]{6,22}")
+_SLUG_MAX = 40
+_TRANSLIT = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфхцы", "abvgdeziyklmnoprstufhcy", strict=True)),
+        "ё": "e", "ж": "zh", "ч": "ch", "ш": "sh", "щ": "sch", "э": "e", "ю": "yu", "я": "ya",
+        "ъ": "", "ь": "",
+    }
+)  # fmt: skip
 # Control characters XML 1.0 cannot hold (openpyxl refuses them); useless in CSV too.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_MAX = 31
-_TEXT_DATETIME = "%Y-%m-%d %H:%M"
-_EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
+_TEXT_DATETIME = "%d.%m.%Y %H:%M"
+_EXCEL_DATETIME = "dd.mm.yyyy hh:mm"
+_SIGN_IN_ROW_HEIGHT = 30  # points: room for a signature
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BOLD = Font(bold=True)
 
@@ -53,6 +67,7 @@ COLUMN_KEYS = (
     "username",
     "telegram_id",
     "status",
+    "status_text",
     "waitlist_place",
     "registered_at",
     "attendance",
@@ -62,6 +77,9 @@ COLUMN_KEYS = (
 # statuses are, so a spreadsheet filter works the same for every organiser.
 VISIT_WORDS = {AttendanceKind.IN_PERSON: "attended", AttendanceKind.ONLINE: "online"}
 NO_SHOW = "no-show"
+SIGN_IN_KEYS = ("number", "full_name", "organisation", "signature")
+# Columns whose header names the time zone their times are in.
+_TIMED = frozenset({"registered_at", "starts_at", "exported_at"})
 DETAIL_KEYS = (
     "id",
     "title",
@@ -103,6 +121,8 @@ class ExportLabels:
     columns: tuple[str, ...]
     details: tuple[str, ...]
     summary: tuple[str, ...]
+    sign_in: tuple[str, ...]
+    statuses: dict[RegistrationStatus, str]
     attended_yes: str
     attended_no: str
     attended_unknown: str
@@ -112,15 +132,26 @@ class ExportLabels:
     participants_sheet: str
     details_sheet: str
     summary_sheet: str
+    sign_in_sheet: str
     feedback_sheet: str
     feedback: tuple[str, ...]
 
 
-def labels_for(tr: Tr) -> ExportLabels:
+def labels_for(tr: Tr, tz: tzinfo) -> ExportLabels:
+    zone = zone_phrase(tz, tr)
+
+    def label(group: str, key: str) -> str:
+        text = str(tr(f"export.{group}.{key}"))
+        return str(tr("export.timed", label=text, zone=zone)) if key in _TIMED else text
+
     return ExportLabels(
-        columns=tuple(str(tr(f"export.columns.{key}")) for key in COLUMN_KEYS),
-        details=tuple(str(tr(f"export.details.{key}")) for key in DETAIL_KEYS),
-        summary=tuple(str(tr(f"export.summary.{key}")) for key in SUMMARY_KEYS),
+        columns=tuple(label("columns", key) for key in COLUMN_KEYS),
+        details=tuple(label("details", key) for key in DETAIL_KEYS),
+        summary=tuple(label("summary", key) for key in SUMMARY_KEYS),
+        sign_in=tuple(str(tr(f"export.sign_in.{key}")) for key in SIGN_IN_KEYS),
+        statuses={
+            status: str(tr(f"export.statuses.{status.value}")) for status in RegistrationStatus
+        },
         attended_yes=tr("export.attendance.came"),
         attended_no=tr("export.attendance.declined"),
         attended_unknown=tr("export.attendance.unknown"),
@@ -130,6 +161,7 @@ def labels_for(tr: Tr) -> ExportLabels:
         participants_sheet=tr("export.sheets.participants"),
         details_sheet=tr("export.sheets.details"),
         summary_sheet=tr("export.sheets.summary"),
+        sign_in_sheet=tr("export.sheets.sign_in"),
         feedback_sheet=tr("export.sheets.feedback"),
         feedback=tuple(str(tr(f"export.feedback.{key}")) for key in FEEDBACK_KEYS),
     )
@@ -195,17 +227,36 @@ class SeminarFiles:
 
 
 def neutralise(text: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+    """CSV text a spreadsheet would run as a formula gets a leading apostrophe.
+
+    A phone number such as `+79991234501` is left as it is.
+    """
+    if not text.startswith(_FORMULA_TRIGGERS) or _PHONE.fullmatch(text):
+        return text
+    return "'" + text
 
 
 def clean(text: str) -> str:
-    """Cell text: control characters dropped first (so none can hide a trigger), neutralised."""
-    return neutralise(_XML_ILLEGAL.sub("", text))
+    """Cell text without the control characters XML cannot hold (they could hide a trigger)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def slug(title: str) -> str:
+    """A short file-name-safe form of a title: `Семинар для НКО` → `seminar-dlya-nko`."""
+    latin = title.casefold().translate(_TRANSLIT)
+    words = re.sub(r"[^a-z0-9]+", " ", latin).split()
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > _SLUG_MAX:
+            break
+        out = candidate
+    return out or (words[0][:_SLUG_MAX] if words else "seminar")
 
 
 def seminar_filename(seminar: Seminar, tz: tzinfo, extension: str) -> str:
-    return f"seminar-{seminar.id}-{seminar.starts_at.astimezone(tz):%Y-%m-%d}.{extension}"
+    day = f"{seminar.starts_at.astimezone(tz):%Y-%m-%d}"
+    return f"seminar-{seminar.id}-{slug(seminar.title)}-{day}.{extension}"
 
 
 def all_seminars_filename(now: datetime, tz: tzinfo) -> str:
@@ -252,6 +303,7 @@ def registration_cells(
         number,
         *identity,
         row.status.value,
+        labels.statuses[row.status],
         row.waitlist_place,
         local_time(row.registered_at, tz),
         _attendance(row, labels),
@@ -271,10 +323,10 @@ def build_csv(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> bytes:
     """UTF-8 with BOM and `;`, as Excel in a Russian locale opens it by double-click."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([clean(label) for label in labels.columns])
+    writer.writerow([neutralise(clean(label)) for label in labels.columns])
     for number, row in enumerate(export.rows, start=1):
         cells = registration_cells(number, row, labels, tz, export.ended)
-        writer.writerow([_text(v) for v in cells])
+        writer.writerow([neutralise(v) if isinstance(v, str) else _text(v) for v in cells])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -308,6 +360,16 @@ def column_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> lis
             if size > widths[index]:
                 widths[index] = size
     return [min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths]
+
+
+def _print_setup(sheet: Any) -> None:
+    """A4 landscape, one page wide (as many pages long as needed), header row on each page."""
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def write_table(
@@ -363,6 +425,24 @@ def _write_details(
         sheet.append([cell_value(sheet, clean(label), bold=True), cell_value(sheet, value)])
 
 
+def _write_sign_in(workbook: Workbook, export: SeminarExport, labels: ExportLabels) -> None:
+    """The door's list: seat holders by name, with an empty column to sign in."""
+    sheet = workbook.create_sheet(labels.sign_in_sheet)
+    _print_setup(sheet)
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_PORTRAIT
+    for letter, width in zip("ABCD", (5, 40, 40, 25), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.append([cell_value(sheet, label, bold=True) for label in labels.sign_in])
+    seat_holders = sorted(
+        (r for r in export.rows if r.status is RegistrationStatus.CONFIRMED and r.user_id),
+        key=lambda r: (r.full_name or "").casefold(),
+    )
+    for number, row in enumerate(seat_holders, start=1):
+        sheet.row_dimensions[number + 1].height = _SIGN_IN_ROW_HEIGHT
+        name, organisation = clean(row.full_name or ""), clean(row.organisation or "")
+        sheet.append([number, cell_value(sheet, name), cell_value(sheet, organisation), None])
+
+
 def _attendee_rows(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> list[list[Value]]:
     return [
         registration_cells(number, row, labels, tz, export.ended)
@@ -379,10 +459,21 @@ def save_workbook(workbook: Workbook) -> bytes:
 def build_xlsx(export: SeminarExport, labels: ExportLabels, tz: tzinfo, now: datetime) -> bytes:
     workbook = Workbook(write_only=True)
     write_table(
-        workbook, labels.participants_sheet, labels.columns, _attendee_rows(export, labels, tz)
+        workbook,
+        labels.participants_sheet,
+        labels.columns,
+        _attendee_rows(export, labels, tz),
+        _print_setup,
     )
     _write_details(workbook, export, labels, tz, now)
-    write_table(workbook, labels.feedback_sheet, labels.feedback, _feedback_rows(export, labels))
+    _write_sign_in(workbook, export, labels)
+    write_table(
+        workbook,
+        labels.feedback_sheet,
+        labels.feedback,
+        _feedback_rows(export, labels),
+        _print_setup,
+    )
     return save_workbook(workbook)
 
 
@@ -440,9 +531,11 @@ def build_all_xlsx(exports: Sequence[SeminarExport], labels: ExportLabels, tz: t
         [labels.summary_sheet, *(f"{e.seminar.id} {e.seminar.title}" for e in exports)]
     )
     workbook = Workbook(write_only=True)
-    write_table(workbook, titles[0], labels.summary, summary_rows)
+    write_table(workbook, titles[0], labels.summary, summary_rows, _print_setup)
     for title, export in zip(titles[1:], exports, strict=True):
-        write_table(workbook, title, labels.columns, _attendee_rows(export, labels, tz))
+        write_table(
+            workbook, title, labels.columns, _attendee_rows(export, labels, tz), _print_setup
+        )
     return save_workbook(workbook)
 
 

@@ -18,13 +18,24 @@ NOTICE_KIND = "notice"
 
 
 def notice_payload(
-    key: str, args: Mapping[str, str | int], times: Mapping[str, datetime] | None = None
+    key: str,
+    args: Mapping[str, str | int],
+    times: Mapping[str, datetime] | None = None,
+    *,
+    zone_at: datetime | None = None,
+    seminar_id: int | None = None,
+    calendar: bool = False,
 ) -> dict[str, Any]:
-    """`times` are shown in TIMEZONE in the recipient's language; `args` as they are."""
+    """`times` are shown in TIMEZONE in the recipient's language, `args` as they are, and
+    `{zone}` names the zone in force at `zone_at`. With `seminar_id` the notice carries
+    that seminar's buttons; with `calendar` too, it is the caption of a fresh .ics."""
     return {
         "key": key,
         "args": dict(args),
         "times": {name: moment.isoformat() for name, moment in (times or {}).items()},
+        "zone_at": zone_at.isoformat() if zone_at else None,
+        "seminar_id": seminar_id,
+        "calendar": calendar,
     }
 
 

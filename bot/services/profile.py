@@ -22,6 +22,8 @@ class TextProblem(StrEnum):
     TOO_LONG = "too_long"
     COMMAND = "command"
     NO_LETTERS = "no_letters"
+    QUESTION = "question"
+    ONE_WORD = "one_word"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,47 @@ def check_text(raw: str) -> Checked:
     if not any(ch.isalpha() for ch in text):
         return Checked(None, TextProblem.NO_LETTERS)
     return Checked(text)
+
+
+# A full name never starts with these: the text is a question about the step instead.
+_QUESTION_WORDS = frozenset(
+    {
+        "а",
+        "зачем",
+        "почему",
+        "для",
+        "что",
+        "как",
+        "кто",
+        "где",
+        "когда",
+        "сколько",
+        "можно",
+        "обязательно",
+        "нужно",
+        "why",
+        "what",
+        "how",
+        "who",
+        "do",
+        "is",
+        "must",
+        "can",
+    }
+)
+
+
+def check_full_name(raw: str) -> Checked:
+    """As `check_text`, and at least two words that are not a question."""
+    checked = check_text(raw)
+    if checked.value is None:
+        return checked
+    words = checked.value.split(" ")
+    if checked.value.endswith("?") or words[0].casefold().rstrip(",!") in _QUESTION_WORDS:
+        return Checked(None, TextProblem.QUESTION)
+    if len(words) < 2:
+        return Checked(None, TextProblem.ONE_WORD)
+    return checked
 
 
 def normalise_phone(raw: str) -> str | None:

@@ -3,7 +3,11 @@
 A question is posted to STAFF_CHAT_ID (in STAFF_LANGUAGE), or to each admin privately
 when it is not set; every staff message is recorded in `question_posts`, so an
 organiser's reply to any of them finds the question, and all of them are edited once it
-is answered or its asker used /forget_me. A staff message names the asker only; an
+is answered or its asker used /forget_me. The other staff messages that show a
+question's words (its FAQ drafts, the "answer sent" confirmation with the FAQ buttons,
+the /questions overview) are recorded in `staff_posts`: /forget_me edits them to say
+the participant deleted their data, and publishing or cancelling a draft closes its
+draft messages (no buttons, who did what). A staff message names the asker only; an
 admin sees the organisation on request. The answer is recorded with a conditional
 UPDATE, so of two organisers answering at once exactly one wins and the other is told
 politely. A question becomes public only through a draft that an admin reviewed (and
@@ -32,7 +36,7 @@ from bot.services.staff import StaffAuthority
 from bot.services.text_input import strip_format_characters
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import FaqSource, Question, User
+from storage.models import FaqSource, Question, StaffPostKind, User
 from storage.repositories import Repositories
 
 log = logging.getLogger(__name__)
@@ -45,7 +49,14 @@ MAX_ANSWER_LENGTH = 3500
 _ANSWER_EXCERPT = 1000  # how much of the answer the edited staff message shows
 _QUOTE_LENGTH = 300  # how much of the question the asker's answer message quotes
 
-AnswerKeyboard = Callable[[Tr, int], InlineKeyboardMarkup]
+# The buttons under a question's staff message: Answer while open, Add to FAQ once answered.
+StaffKeyboard = Callable[[Tr, Question], InlineKeyboardMarkup | None]
+# What a staff message of each kind says once the asker used /forget_me.
+_FORGOTTEN = {
+    StaffPostKind.DRAFT: "questions.staff.draft_forgotten",
+    StaffPostKind.ANSWERED: "questions.staff.answered_forgotten",
+    StaffPostKind.OVERVIEW: "questions.staff.overview_forgotten",
+}
 
 
 class SubmitOutcome(StrEnum):
@@ -127,7 +138,7 @@ class QuestionService:
         faq: FaqService,
         recipients: Recipients,
         staff: StaffAuthority,
-        answer_keyboard: AnswerKeyboard,
+        staff_keyboard: StaffKeyboard,
         clock: Clock,
     ) -> None:
         self._db = db
@@ -138,7 +149,7 @@ class QuestionService:
         self._faq = faq
         self._recipients = recipients
         self._staff = staff
-        self._answer_keyboard = answer_keyboard
+        self._staff_keyboard = staff_keyboard
         self._clock = clock
 
     async def may_answer(self, chat_id: int, user_id: int) -> bool:
@@ -178,11 +189,7 @@ class QuestionService:
     async def post(self, question: Question, chat_id: int, tr: Tr) -> Delivery:
         """Send the question with its Answer button to one chat and remember the message."""
         text = await self.render(question, tr)
-        markup = (
-            None
-            if question.is_answered or is_forgotten(question)
-            else self._answer_keyboard(tr, question.id)
-        )
+        markup = self._staff_keyboard(tr, question)
         sent: list[Message] = []
 
         async def call() -> None:
@@ -194,6 +201,30 @@ class QuestionService:
                 chat_id, sent[0].message_id, question.id
             )
         return delivery
+
+    async def remember_post(
+        self, kind: StaffPostKind, chat_id: int, message_id: int, question_ids: Sequence[int]
+    ) -> None:
+        """A staff message showing these questions' words, for /forget_me to reach later."""
+        repos = Repositories(self._db)
+        for question_id in question_ids:
+            await repos.questions.add_staff_post(chat_id, message_id, question_id, kind)
+
+    async def _rewrite_posts(
+        self,
+        question_id: int,
+        kinds: tuple[StaffPostKind, ...],
+        text_of: Callable[[Tr, StaffPostKind, int], str],
+    ) -> None:
+        """Edit the question's staff messages of these kinds, without buttons, and forget them."""
+        repos = Repositories(self._db)
+        for chat_id, message_id, kind in await repos.questions.staff_posts(question_id, kinds):
+            text = text_of(await self._recipients.chat(chat_id), kind, question_id)
+            with suppress(TelegramBadRequest, TelegramForbiddenError):
+                await self._bot.edit_message_text(
+                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
+                )
+            await repos.questions.forget_staff_post(chat_id, message_id)
 
     async def open_questions(self, limit: int) -> tuple[list[Question], int]:
         """The oldest `limit` unanswered questions and how many there are in all."""
@@ -297,11 +328,15 @@ class QuestionService:
         """Show every staff message of the question as it is now (answered or forgotten)."""
         repos = Repositories(self._db)
         for chat_id, message_id in await repos.questions.posts(question.id):
-            text = await self.render(question, await self._recipients.chat(chat_id))
+            tr = await self._recipients.chat(chat_id)
+            text = await self.render(question, tr)
             # A message may be too old to edit or deleted by someone; the rest still are.
             with suppress(TelegramBadRequest, TelegramForbiddenError):
                 await self._bot.edit_message_text(
-                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
+                    text=text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=self._staff_keyboard(tr, question),
                 )
 
     # ------------------------------------------------------------------ FAQ
@@ -347,10 +382,25 @@ class QuestionService:
             await repos.questions.save_draft(question_id, question, answer, admin_id, self._clock())
         return FaqDraft(AddToFaqOutcome.ADDED, question_id, question, answer)
 
-    async def drop_draft(self, question_id: int) -> None:
-        await Repositories(self._db).questions.delete_draft(question_id)
+    async def has_draft(self, question_id: int) -> bool:
+        return await Repositories(self._db).questions.draft(question_id) is not None
 
-    async def publish_draft(self, question_id: int) -> AddToFaqOutcome:
+    async def drop_draft(self, question_id: int, admin_id: int) -> bool:
+        """Cancel the draft and close its messages; False if it was already gone."""
+        if not await Repositories(self._db).questions.delete_draft(question_id):
+            return False
+        await self._close_draft_posts(question_id, "questions.draft_cancelled", admin_id)
+        return True
+
+    async def _close_draft_posts(self, question_id: int, key: str, admin_id: int) -> None:
+        name = await self._organiser_name(Repositories(self._db), admin_id)
+        await self._rewrite_posts(
+            question_id,
+            (StaffPostKind.DRAFT,),
+            lambda tr, _kind, number: str(tr(key, number=number, name=name)),
+        )
+
+    async def publish_draft(self, question_id: int, admin_id: int) -> AddToFaqOutcome:
         """Make the reviewed draft an organiser FAQ entry (kept across imports)."""
         async with self._db.transaction() as tx:
             repos = Repositories(tx)
@@ -378,11 +428,16 @@ class QuestionService:
             await repos.questions.set_faq_entry(question.id, entry_id)
             await repos.questions.delete_draft(question.id)
         await self._faq.reload()
+        await self._close_draft_posts(question_id, "questions.draft_published", admin_id)
+        added = await Repositories(self._db).questions.get(question_id)
+        if added is not None:
+            await self.refresh_posts(added)  # the Add to FAQ buttons are gone
         log.info("question %d added to the FAQ as %s", question_id, entry_id)
         return AddToFaqOutcome.ADDED
 
     async def questions_forgotten(self, question_ids: Sequence[int], faq_changed: bool) -> None:
-        """After /forget_me: the FAQ search without removed entries, staff messages redone."""
+        """After /forget_me: the FAQ search without removed entries, and every staff message
+        that showed the questions' words (posts, drafts, confirmations, overviews) redone."""
         if faq_changed:
             await self._faq.reload()
         repos = Repositories(self._db)
@@ -390,3 +445,8 @@ class QuestionService:
             question = await repos.questions.get(question_id)
             if question is not None:
                 await self.refresh_posts(question)
+            await self._rewrite_posts(
+                question_id,
+                tuple(StaffPostKind),
+                lambda tr, kind, number: str(tr(_FORGOTTEN[kind], number=number)),
+            )

@@ -88,7 +88,11 @@ async def promote_from_waitlist(
     now = clock()
     promotions = []
     payload = notice_payload(
-        "seminars.notice.promoted", {"title": seminar.title}, {"when": seminar.starts_at}
+        "seminars.notice.promoted",
+        {"title": seminar.title, "place": seminar.place},
+        {"when": seminar.starts_at},
+        zone_at=seminar.starts_at,
+        seminar_id=seminar.id,
     )
     for registration in await repos.registrations.first_waitlisted(seminar.id, free):
         await repos.registrations.set_status(registration.id, RegistrationStatus.CONFIRMED, now)

@@ -31,7 +31,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Html, Tr, Translator
 from bot.services.jobs import schedule_sweep
 from bot.services.outbox import Outbox, Send
@@ -68,6 +68,7 @@ def render_reminder(tr: Tr, seminar: Seminar, settings: Settings) -> Html:
         "reminders.text",
         title=seminar.title,
         when=format_datetime(seminar.starts_at, settings.timezone, tr),
+        zone=zone_phrase(settings.timezone, tr, seminar.starts_at),
         place=seminar.place,
     )
 

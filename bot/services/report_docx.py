@@ -14,7 +14,7 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 
-from bot.formatting import format_decimal
+from bot.formatting import format_decimal, zone_phrase
 from bot.i18n import Tr
 from bot.services.report_model import ReportData, Summary
 from storage.repositories.report import ReportRegistration, ReportSeminar
@@ -44,8 +44,9 @@ def _actual(seminar: ReportSeminar, tr: Tr, tz: tzinfo) -> str:
 def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
     table = document.add_table(rows=1, cols=len(_TABLE_KEYS))
     table.style = "Table Grid"
+    zone = zone_phrase(tz, tr)  # the date columns name the time zone their times are in
     for cell, key in zip(table.rows[0].cells, _TABLE_KEYS, strict=True):
-        cell.text = str(tr(f"report.docx.table.{key}"))
+        cell.text = str(tr(f"report.docx.table.{key}", zone=zone))
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for number, line in enumerate(summary.lines, start=1):

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.formatting import zone_phrase
 from bot.i18n import Tr
 from bot.services.export import Value, clean, local_time, save_workbook, write_table
 from bot.services.report_model import ReportData, Summary
@@ -158,8 +159,8 @@ def feedback_rows(summary: Summary, data: ReportData) -> list[list[Value]]:
     return rows
 
 
-def _labels(tr: Tr, prefix: str, keys: Sequence[str]) -> list[str]:
-    return [str(tr(f"{prefix}.{key}")) for key in keys]
+def _labels(tr: Tr, prefix: str, keys: Sequence[str], **args: str) -> list[str]:
+    return [str(tr(f"{prefix}.{key}", **args)) for key in keys]
 
 
 def _add_chart(sheet: Any, events: int, tr: Tr) -> None:
@@ -207,7 +208,8 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     events = write_table(
         workbook,
         str(tr("report.xlsx.sheets.events")),
-        _labels(tr, "report.xlsx.events", EVENT_KEYS),
+        # The date columns name the time zone their times are in.
+        _labels(tr, "report.xlsx.events", EVENT_KEYS, zone=zone_phrase(tz, tr)),
         event_rows(data, summary, tr, tz),
         _one_page_wide_landscape,
     )

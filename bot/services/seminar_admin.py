@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.clock import Clock
+from bot.services.dates import local_moment, read_moment
 from bot.services.notices import enqueue_notice, notice_payload
 from bot.services.outbox import Outbox
 from bot.services.registration import Promotion, RegistrationService, promote_from_waitlist
@@ -132,21 +133,15 @@ def parse_meeting_link(text: str) -> str | Invalid:
     return link
 
 
-_RU_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})[\s,]+(\d{1,2}):(\d{2})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[\sT]+(\d{1,2}):(\d{2})")
-
-
 def parse_start(text: str, tz: tzinfo, now: datetime) -> datetime | Invalid:
-    """`ДД.ММ.ГГГГ ЧЧ:ММ` or `YYYY-MM-DD HH:MM` in `tz`; a real moment in the future (UTC)."""
+    """A date and time as people type them (see `bot.services.dates`) in `tz`; a real
+    moment in the future, in UTC."""
     raw = text.strip()
-    if match := _RU_DATE.fullmatch(raw):
-        day, month, year, hour, minute = (int(g) for g in match.groups())
-    elif match := _ISO_DATE.fullmatch(raw):
-        year, month, day, hour, minute = (int(g) for g in match.groups())
-    else:
+    typed = read_moment(raw)
+    if typed is None:
         return Invalid("date_format")
     try:
-        local = datetime(year, month, day, hour, minute, tzinfo=tz)
+        local = local_moment(typed, tz, now)
     except ValueError:
         return Invalid("date_not_real", {"value": raw})
     moment = local.astimezone(UTC)
@@ -265,12 +260,18 @@ def _change_notice(before: Seminar, after: Seminar) -> dict[str, Any]:
     if before.starts_at != after.starts_at:
         return notice_payload(
             "admin_seminars.notice.moved",
-            {"title": after.title},
+            {"title": after.title, "place": after.place},
             {"old": before.starts_at, "new": after.starts_at},
+            zone_at=after.starts_at,
+            seminar_id=after.id,
+            calendar=True,  # a fresh .ics moves the event in the participant's calendar
         )
     return notice_payload(
         "admin_seminars.notice.place_changed",
         {"title": after.title, "old": before.place, "new": after.place},
+        {"when": after.starts_at},
+        zone_at=after.starts_at,
+        seminar_id=after.id,
     )
 
 
@@ -413,6 +414,7 @@ class SeminarAdmin:
                     "admin_seminars.notice.cancelled",
                     {"title": seminar.title},
                     {"when": seminar.starts_at},
+                    zone_at=seminar.starts_at,
                 ),
                 now,
             )

@@ -22,6 +22,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import InputFile
 
 from bot.services.pacing import SendPacer
 
@@ -74,11 +75,18 @@ class Sender:
     async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> Delivery:
         return await self.deliver(chat_id, lambda: self.bot.send_message(chat_id, text, **kwargs))
 
-    async def copy_message(self, chat_id: int, from_chat_id: int, message_id: int) -> Delivery:
+    async def send_document(self, chat_id: int, document: InputFile, **kwargs: Any) -> Delivery:
+        return await self.deliver(
+            chat_id, lambda: self.bot.send_document(chat_id, document, **kwargs)
+        )
+
+    async def copy_message(
+        self, chat_id: int, from_chat_id: int, message_id: int, **kwargs: Any
+    ) -> Delivery:
         return await self.deliver(
             chat_id,
             lambda: self.bot.copy_message(
-                chat_id=chat_id, from_chat_id=from_chat_id, message_id=message_id
+                chat_id=chat_id, from_chat_id=from_chat_id, message_id=message_id, **kwargs
             ),
         )
 

@@ -3,13 +3,16 @@
 Being in the staff chat is not enough (anyone can be added to a group). Answering
 takes an admin (ADMIN_IDS) or a current administrator or creator of STAFF_CHAT_ID,
 asked of Telegram with getChatMember and remembered briefly, so a demotion counts
-within a minute. Publishing to the public FAQ takes an admin.
+within a minute. The memory is bounded: entries expire after that minute and at most
+CACHE_SIZE members are remembered (the least recently asked go first), so a crowd of
+members pressing buttons cannot grow it. Publishing to the public FAQ takes an admin.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from aiogram import Bot
@@ -21,6 +24,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60.0
+CACHE_SIZE = 512
 _AUTHORITY = frozenset({ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR})
 
 
@@ -31,12 +35,18 @@ class StaffAuthority:
         settings: Settings,
         monotonic: Callable[[], float] = time.monotonic,
         cache_seconds: float = CACHE_SECONDS,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self._bot = bot
         self._settings = settings
         self._monotonic = monotonic
         self._cache_seconds = cache_seconds
-        self._known: dict[int, tuple[bool, float]] = {}
+        self._cache_size = cache_size
+        self._known: OrderedDict[int, tuple[bool, float]] = OrderedDict()
+
+    def __len__(self) -> int:
+        """How many members' answers are remembered now."""
+        return len(self._known)
 
     def may_publish(self, user_id: int) -> bool:
         """Only admins put text into the public FAQ."""
@@ -55,6 +65,7 @@ class StaffAuthority:
         now = self._monotonic()
         cached = self._known.get(user_id)
         if cached is not None and now - cached[1] < self._cache_seconds:
+            self._known.move_to_end(user_id)
             return cached[0]
         try:
             member = await self._bot.get_chat_member(staff_chat, user_id)
@@ -65,5 +76,14 @@ class StaffAuthority:
             allowed = False
         else:
             allowed = member.status in _AUTHORITY
-        self._known[user_id] = (allowed, now)
+        self._remember(user_id, allowed, now)
         return allowed
+
+    def _remember(self, user_id: int, allowed: bool, now: float) -> None:
+        self._known.pop(user_id, None)
+        while self._known:
+            oldest_id, (_, asked_at) = next(iter(self._known.items()))
+            if now - asked_at < self._cache_seconds and len(self._known) < self._cache_size:
+                break
+            del self._known[oldest_id]
+        self._known[user_id] = (allowed, now)

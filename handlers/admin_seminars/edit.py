@@ -22,7 +22,13 @@ from bot.services.seminar_admin import (
     SeminarField,
     parse_field,
 )
-from handlers.admin_seminars.picking import editable, error_text, not_text, pick_seminar
+from handlers.admin_seminars.picking import (
+    editable,
+    error_text,
+    not_text,
+    pick_seminar,
+    understood,
+)
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
 from handlers.programmes import seminar_programme_keyboard
@@ -116,7 +122,7 @@ async def edit_ask_value(
             tr(
                 f"admin_seminars.edit.ask.{which.value}",
                 current=current,
-                zone=ctx.tz.key,
+                zone=ctx.zone(),
                 confirmed=confirmed,
             )
         )
@@ -152,6 +158,8 @@ async def edit_value(
             title=result.after.title,
         )
     ]
+    if which is SeminarField.STARTS_AT:
+        lines.append(understood(ctx, result.after.starts_at))
     if result.promotions:
         lines.append(tr("admin_seminars.edit.promoted", count=len(result.promotions)))
     if result.after.format.has_meeting_link and not result.after.meeting_link:

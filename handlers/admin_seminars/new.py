@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import RenderContext
-from bot.i18n import Tr
+from bot.i18n import Html, Tr, join
 from bot.services.seminar_admin import (
     DEFAULT_DURATION_MINUTES,
     Invalid,
@@ -30,7 +30,7 @@ from bot.services.seminar_admin import (
     parse_meeting_link,
     place_sounds_online,
 )
-from handlers.admin_seminars.picking import error_text, not_text
+from handlers.admin_seminars.picking import error_text, not_text, understood
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
 from handlers.programmes import seminar_programme_keyboard
 from handlers.seminar_views import render_seminar_card
@@ -113,7 +113,7 @@ def _preview_keyboard(tr: Tr, current: SeminarFormat) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _preview(draft: SeminarDraft, ctx: RenderContext) -> str:
+def _preview(draft: SeminarDraft, ctx: RenderContext) -> Html:
     seminar = Seminar(
         id=0,
         title=draft.title,
@@ -127,13 +127,21 @@ def _preview(draft: SeminarDraft, ctx: RenderContext) -> str:
         created_at=ctx.now,
         format=draft.format,
     )
-    card = render_seminar_card(seminar, ctx.tr, ctx.tz, seats_left=draft.capacity, now=ctx.now)
-    parts = [ctx.tr("admin_seminars.new.preview"), card]
+    card = render_seminar_card(
+        seminar,
+        ctx.tr,
+        ctx.tz,
+        seats_left=draft.capacity,
+        now=ctx.now,
+        free=ctx.free_of_charge,
+    )
+    parts = [understood(ctx, draft.starts_at), card]
     if draft.format.has_meeting_link and draft.meeting_link:
         parts.append(ctx.tr("admin_seminars.new.preview_link", link=draft.meeting_link))
     elif draft.format is SeminarFormat.IN_PERSON and place_sounds_online(draft.place):
         parts.append(ctx.tr("admin_seminars.new.preview_online_place"))
-    return "\n\n".join(parts)
+    preview = ctx.tr("admin_seminars.new.preview")
+    return join("\n", [preview, join("\n\n", parts)])
 
 
 async def _send_preview(
@@ -164,7 +172,10 @@ async def new_seminar_step(message: Message, state: FSMContext, ctx: RenderConte
         await _send_preview(message, data, state, ctx)
         return
     await state.set_state(step.next_state)
-    await message.answer(ctx.tr(step.next_prompt, zone=ctx.tz.key))
+    prompt = ctx.tr(step.next_prompt, zone=ctx.zone())
+    if isinstance(value, datetime):
+        prompt = join("\n\n", [understood(ctx, value), prompt])
+    await message.answer(prompt)
 
 
 async def _format_chosen(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Message
@@ -15,6 +16,11 @@ from storage.models import Seminar
 from storage.repositories import Repositories
 
 PICK_LIMIT = 20  # keeps the numbered list under Telegram's 4096 characters
+
+
+def understood(ctx: RenderContext, moment: datetime) -> Html:
+    """How a typed date was read, with the year and the zone, so a slip shows at once."""
+    return ctx.tr("admin_seminars.understood", when=ctx.when(moment), zone=ctx.zone(moment))
 
 
 def error_text(tr: Tr, invalid: Invalid) -> Html:

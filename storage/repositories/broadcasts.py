@@ -11,7 +11,9 @@ from datetime import datetime
 from storage.database import Executor, Params
 from storage.models import (
     Audience,
+    BodyKind,
     Broadcast,
+    BroadcastBody,
     BroadcastStatus,
     BroadcastTally,
     DeliveryStatus,
@@ -35,6 +37,11 @@ def _broadcast(row: sqlite3.Row) -> Broadcast:
         progress_message_id=row["progress_message_id"],
         created_at=from_db(row["created_at"]),
         finished_at=from_db(row["finished_at"]) if row["finished_at"] else None,
+        body=(
+            BroadcastBody(BodyKind(row["body_kind"]), row["body_html"] or "")
+            if row["body_kind"]
+            else None
+        ),
     )
 
 
@@ -86,14 +93,15 @@ class BroadcastRepository:
         progress_chat_id: int | None,
         progress_message_id: int | None,
         now: datetime,
+        body: BroadcastBody | None = None,
     ) -> Broadcast:
         """Insert a running broadcast and freeze its recipients (call inside a transaction)."""
         row = await self._db.fetch_one(
             """
             INSERT INTO broadcasts (created_by, audience, seminar_id, source_chat_id,
                                     source_message_id, status, progress_chat_id,
-                                    progress_message_id, created_at)
-            VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)
+                                    progress_message_id, created_at, body_kind, body_html)
+            VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)
             RETURNING *
             """,
             (
@@ -105,6 +113,8 @@ class BroadcastRepository:
                 progress_chat_id,
                 progress_message_id,
                 to_db(now),
+                body.kind.value if body else None,
+                body.html if body else None,
             ),
         )
         assert row is not None

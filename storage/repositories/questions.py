@@ -1,4 +1,5 @@
-"""Questions to organisers and the staff messages each one was posted as."""
+"""Questions to organisers, the staff messages each one was posted as, and the other
+staff messages that show a question's words (drafts, confirmations, overviews)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from storage.database import Executor
-from storage.models import Question
+from storage.models import Question, StaffPostKind
 from storage.timecodec import from_db, to_db
 
 
@@ -148,5 +149,36 @@ class QuestionRepository:
         )
         return (row["question"], row["answer"]) if row else None
 
-    async def delete_draft(self, question_id: int) -> None:
-        await self._db.execute("DELETE FROM faq_drafts WHERE question_id = ?", (question_id,))
+    async def delete_draft(self, question_id: int) -> bool:
+        """True if there was a draft to delete."""
+        deleted = await self._db.execute(
+            "DELETE FROM faq_drafts WHERE question_id = ?", (question_id,)
+        )
+        return deleted == 1
+
+    async def add_staff_post(
+        self, chat_id: int, message_id: int, question_id: int, kind: StaffPostKind
+    ) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO staff_posts (chat_id, message_id, question_id, kind)"
+            " VALUES (?, ?, ?, ?)",
+            (chat_id, message_id, question_id, kind.value),
+        )
+
+    async def staff_posts(
+        self, question_id: int, kinds: tuple[StaffPostKind, ...] = tuple(StaffPostKind)
+    ) -> list[tuple[int, int, StaffPostKind]]:
+        """(chat_id, message_id, kind) of the staff messages of these kinds showing the question."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = await self._db.fetch_all(
+            f"SELECT chat_id, message_id, kind FROM staff_posts"
+            f" WHERE question_id = ? AND kind IN ({marks}) ORDER BY chat_id, message_id",
+            (question_id, *(kind.value for kind in kinds)),
+        )
+        return [(row["chat_id"], row["message_id"], StaffPostKind(row["kind"])) for row in rows]
+
+    async def forget_staff_post(self, chat_id: int, message_id: int) -> None:
+        """The message no longer shows anyone's words: nothing more to edit in it."""
+        await self._db.execute(
+            "DELETE FROM staff_posts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        )

@@ -38,6 +38,7 @@ def _seminar(row: sqlite3.Row) -> Seminar:
         created_at=from_db(row["created_at"]),
         format=SeminarFormat(row["format"]),
         meeting_link=row["meeting_link"],
+        updated_at=from_db(row["updated_at"]),
         programme_id=row["programme_id"],
     )
 

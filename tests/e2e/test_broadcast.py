@@ -38,9 +38,9 @@ async def start_broadcast(api: FakeBotAPI, admin: FakeUser) -> tuple[int, int]:
     await admin.press("Всем", message_id=menu.message_id)
     await admin.wait_edit(menu.message_id, "Отправьте сообщение")
     source_id = await admin.send(ANNOUNCEMENT)
-    preview = await admin.wait_message(ANNOUNCEMENT)  # the very message, copied back
+    await admin.wait_message(ANNOUNCEMENT)  # the very message, copied back
     note = await admin.wait_message("Отправить?")  # the audience; it becomes the progress
-    await admin.press("Отправить", message_id=preview.message_id)
+    await admin.press("Отправить", message_id=note.message_id)  # the note carries the buttons
     await admin.wait_edit(note.message_id, "отправлено")
     return source_id, note.message_id
 

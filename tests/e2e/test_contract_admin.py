@@ -278,7 +278,8 @@ async def test_edit_cancel_and_export_in_english_with_registrants_told(
     john = fake_api.user(1002, "John", username=None, language_code="en")
     await run_bot(env={"ADMIN_IDS": str(kate.id)})
 
-    formula = '=HYPERLINK("http://evil","x")'
+    # Two words: a single word is refused as a full name (issue 14, item 2).
+    formula = '=HYPERLINK("http://evil", "x")'
     registered_at = datetime.now(TZ)
     seat = await register(
         anna, seminar, "Записаться", "Согласен", (formula, "+Ромашка", "+7 999 123-45-67")
@@ -361,18 +362,22 @@ async def test_edit_cancel_and_export_in_english_with_registrants_told(
     assert "confirmed" in anna_row and "confirmed" in john_row  # John was promoted
     assert "'" + formula in anna_row and "'+Ромашка" in anna_row and "anna_ngo" in anna_row
     assert "John Smith" in john_row and "'@Green Org" in john_row
-    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
-    stamp = next(cell for cell in anna_row if re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", cell))
-    local = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
+    # A formula start is neutralised; a phone number stays as it is (no apostrophe).
+    assert "+79991234567" in anna_row
+    assert not any(
+        cell.startswith(("=", "@")) or (cell.startswith(("+", "-")) and cell != "+79991234567")
+        for row in rows
+        for cell in row
+    )
+    stamp = next(cell for cell in anna_row if re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", cell))
+    local = datetime.strptime(stamp, "%d.%m.%Y %H:%M").replace(tzinfo=TZ)
     assert abs(local - registered_at) < timedelta(minutes=2)
     sheet = load_workbook(io.BytesIO(xlsx_file.document_bytes or b"")).worksheets[0]
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert [str(value) for value in cells[0]] == header
-    assert any("'" + formula in row for row in cells) and all(
-        not (isinstance(value, str) and value.startswith(("=", "+", "-", "@")))
-        for row in cells
-        for value in row
-    )
+    # XLSX text cells are never formulas: the text is kept exactly as typed.
+    assert any(formula in row for row in cells) and "+79991234567" in cells[1] + cells[2]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
     # Duration, description and title: validated, saved, nobody disturbed.
     renamed = "Impact <b>101</b> & co"
@@ -452,10 +457,12 @@ async def broadcast(
     await admin.press(audience, message_id=menu.message_id)
     source_id = await admin.send(text)
     preview = await admin.wait_message(text)
-    assert preview.method == "copyMessage" and preview.buttons[0].startswith("Отправить")
+    # The preview is the message as recipients get it; the note under it has the buttons.
+    note = await admin.wait_message("Отправить?")
+    assert not preview.buttons and note.buttons[0].startswith("Отправить")
     before_send()
     since = len(admin.api.requests)
-    await admin.press("Отправить")
+    await admin.press("Отправить", message_id=note.message_id)
     # Progress: some message edited to show a Stop button.
     progress = await admin.api.wait_request(
         "editMessageText",
@@ -489,12 +496,15 @@ async def test_broadcasts_audiences_failures_stop_and_questions_to_admins(
     olga = fake_api.user(5001, "Ольга", username="olga", language_code="ru")
     await run_bot(env={"ADMIN_IDS": str(olga.id), "BROADCAST_RATE": "10"})
 
-    # The first button containing the title: the seminar's confirmed registrants only.
+    # The first button containing the title: the seminar's confirmed registrants only,
+    # who get the text after one line naming the seminar, in the same message.
     html_like = "<b>не жирный</b> & <i>не курсив</i> завтра в 10:00"
     source_id, progress_id = await broadcast(olga, title, html_like)
     await olga.wait_message("Доставлено")
-    assert copies_of(fake_api, olga, source_id) == {confirmed: 1}
-    assert fake_api.messages(confirmed)[-1].text == html_like
+    header = f"📢 Семинар «{title}»: сообщение от организаторов"
+    sent = [p for p in fake_api.calls("sendMessage") if str(p["text"]).startswith(header)]
+    assert sorted(str(p["chat_id"]) for p in sent) == sorted([str(confirmed), str(olga.id)])
+    assert fake_api.messages(confirmed)[-1].text == f"{header}\n\n{html_like}"
     assert not fake_api.message(olga.id, progress_id).buttons  # Stop is gone when done
 
     # Everyone: a blocked user (403), a deleted account (400) and a 429 on the way.
@@ -544,7 +554,7 @@ async def test_broadcasts_audiences_failures_stop_and_questions_to_admins(
     listed = await olga.wait_message("Как получить грант?")
     assert not overview.buttons and any("Ответить" in text for text in listed.buttons)
     await olga.reply(question.message_id, "Подайте заявку до 1 марта <b>онлайн</b>")
-    await reply_after(olga)  # the answer is on its way
+    await olga.wait_edit(question.message_id, "Подайте заявку")  # the question shows its answer
     answer = await asker.wait_message("Подайте заявку до 1 марта <b>онлайн</b>")
     assert answer.contains("Как получить грант?")
     await olga.send("/questions")
@@ -590,7 +600,7 @@ async def test_each_bad_setting_exits_2_with_one_line_naming_it(
             ("WEBHOOK_PORT", {**webhook, "WEBHOOK_PORT": str(busy.getsockname()[1])}),
         ]
         results = await asyncio.gather(
-            *(run_bot_once(env={"LOG_LEVEL": "INFO", **env}, timeout=60) for _, env in cases)
+            *(run_bot_once(env={"LOG_LEVEL": "INFO", **env}) for _, env in cases)
         )
     for (name, env), (code, _out, err) in zip(cases, results, strict=True):
         lines = [line for line in err.splitlines() if line.strip()]

@@ -62,11 +62,12 @@ async def test_admin_exports_both_files_and_sees_stats_participant_gets_nothing(
 
     sid = story.seminar.id
     day = f"{story.seminar.starts_at.astimezone(TZ):%Y-%m-%d}"
+    name = f"seminar-{sid}-socialnoe-predprinimatelstvo-start-{day}"
     await admin.send(f"/export {sid}")
     csv_message = await admin.wait_message(predicate=has_document(".csv"))
     xlsx_message = await admin.wait_message(predicate=has_document(".xlsx"))
-    assert csv_message.document_name == f"seminar-{sid}-{day}.csv"
-    assert xlsx_message.document_name == f"seminar-{sid}-{day}.xlsx"
+    assert csv_message.document_name == f"{name}.csv"
+    assert xlsx_message.document_name == f"{name}.xlsx"
 
     raw = csv_message.document_bytes
     assert raw is not None and raw.startswith(b"\xef\xbb\xbf")
@@ -74,10 +75,10 @@ async def test_admin_exports_both_files_and_sees_stats_participant_gets_nothing(
     assert header[:3] == ["№", "ФИО", "Организация"]
     assert [row[6] for row in rows] == ["confirmed"] * 3 + ["waitlist"] * 2 + ["cancelled"]
     assert [row[1] for row in rows[3:5]] == [WAIT_1.full_name, WAIT_2.full_name]
-    assert [row[7] for row in rows] == ["", "", "", "1", "2", ""]
-    assert rows[0][1:6] == [ANNA.full_name, ANNA.organisation, "'" + ANNA.phone, "anna_ngo", "101"]
+    assert [row[8] for row in rows] == ["", "", "", "1", "2", ""]
+    assert rows[0][1:6] == [ANNA.full_name, ANNA.organisation, ANNA.phone, "anna_ngo", "101"]
     registered = (now - REGISTERED_BEFORE).astimezone(TZ)
-    assert rows[0][8] == f"{registered:%Y-%m-%d %H:%M}"
+    assert rows[0][9] == f"{registered:%d.%m.%Y %H:%M}"
     assert rows[1][1] == "'" + FORMULA_NAME
     assert rows[1][5] == str(FORMULA.user_id)
     assert rows[2][1] == "удалено по запросу"
@@ -88,18 +89,18 @@ async def test_admin_exports_both_files_and_sees_stats_participant_gets_nothing(
     book = load_workbook(io.BytesIO(xlsx))
     sheet = book["Участники"]
     assert sheet.freeze_panes == "A2"
-    assert sheet["B3"].value == "'" + FORMULA_NAME
+    assert sheet["B3"].value == FORMULA_NAME
     assert sheet["B3"].data_type == "s"
     assert sheet["B4"].value == "удалено по запросу"
     assert sheet["F4"].value is None
     assert [sheet.cell(row, 7).value for row in range(2, 8)] == [r[6] for r in rows]
-    assert sheet["I2"].value == registered.replace(tzinfo=None)
+    assert sheet["J2"].value == registered.replace(tzinfo=None)
 
     await admin.send("/export")
     await admin.wait_message("Выберите семинар")
     await admin.press(story.seminar.title)
     from_button = await admin.wait_message(predicate=has_document(".csv"))
-    assert from_button.document_name == f"seminar-{sid}-{day}.csv"
+    assert from_button.document_name == f"{name}.csv"
     await admin.wait_message(predicate=has_document(".xlsx"))
     await admin.send("/export all")
     everything = await admin.wait_message(predicate=has_document(".xlsx"))
@@ -120,9 +121,9 @@ async def test_admin_exports_both_files_and_sees_stats_participant_gets_nothing(
     # Six seeded people plus the admin; the participant who tried /stats is one of them.
     assert "Всего: 7\nАктивные: 6\nЗаблокировали бота: 1" in stats
     assert "Предстоящие: 1\nПрошедшие: 1\nОтменённые: 1" in stats
-    assert "Подтверждённые (confirmed): 4" in stats
-    assert "Лист ожидания (waitlist): 2" in stats
-    assert "Отменённые (cancelled): 1" in stats
+    assert "Подтверждённые: 4" in stats
+    assert "В листе ожидания: 2" in stats
+    assert "Отменённые: 1" in stats
     assert "3 из 3 мест (100%), ещё 2 человека в листе ожидания" in stats
     assert "Открытые: 1\nОтвеченные: 3\nМедианное время ответа: 2 часа" in stats
     assert "3 получателя; доставлено: 2, заблокировали бота: 1" in stats

@@ -148,11 +148,12 @@ async def test_answered_question_attached_to_an_existing_entry(
     await anna.wait_message("Вопрос №1 отправлен")
     posted = await admin.wait_message("оплачивать")
 
-    # The admin answers by replying; «Прикрепить к вопросу FAQ» lists nearest entries.
+    # The admin answers by replying; the question's message then shows the answer and
+    # «Прикрепить к частому вопросу», which lists the nearest entries.
     await admin.send_in(ADMIN, "Нет, участие бесплатное.", posted.message_id)
     await anna.wait_message("участие бесплатное")
-    sent = await admin.wait_message("отправлен участнику")
-    await admin.press("Прикрепить к вопросу FAQ", sent.message_id)
+    await admin.wait_edit(posted.message_id, "Нет, участие бесплатное")
+    await admin.press("Прикрепить к частому вопросу", posted.message_id)
     choose = await admin.wait_message("К какому из частых вопросов")
     assert "➕ Сколько стоит участие?" in choose.buttons
     await admin.press("Сколько стоит участие", choose.message_id)
@@ -161,6 +162,6 @@ async def test_answered_question_attached_to_an_existing_entry(
     # Now the same question is answered from the FAQ; a second attach is refused.
     await anna.send("А оплачивать что-нибудь надо за семинар?")
     await anna.wait_message("Участие бесплатное для некоммерческих")
-    query = await admin.press("Прикрепить к вопросу FAQ", sent.message_id)
+    query = await admin.press("Прикрепить к частому вопросу", posted.message_id)
     assert "уже среди частых" in (await fake_api.wait_callback_answer(query)).get("text", "")
     fake_api.assert_no_rejections()

@@ -10,6 +10,7 @@ from pathlib import Path
 from icalendar import Calendar
 
 from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
 from bot.sandbox.fakeapi.users import FakeUser
 from storage.database import Database
 from storage.models import Seminar
@@ -56,7 +57,7 @@ def statuses(db_path: Path, seminar_id: int) -> dict[int | None, str]:
     return {user_id: status for user_id, status in rows}
 
 
-async def fill_profile(user: FakeUser, name: str, organisation: str, phone: str) -> None:
+async def fill_profile(user: FakeUser, name: str, organisation: str, phone: str) -> BotMessage:
     await user.wait_message("/forget_me")
     await user.press("Согласен")
     await user.wait_message("фамилию, имя и отчество")
@@ -65,7 +66,7 @@ async def fill_profile(user: FakeUser, name: str, organisation: str, phone: str)
     await user.send(organisation)
     await user.wait_message("телефон")
     await user.send(phone)
-    await user.wait_message("профиль сохранён")
+    return await user.wait_message("профиль сохранён")
 
 
 async def test_capacity_two_story(fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path) -> None:
@@ -100,8 +101,8 @@ async def test_capacity_two_story(fake_api: FakeBotAPI, run_bot: RunBot, tmp_pat
     await a.send("123")
     await a.wait_message("Не похоже на номер")
     await a.send("8 912 555-01-01")
-    await a.wait_message("профиль сохранён")
-    await a.wait_message("Вы записаны")
+    # One message: the profile is saved and the seat is taken.
+    assert "Вы записаны" in (await a.wait_message("профиль сохранён")).text
 
     # B: deep link, phone shared with the contact button.
     await b.send(f"/start seminar_{seminar.id}")
@@ -115,16 +116,15 @@ async def test_capacity_two_story(fake_api: FakeBotAPI, run_bot: RunBot, tmp_pat
     await b.send("Фонд «Будущее»")
     await b.wait_message("телефон")
     await b.send_contact("79125550202")
-    await b.wait_message("профиль сохранён")
-    await b.wait_message("Вы записаны")
+    assert "Вы записаны" in (await b.wait_message("профиль сохранён")).text
 
     # C: the seminar is full, so the card offers the waitlist.
     await c.send(f"/start seminar_{seminar.id}")
-    full = await c.wait_message("осталось 0 мест — лист ожидания")
+    full = await c.wait_message("Мест нет — можно встать в лист ожидания")
     assert not any("Записаться" in text for text in full.buttons)
     await c.press("Лист ожидания")
-    await fill_profile(c, "Клара Цеткина", "Союз НКО", "+7 912 555-03-03")
-    await c.wait_message("место в очереди: 1")
+    queued = await fill_profile(c, "Клара Цеткина", "Союз НКО", "+7 912 555-03-03")
+    assert "номер в очереди: 1" in (queued.text or "")
 
     # A cancels (with confirmation); C is promoted and told, naming the seminar.
     await a.send("/my")
@@ -202,7 +202,7 @@ async def test_hundred_users_press_register_at_once(
     )
     replies = [
         await user.wait_message(
-            predicate=lambda m: m.contains("Вы записаны") or m.contains("место в очереди"),
+            predicate=lambda m: m.contains("Вы записаны") or m.contains("номер в очереди"),
             timeout=60,
         )
         for user in users
@@ -210,13 +210,13 @@ async def test_hundred_users_press_register_at_once(
 
     confirmed = [u.id for u, r in zip(users, replies, strict=True) if r.contains("Вы записаны")]
     waitlisted = [
-        u.id for u, r in zip(users, replies, strict=True) if r.contains("место в очереди")
+        u.id for u, r in zip(users, replies, strict=True) if r.contains("номер в очереди")
     ]
     assert len(confirmed) == 10 and len(waitlisted) == 90
     # In order of arrival: the first ten presses got the seats.
     assert confirmed == list(ids[:10])
     for place, (user, reply) in enumerate(zip(users[10:], replies[10:], strict=True), start=1):
-        assert f"место в очереди: {place}." in (reply.text or ""), user.id
+        assert f"номер в очереди: {place}." in (reply.text or ""), user.id
     stored = statuses(db_path, seminar.id)
     assert sorted(stored.values()).count("confirmed") == 10
     assert sorted(stored.values()).count("waitlist") == 90

@@ -10,6 +10,7 @@ from aiogram.methods import (
     CopyMessage,
     EditMessageReplyMarkup,
     EditMessageText,
+    SendMessage,
 )
 from aiogram.types import PhotoSize, Update
 
@@ -40,7 +41,7 @@ async def test_broadcast_to_everyone_end_to_end(
     await feed(app, updates.message(admin, "/broadcast"))
     assert session.texts(ADMIN_ID)[-1] == "Кому отправить рассылку?"
     keyboard = session.buttons()
-    assert list(keyboard) == ["Всем", "Grant writing", "Лист ожидания: Grant writing"]
+    assert list(keyboard) == ["Всем", "Участники: Grant writing", "Лист ожидания: Grant writing"]
 
     await feed(app, updates.callback(admin, keyboard["Всем"], message_id=50))
     [ask] = session.of_type(EditMessageText)
@@ -55,7 +56,10 @@ async def test_broadcast_to_everyone_end_to_end(
     assert "5 человек" in session.texts(ADMIN_ID)[-1]  # four participants and the admin
     confirm = session.buttons()
     assert list(confirm) == ["Отправить", "Отмена"]
-    assert preview.reply_markup is not None  # the buttons are on the preview itself
+    # The explanation sits above its buttons: they are on the note under the preview.
+    assert preview.reply_markup is None
+    note = session.of_type(SendMessage)[-1]
+    assert "Так рассылку увидят получатели" in note.text and note.reply_markup is not None
 
     session.calls.clear()
     double_press = [updates.callback(admin, confirm["Отправить"], message_id=60) for _ in "12"]
@@ -68,8 +72,7 @@ async def test_broadcast_to_everyone_end_to_end(
     assert {(c.from_chat_id, c.message_id) for c in copies} == {
         (ADMIN_ID, announcement.message.message_id)
     }
-    [unbuttoned] = session.of_type(EditMessageReplyMarkup)
-    assert unbuttoned.reply_markup is None
+    assert not session.of_type(EditMessageReplyMarkup)  # the note's buttons become Stop
     edits = session.of_type(EditMessageText)
     assert edits[0].message_id == broadcast_row["progress_message_id"]
     assert edits[0].text == f"Рассылка №{broadcast_row['id']}: отправлено 0 из 5"
@@ -96,9 +99,15 @@ async def test_seminar_audience_and_english_wording(
 
     await feed(app, updates.message(admin, "/broadcast"))
     keyboard = session.buttons()
-    assert list(keyboard) == ["Everyone", "Impact", "Waitlist: Impact"]
+    assert list(keyboard) == ["Everyone", "Participants: Impact", "Waitlist: Impact"]
     await feed(app, updates.callback(admin, keyboard["Waitlist: Impact"]))
-    await feed(app, updates.message(admin, "Seats may free up"))
+    await feed(app, updates.message(admin, "Seats may <b>free up</b>"))
+    # A seminar's people get one message: the seminar's line, then the text.
+    [preview] = [m for m in session.of_type(SendMessage) if "Seats may" in m.text]
+    # Typed markup is text (no entities), so it arrives escaped, exactly as typed.
+    assert preview.text == (
+        "📢 “Impact”: a message from the organisers\n\nSeats may &lt;b&gt;free up&lt;/b&gt;"
+    )
     assert "the waitlist of “Impact” — 2 people" in session.texts(ADMIN_ID)[-1]
     send = session.buttons()["Send"]
     session.calls.clear()
@@ -106,7 +115,9 @@ async def test_seminar_audience_and_english_wording(
     [row] = await app.db.fetch_all("SELECT id FROM broadcasts")
     await app.broadcasts.join(row["id"])
 
-    assert sorted(c.chat_id for c in session.of_type(CopyMessage)) == [2, 3]
+    assert not session.of_type(CopyMessage)
+    sent = [m for m in session.of_type(SendMessage) if m.text == preview.text]
+    assert sorted(m.chat_id for m in sent) == [2, 3]
     assert "Broadcast #" in session.of_type(EditMessageText)[0].text
     report = session.texts(ADMIN_ID)[-1]
     assert report.startswith(f"Broadcast #{row['id']} finished.\n")
@@ -125,7 +136,7 @@ async def test_empty_audience_is_refused_with_an_alert(
         "Empty", "", now + timedelta(days=2), "Online", 5, ADMIN_ID, now
     )
     await feed(app, updates.message(admin, "/broadcast"))
-    await feed(app, updates.callback(admin, session.buttons()["Empty"]))
+    await feed(app, updates.callback(admin, session.buttons()["Участники: Empty"]))
 
     [answer] = session.of_type(AnswerCallbackQuery)
     assert answer.text == "В этой аудитории сейчас нет ни одного получателя."
@@ -139,12 +150,12 @@ async def test_cancel_at_each_step(
     await feed(app, updates.message(admin, "/broadcast"))
     everyone = session.buttons()["Всем"]
     await feed(app, updates.message(admin, "/cancel"))
-    assert session.texts(ADMIN_ID)[-1] == "Действие отменено."
+    assert session.texts(ADMIN_ID)[-1].startswith("Действие отменено.")
 
     await feed(app, updates.message(admin, "/broadcast"))
     await feed(app, updates.callback(admin, everyone))
     await feed(app, updates.message(admin, "/cancel"))
-    assert session.texts(ADMIN_ID)[-1] == "Действие отменено."
+    assert session.texts(ADMIN_ID)[-1].startswith("Действие отменено.")
 
     await feed(app, updates.message(admin, "/broadcast"))
     await feed(app, updates.callback(admin, everyone))

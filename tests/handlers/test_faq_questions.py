@@ -146,7 +146,7 @@ async def test_faq_browsing_with_back_buttons_and_forged_keys(
         await feed(app, updates.callback(anna, forged))
     assert (
         callback_answers(session)[-4:]
-        == ["This button is out of date. Please open the section again."] * 4
+        == ["This button is out of date. Please open “FAQ” again — the button is below."] * 4
     )
 
 
@@ -212,7 +212,7 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     assert "Анна Петрова" in staff.text and "Рассвет" not in staff.text
     assert f"@user{ASKER}" not in staff.text
     assert list(keyboard_buttons(staff.reply_markup).items()) == [
-        ("Ответить / Answer", AnswerCb(question_id=1).pack()),
+        ("Ответить", AnswerCb(question_id=1).pack()),
         ("Кто спрашивает", AskerCb(question_id=1).pack()),
     ]
     [(chat_id, post_id)] = await posts(app, 1)
@@ -231,8 +231,11 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     # A plain member of the staff chat cannot answer.
     member = updates.tg_user(MEMBER)
     await feed(app, reply_update(member, STAFF_CHAT, post_id, "Переведите 500 руб."))
-    assert sent(session, STAFF_CHAT)[-1].text == (
-        "Отвечать на вопросы участников могут только организаторы."
+    refusal = sent(session, STAFF_CHAT)[-1]
+    assert refusal.text == (
+        f'<a href="tg://user?id={MEMBER}">User{MEMBER}</a>, ваш ответ участнику не отправлен:'
+        " отвечать на вопросы могут только организаторы — администраторы бота и"
+        " администраторы этой группы."
     )
     assert "500 руб" not in "".join(session.texts(ASKER))
 
@@ -241,16 +244,12 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     assert "Да, &lt;i&gt;можно&lt;/i&gt;." in to_anna.text
     edit = [e for e in session.of_type(EditMessageText) if e.chat_id == STAFF_CHAT][-1]
     assert edit.message_id == post_id and "Ответил(а): User601" in edit.text
-    assert edit.reply_markup is None
-    confirmation = sent(session, STAFF_CHAT)[-1]
-    assert "отправлен участнику" in confirmation.text
-    assert list(keyboard_buttons(confirmation.reply_markup).items()) == [
-        ("Добавить в FAQ / Add to FAQ", AddToFaqCb(question_id=1).pack()),
-        (
-            "Прикрепить к вопросу FAQ / Attach to an FAQ question",
-            AttachQuestionCb(question_id=1).pack(),
-        ),
+    # The edited question carries the next step; no separate «answer sent» message.
+    assert list(keyboard_buttons(edit.reply_markup).items()) == [
+        ("Добавить в FAQ", AddToFaqCb(question_id=1).pack()),
+        ("Прикрепить к частому вопросу", AttachQuestionCb(question_id=1).pack()),
     ]
+    assert sent(session, STAFF_CHAT)[-1] is refusal
 
     await feed(app, reply_update(updates.tg_user(ADMIN_ID), STAFF_CHAT, post_id, "Второй ответ"))
     assert "уже ответил(а) User601" in sent(session, STAFF_CHAT)[-1].text
@@ -314,8 +313,9 @@ async def test_button_path_typed_text_and_organiser_checks(
 
     # Nobody outside the staff chat who is not an admin may answer.
     await feed(app, callback_update(stranger, AnswerCb(question_id=1).pack(), STRANGER))
-    assert (
-        callback_answers(session)[-1] == "Отвечать на вопросы участников могут только организаторы."
+    assert callback_answers(session)[-1] == (
+        "Отвечать на вопросы участников могут только организаторы — администраторы бота"
+        " и администраторы группы организаторов."
     )
 
     await feed(app, callback_update(organiser, AnswerCb(question_id=1).pack(), STAFF_CHAT))
@@ -374,7 +374,7 @@ async def test_limits_and_the_open_questions_list(
     assert "5 вопросов без ответа" in listing[0].text
     shown = [call.text for call in listing[1:]]
     assert [f"Короткий вопрос {n}" in text for n, text in enumerate(shown, 1)] == [True] * 5
-    assert all("Ответить / Answer" in keyboard_buttons(call.reply_markup) for call in listing[1:])
+    assert all("Ответить" in keyboard_buttons(call.reply_markup) for call in listing[1:])
 
 
 async def test_staff_language_governs_the_staff_chat(
@@ -400,8 +400,9 @@ async def test_staff_language_governs_the_staff_chat(
         assert list(keyboard_buttons(post.reply_markup)) == ["Answer", "Who is asking"]
         [(_, post_id)] = await posts(app, 1)
         await feed(app, reply_update(member, STAFF_CHAT, post_id, "Со двора"))
-        assert sent(session, STAFF_CHAT)[-1].text == (
-            "Only the organisers can answer participants' questions."
+        assert sent(session, STAFF_CHAT)[-1].text.endswith(
+            "your answer was not sent to the participant: only the organisers can answer"
+            " questions — the bot's admins and this group's administrators."
         )
 
         # After /forget_me the staff message says so in the staff language; it can no

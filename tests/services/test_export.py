@@ -22,6 +22,7 @@ from bot.services.export import (
     labels_for,
     neutralise,
     sheet_titles,
+    slug,
 )
 from storage.database import Database
 from storage.models import AttendanceKind, MarkMethod, RegistrationStatus, Seminar, SeminarStatus
@@ -38,8 +39,9 @@ RU_HEADER = [
     "Имя пользователя в Telegram",
     "Telegram ID",
     "Статус",
+    "Статус словами",
     "Место в листе ожидания",
-    "Время записи",
+    "Время записи, по тюменскому времени (МСК+2)",
     "Подтвердил участие по напоминанию",
     "Посещение",
 ]
@@ -56,7 +58,7 @@ def translator() -> Translator:
 
 
 def ru(translator: Translator) -> ExportLabels:
-    return labels_for(translator.for_language("ru"))
+    return labels_for(translator.for_language("ru"), TZ)
 
 
 async def export(db: Database, story: Story, labels: ExportLabels) -> SeminarFiles:
@@ -73,12 +75,32 @@ def sheet_rows(sheet: Worksheet) -> list[list[object]]:
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-async def test_file_names_carry_seminar_id_and_local_date(
+async def test_file_names_carry_seminar_id_title_slug_and_local_date(
     db: Database, story: Story, translator: Translator
 ) -> None:
     files = await export(db, story, ru(translator))
-    assert files.csv.filename == f"seminar-{story.seminar.id}-2026-09-25.csv"
-    assert files.xlsx.filename == f"seminar-{story.seminar.id}-2026-09-25.xlsx"
+    name = f"seminar-{story.seminar.id}-socialnoe-predprinimatelstvo-start-2026-09-25"
+    assert files.csv.filename == f"{name}.csv"
+    assert files.xlsx.filename == f"{name}.xlsx"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "Гранты для НКО: как подать заявку в 2027 году",
+            "granty-dlya-nko-kak-podat-zayavku-v-2027",
+        ),
+        ("Щедрый ёжик", "schedryy-ezhik"),
+        ("!!!", "seminar"),
+        (
+            "Соцпредпринимательствоссамогоначалабезпробелов",
+            "socpredprinimatelstvossamogonachalabezpr",
+        ),
+    ],
+)
+def test_slug_is_short_latin_and_safe(title: str, expected: str) -> None:
+    assert slug(title) == expected
 
 
 async def test_csv_has_bom_semicolons_header_and_every_registration(
@@ -99,13 +121,17 @@ async def test_csv_has_bom_semicolons_header_and_every_registration(
         "waitlist",
         "cancelled",
     ]
-    assert [row[7] for row in rows] == ["", "", "", "1", "2", ""]
+    assert [row[7] for row in rows] == ["записан(а)"] * 3 + ["в листе ожидания"] * 2 + [
+        "запись отменена"
+    ]
+    assert [row[8] for row in rows] == ["", "", "", "1", "2", ""]
     anna = rows[0]
-    assert anna[1:6] == [ANNA.full_name, ANNA.organisation, "'+79991234567", "anna_ngo", "101"]
+    # A phone number is not a formula: no apostrophe in front of it.
+    assert anna[1:6] == [ANNA.full_name, ANNA.organisation, "+79991234567", "anna_ngo", "101"]
     # 12 days before NOW (10:00 UTC), shown in Asia/Yekaterinburg.
-    assert anna[8] == "2026-08-20 15:00"
-    assert anna[9] == "да"
-    assert [row[9] for row in rows[1:]] == ["нет ответа"] * 4 + ["нет"]
+    assert anna[9] == "20.08.2026 15:00"
+    assert anna[10] == "да"
+    assert [row[10] for row in rows[1:]] == ["нет ответа"] * 4 + ["нет"]
     assert rows[3][1] == WAIT_1.full_name and rows[3][4] == ""
     assert rows[4][1] == WAIT_2.full_name
 
@@ -133,14 +159,20 @@ async def test_xlsx_sheets_header_types_and_neutralised_cells(
 ) -> None:
     files = await export(db, story, ru(translator))
     book = load_workbook(io.BytesIO(files.xlsx.content))
-    assert book.sheetnames == ["Участники", "Семинар", "Отзывы"]
+    assert book.sheetnames == ["Участники", "Семинар", "Лист регистрации", "Отзывы"]
     sheet = book["Участники"]
     assert [cell.value for cell in sheet[1]] == RU_HEADER
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:K7"
+    assert sheet.auto_filter.ref == "A1:L7"
     assert sheet.column_dimensions["B"].width >= len(ANNA.full_name)
-    assert sheet.column_dimensions["I"].width >= len("2026-08-20 15:00")
+    assert sheet.column_dimensions["J"].width >= len("20.08.2026 15:00")
+    # Printing: A4 landscape, one page wide, the header row on every page.
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
 
     rows = sheet_rows(sheet)[1:]
     assert [row[6] for row in rows] == [
@@ -151,17 +183,19 @@ async def test_xlsx_sheets_header_types_and_neutralised_cells(
         "waitlist",
         "cancelled",
     ]
-    assert [row[7] for row in rows] == [None, None, None, 1, 2, None]
+    assert [row[8] for row in rows] == [None, None, None, 1, 2, None]
     assert rows[0][5] == ANNA.user_id
-    registered = sheet["I2"]
+    assert (sheet["D2"].value, sheet["D2"].data_type) == ("+79991234567", "s")
+    registered = sheet["J2"]
     assert registered.is_date
     assert registered.value == datetime(2026, 8, 20, 15, 0)
-    assert registered.number_format == "yyyy-mm-dd hh:mm"
+    assert registered.number_format == "dd.mm.yyyy hh:mm"
 
+    # Text cells are never formulas in XLSX, so the text is kept exactly as typed.
     formula_cell = sheet["B3"]
     assert formula_cell.data_type == "s"
-    assert formula_cell.value == "'" + FORMULA_NAME
-    assert sheet["C3"].value == "'@evil"
+    assert formula_cell.value == FORMULA_NAME
+    assert (sheet["C3"].value, sheet["D3"].value) == ("@evil", "-1")
     for row in sheet.iter_rows():
         for cell in row:
             assert cell.data_type != "f"
@@ -179,25 +213,45 @@ async def test_xlsx_details_sheet_describes_the_seminar(
     )
     assert details["Номер семинара"] == story.seminar.id
     assert details["Название"] == story.seminar.title
-    assert details["Начало"] == datetime(2026, 9, 25, 15, 0)
+    assert details["Начало, по тюменскому времени (МСК+2)"] == datetime(2026, 9, 25, 15, 0)
     assert details["Вместимость"] == 3
-    assert details["Подтверждено (confirmed)"] == 3
-    assert details["В листе ожидания (waitlist)"] == 2
-    assert details["Отменено (cancelled)"] == 1
+    assert details["Подтверждено"] == 3
+    assert details["В листе ожидания"] == 2
+    assert details["Отменено"] == 1
     assert details["Подтвердили участие по напоминанию"] == 1
     assert details["Отказались по напоминанию"] == 1
-    assert details["Выгружено"] == datetime(2026, 9, 1, 15, 0)
+    assert details["Выгружено, по тюменскому времени (МСК+2)"] == datetime(2026, 9, 1, 15, 0)
+
+
+async def test_xlsx_sign_in_sheet_for_the_door(
+    db: Database, story: Story, translator: Translator
+) -> None:
+    files = await export(db, story, ru(translator))
+    sheet = load_workbook(io.BytesIO(files.xlsx.content))["Лист регистрации"]
+    header, *rows = sheet_rows(sheet)
+    assert header == ["№", "ФИО", "Организация", "Подпись"]
+    # Seat holders only, by name; a forgotten user has no name to sign against.
+    assert rows == [
+        [1, FORMULA_NAME, FORMULA.organisation, None],
+        [2, ANNA.full_name, ANNA.organisation, None],
+    ]
+    assert sheet["B2"].data_type == "s"
+    assert sheet.row_dimensions[2].height >= 30
+    assert sheet.print_title_rows == "$1:$1"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
 
 
 async def test_english_headers_keep_literal_statuses(
     db: Database, story: Story, translator: Translator
 ) -> None:
-    files = await export(db, story, labels_for(translator.for_language("en")))
+    files = await export(db, story, labels_for(translator.for_language("en"), TZ))
     header, *rows = csv_rows(files.csv.content)
     assert header[:3] == ["No.", "Full name", "Organisation"]
     assert rows[2][1] == "deleted on request"
     assert [row[6] for row in rows][-1] == "cancelled"
-    assert [row[9] for row in rows] == [
+    assert [row[7] for row in rows][-1] == "registration cancelled"
+    assert "Tyumen time (UTC+5)" in header[9]
+    assert [row[10] for row in rows] == [
         "yes",
         "no answer",
         "no answer",
@@ -206,7 +260,7 @@ async def test_english_headers_keep_literal_statuses(
         "no",
     ]
     book = load_workbook(io.BytesIO(files.xlsx.content))
-    assert book.sheetnames == ["Participants", "Seminar", "Feedback"]
+    assert book.sheetnames == ["Participants", "Seminar", "Sign-in sheet", "Feedback"]
 
 
 async def test_unknown_seminar_gives_none(db: Database, translator: Translator) -> None:
@@ -235,7 +289,7 @@ async def test_export_all_has_summary_and_a_sheet_per_seminar(
     assert header == [
         "Номер",
         "Семинар",
-        "Дата",
+        "Дата, по тюменскому времени (МСК+2)",
         "Статус семинара",
         "Вместимость",
         "Подтверждено",
@@ -260,9 +314,9 @@ async def test_export_all_has_summary_and_a_sheet_per_seminar(
     assert by_id[past.id][5] == 1
     assert by_id[past.id][9] == 0  # over, and nobody was checked in
     main_sheet = book[book.sheetnames[3]]
-    assert main_sheet["B3"].value == "'" + FORMULA_NAME
+    assert main_sheet["B3"].value == FORMULA_NAME
     assert main_sheet["B3"].data_type == "s"
-    assert main_sheet["I2"].is_date
+    assert main_sheet["J2"].is_date
 
 
 async def test_attendance_column_is_empty_until_the_end_then_attended_online_or_no_show(
@@ -281,17 +335,17 @@ async def test_attendance_column_is_empty_until_the_end_then_attended_online_or_
     )
     during = await export_seminar(repos, seminar.id, ru(translator), TZ, seminar.starts_at)
     assert during is not None
-    assert [row[10] for row in csv_rows(during.csv.content)[1:]] == [""] * 6
+    assert [row[11] for row in csv_rows(during.csv.content)[1:]] == [""] * 6
 
     after = await export_seminar(repos, seminar.id, ru(translator), TZ, seminar.ends_at)
     assert after is not None
     header, *lines = csv_rows(after.csv.content)
-    assert header[10] == "Посещение"
+    assert header[11] == "Посещение"
     # Seat holders: Anna, the formula name, the anonymised one; then waitlist, cancelled.
     expected = ["attended", "online", "no-show", "", "", ""]
-    assert [row[10] for row in lines] == expected
+    assert [row[11] for row in lines] == expected
     sheet = load_workbook(io.BytesIO(after.xlsx.content))["Участники"]
-    assert [sheet.cell(row, 11).value or "" for row in range(2, 8)] == expected
+    assert [sheet.cell(row, 12).value or "" for row in range(2, 8)] == expected
     details = dict(sheet_rows(load_workbook(io.BytesIO(after.xlsx.content))["Семинар"]))
     assert (details["Пришли очно"], details["Подключились онлайн"]) == (1, 1)
 
@@ -310,12 +364,16 @@ def test_sheet_titles_are_valid_and_unique() -> None:
     assert len({t.casefold() for t in titles}) == len(titles)
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+7999", "-2", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+7999", "+1+2", "-2", "-79991234567", "@SUM(A1)", "\t=1", "\r=1"]
+)
 def test_neutralise_prefixes_formula_triggers(text: str) -> None:
     assert neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["Анна", "1+1", " =1", "", "'=already"])
+@pytest.mark.parametrize(
+    "text", ["Анна", "1+1", " =1", "", "'=already", "+79991234567", "+7 (912) 345-67-89"]
+)
 def test_neutralise_leaves_plain_text(text: str) -> None:
     assert neutralise(text) == text
 
@@ -341,9 +399,9 @@ def test_control_character_cannot_hide_a_formula(translator: Translator) -> None
     content = build_all_xlsx([SeminarExport(seminar, (row,))], ru(translator), TZ)
     book = load_workbook(io.BytesIO(content))
     sheet = book[book.sheetnames[1]]
-    assert sheet["B2"].value == "'=cmd|' /C calc'!A0"
+    assert sheet["B2"].value == "=cmd|' /C calc'!A0"
     assert sheet["B2"].data_type == "s"
-    assert book["Сводка"]["B2"].value == "'=T"
+    assert (book["Сводка"]["B2"].value, book["Сводка"]["B2"].data_type) == ("=T", "s")
 
 
 def test_text_that_looks_like_an_error_or_formula_stays_text(translator: Translator) -> None:
@@ -359,5 +417,5 @@ def test_text_that_looks_like_an_error_or_formula_stays_text(translator: Transla
     )
     sheet = book[book.sheetnames[1]]
     assert (sheet["B2"].value, sheet["B2"].data_type) == ("#DIV/0!", "s")
-    assert (sheet["C2"].value, sheet["C2"].data_type) == ("'=1+2", "s")
+    assert (sheet["C2"].value, sheet["C2"].data_type) == ("=1+2", "s")
     assert (book["Сводка"]["B2"].value, book["Сводка"]["B2"].data_type) == ("#N/A", "s")

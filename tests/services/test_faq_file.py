@@ -261,9 +261,39 @@ def test_bundled_faq_uses_the_five_categories(bundled: list[FaqEntry]) -> None:
 def test_bundled_faq_entries_are_well_formed(bundled: list[FaqEntry]) -> None:
     for entry in bundled:
         assert 3 <= len(entry.aliases) <= 6, entry.id
-        assert len(entry.answer) <= 1500, entry.id
+        # It fits a phone screen.
+        assert len(entry.answer.strip()) <= 600, entry.id
         # Answers are plain text: the bot escapes them, so markup would show literally.
         assert not re.search(r"</?[a-z]+>|\*\*|__", entry.answer), entry.id
+
+
+_MONTHS = (
+    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|"
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+
+
+def test_bundled_faq_dates_carry_their_year(bundled: list[FaqEntry]) -> None:
+    for entry in bundled:
+        assert not re.search(rf"\b\d{{1,2}} ({_MONTHS})(?! \d{{4}})", entry.answer), entry.id
+        assert not re.search(r"\b\d{2}\.\d{2}(?!\.\d{4})\b", entry.answer), entry.id
+
+
+def test_bundled_faq_answers_cost_and_the_practical_questions(bundled: list[FaqEntry]) -> None:
+    ids = {e.id for e in bundled}
+    for topic in (
+        "participation-cost",
+        "what-to-bring",
+        "online-participation",
+        "certificates",
+        "seminar-materials",
+        "how-to-get-there",
+        "whom-to-call",
+    ):
+        assert {topic, f"{topic}-en"} <= ids
+    # No invented contacts: no phone numbers anywhere in the bundled answers.
+    for entry in bundled:
+        assert not re.search(r"\+7|8 ?\(?\d{3}", entry.answer), entry.id
 
 
 def test_bundled_legal_answers_point_to_organisers_or_support_centre(

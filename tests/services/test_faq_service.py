@@ -114,5 +114,5 @@ async def test_categories_keys_and_language_fallback(app: App, tmp_path: Path) -
 async def test_bundled_file_imports(app: App) -> None:
     summary = await app.faq.import_file(app.settings.faq_path)
 
-    assert summary.imported == 80
+    assert summary.imported == 94
     assert len(app.faq.categories("ru")) == 5 and len(app.faq.categories("en")) == 5

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiogram.types import InlineKeyboardMarkup, User
 
 from bot.i18n import Translator
 from bot.services.notifications import NoticeDelivery
@@ -35,6 +36,7 @@ from storage.repositories import Repositories
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 NOW = datetime(2027, 1, 10, 7, 0, tzinfo=UTC)  # 12:00 in Yekaterinburg
+NO_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[])
 
 
 def clock() -> datetime:
@@ -187,9 +189,17 @@ class RecordingBot:
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
+        self.calendars: list[int] = []  # chats a calendar file went to, with the notice
+
+    async def me(self) -> User:
+        return User(id=1, is_bot=True, first_name="Bot", username="seminar_bot")
 
     async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> None:
         self.sent.append((chat_id, text))
+
+    async def send_document(self, chat_id: int, document: Any, caption: str, **kwargs: Any) -> None:
+        self.sent.append((chat_id, caption))
+        self.calendars.append(chat_id)
 
     def told(self) -> list[tuple[list[int], str]]:
         """Who got each distinct text, in the order the texts first went out."""
@@ -212,7 +222,9 @@ class Organiser:
 
         self.outbox = Outbox(db, SendPacer(10_000), unreachable, clock)
         self.outbox.register(
-            NoticeDelivery(db, self.bot, Translator.load(), TZ)  # type: ignore[arg-type]
+            NoticeDelivery(  # type: ignore[arg-type]
+                db, self.bot, Translator.load(), TZ, lambda tr, seminar: NO_BUTTONS
+            )
         )
         self.service = SeminarAdmin(
             db,
@@ -299,6 +311,8 @@ async def test_moving_names_confirmed_and_waitlisted_but_not_cancelled(db: Datab
     assert organiser.reminders.scheduled == [new_start]
     [(told, text)] = organiser.bot.told()
     assert told == [11, 12] and "Гранты для НКО" in text and "перенесён" in text
+    assert "по тюменскому времени (МСК+2)" in text and "📍 Тюмень" in text
+    assert organiser.bot.calendars == [11, 12]  # a move brings a fresh calendar file
 
 
 async def test_same_value_and_gone_seminars(db: Database) -> None:

@@ -36,14 +36,19 @@ class FakeMembers:
         return ChatMemberMember(user=user)
 
 
-def authority(members: FakeMembers, now: list[float]) -> StaffAuthority:
+def authority(members: FakeMembers, now: list[float], cache_size: int = 512) -> StaffAuthority:
     settings = Settings(
         bot_token="1:abcdefgh",  # type: ignore[arg-type]
         admin_ids=frozenset({ADMIN}),
         staff_chat_id=STAFF,
         _env_file=None,  # type: ignore[call-arg]
     )
-    return StaffAuthority(members, settings, monotonic=lambda: now[0])  # type: ignore[arg-type]
+    return StaffAuthority(
+        members,  # type: ignore[arg-type]
+        settings,
+        monotonic=lambda: now[0],
+        cache_size=cache_size,
+    )
 
 
 async def test_who_may_answer_and_publish() -> None:
@@ -68,3 +73,18 @@ async def test_the_answer_is_remembered_briefly() -> None:
     assert await staff.may_answer(STAFF, OWNER) and members.calls == 1
     now[0] += 31
     assert not await staff.may_answer(STAFF, OWNER) and members.calls == 2
+
+
+async def test_the_memory_is_bounded_in_size_and_time() -> None:
+    members = FakeMembers()
+    now = [0.0]
+    staff = authority(members, now, cache_size=3)
+    for member in range(100, 110):  # ten plain members press a staff button
+        assert not await staff.may_answer(STAFF, member)
+    assert len(staff) == 3
+    members.calls = 0
+    assert not await staff.may_answer(STAFF, 109) and members.calls == 0  # recent: remembered
+    assert not await staff.may_answer(STAFF, 100) and members.calls == 1  # evicted: asked again
+    now[0] += 61
+    assert await staff.may_answer(STAFF, OWNER)
+    assert len(staff) == 1  # the expired answers went with the next question to Telegram
