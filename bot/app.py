@@ -9,6 +9,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -19,9 +20,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.background import BackgroundTasks
 from bot.clock import Clock, utc_now
 from bot.commands import register_commands
 from bot.fsm_storage import SQLiteStorage
@@ -39,14 +38,16 @@ from bot.polling import Poller
 from bot.response_models import keep_response_models_alive
 from bot.retry_after import RetryAfterMiddleware
 from bot.services.attendance_summary import AttendanceSummaries
+from bot.services.batches import BatchWatcher
 from bot.services.broadcasts import BroadcastDelivery, BroadcastService
-from bot.services.certificates import CertificateService
+from bot.services.certificates import CERTIFICATE_KIND, CertificateDelivery, CertificateService
 from bot.services.checkin import CheckinService
 from bot.services.faq import FaqService
 from bot.services.faq_desk import FaqDesk
 from bot.services.faq_learning import FaqLearning
-from bot.services.feedback import FeedbackService
-from bot.services.materials import MaterialService
+from bot.services.feedback import FeedbackService, SurveyDelivery
+from bot.services.jobs import schedule_sweep
+from bot.services.materials import MATERIALS_KIND, MaterialDelivery, MaterialService
 from bot.services.notifications import NoticeDelivery
 from bot.services.outbox import Outbox
 from bot.services.pacing import SendPacer
@@ -65,6 +66,7 @@ from bot.settings import Settings, SettingsError
 from bot.throttling import FloodGate, ThrottlingMiddleware
 from bot.webhook import serve_webhook
 from handlers import get_routers
+from handlers.batch_report import BatchBoard
 from handlers.broadcast import BroadcastBoard
 from handlers.feedback import rating_keyboard
 from handlers.questions import staff_keyboard
@@ -72,6 +74,7 @@ from handlers.reminders import reminder_keyboard
 from handlers.seminar_views import notice_keyboard
 from storage.database import Database
 from storage.dialogs import DialogStore
+from storage.repositories.feedback import REMINDER_KIND, SURVEY_KIND
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +83,6 @@ FLOOD_LIMIT = 60
 FLOOD_WINDOW_SECONDS = 10.0
 # Misses older than 90 days are deleted by a job that runs at start-up and this often.
 MISS_PURGE_HOURS = 6
-# Certificates and materials being sent get this long to finish at shutdown.
-BACKGROUND_DRAIN_SECONDS = 10.0
 
 
 @dataclass
@@ -106,7 +107,6 @@ class App:
     questions: QuestionService
     checkin: CheckinService
     summaries: AttendanceSummaries
-    background: BackgroundTasks
     feedback: FeedbackService
     certificates: CertificateService
     programmes: ProgrammeService
@@ -167,8 +167,6 @@ def build_app(
     sender = Sender(bot, pacer, on_unreachable=users.mark_inactive)
     outbox = Outbox(db, pacer, on_unreachable=users.mark_inactive, clock=clock)
     registration = RegistrationService(db, clock)
-    # Certificates and materials send from their own claim tables, off the handler's path.
-    background = BackgroundTasks()
     reminders = ReminderService(
         db, scheduler, sender, outbox, recipients, settings, registration, clock
     )
@@ -179,6 +177,18 @@ def build_app(
     outbox.register(broadcast_delivery)
     outbox.register(ReminderDelivery(db, bot, translator, settings, reminder_keyboard, clock))
     outbox.register(NoticeDelivery(db, bot, translator, settings.timezone, notice_keyboard))
+    for survey_kind in (SURVEY_KIND, REMINDER_KIND):
+        outbox.register(SurveyDelivery(survey_kind, db, bot, translator, rating_keyboard))
+    board = BatchBoard(sender, recipients)
+    certificate_batches = BatchWatcher(db, outbox, CERTIFICATE_KIND, clock)
+    certificate_batches.on_report(board.report)
+    certificates = CertificateService(
+        db, bot, outbox, certificate_batches, translator, settings, clock
+    )
+    outbox.register(CertificateDelivery(db, bot, certificates, translator))
+    material_batches = BatchWatcher(db, outbox, MATERIALS_KIND, clock)
+    material_batches.on_report(board.report)
+    outbox.register(MaterialDelivery(db, bot, material_batches))
 
     async def promoted(_: Sequence[Promotion]) -> None:
         outbox.wake()  # their notices were queued with the promotion
@@ -224,13 +234,10 @@ def build_app(
         questions=questions,
         checkin=CheckinService(db, sender, recipients, clock),
         summaries=AttendanceSummaries(db, scheduler, sender, recipients, settings, clock),
-        background=background,
-        feedback=FeedbackService(
-            db, scheduler, sender, translator, settings, rating_keyboard, clock
-        ),
-        certificates=CertificateService(db, bot, sender, translator, settings, background, clock),
+        feedback=FeedbackService(db, scheduler, outbox, settings, clock),
+        certificates=certificates,
         programmes=ProgrammeService(db, clock),
-        materials=MaterialService(db, bot, sender, translator, background, clock),
+        materials=MaterialService(db, sender, outbox, material_batches, clock),
         report=ReportService(db, translator, settings.timezone, clock),
         clock=clock,
     )
@@ -272,20 +279,18 @@ async def on_startup(app: App) -> None:
     app.reminders.schedule_sweep()
     app.summaries.schedule_sweep()
     app.feedback.schedule_sweep()
-    # Certificates and materials queued but not yet sent when the bot stopped.
-    app.certificates.resume()
-    app.materials.resume()
-    app.scheduler.add_job(
+    schedule_sweep(
+        app.scheduler,
         app.faq_learning.purge_old_misses,
-        trigger=IntervalTrigger(hours=MISS_PURGE_HOURS),
-        id="faq-misses-purge",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-        next_run_time=app.clock(),
+        "faq-misses-purge",
+        timedelta(hours=MISS_PURGE_HOURS),
+        app.clock(),
     )
     await app.outbox.start()
     await app.broadcasts.resume()
+    # Batches cut by a restart are reported, their uncertain deliveries included.
+    await app.certificates.batches.resume()
+    await app.materials.batches.resume()
     log.info("bot started")
 
 
@@ -293,8 +298,9 @@ async def on_shutdown(app: App) -> None:
     """After the last update was handled: no new jobs, then the outbox's requests in flight."""
     if app.scheduler.running:
         app.scheduler.shutdown(wait=False)
-    await app.background.drain(BACKGROUND_DRAIN_SECONDS)
     await app.broadcasts.shutdown()
+    await app.certificates.batches.shutdown()
+    await app.materials.batches.shutdown()
     await app.outbox.shutdown()
     log.info("bot stopped")
 

@@ -53,6 +53,11 @@ def format_date_with_year(moment: datetime, tz: tzinfo, tr: Tr) -> Html:
     return tr("date.format_year", day=local.day, month=month, year=local.year)
 
 
+def format_decimal(value: float, tr: Tr, digits: int = 1) -> str:
+    """`4,5` in Russian, `4.5` in English."""
+    return f"{value:.{digits}f}".replace(".", tr("date.decimal_point"))
+
+
 def _offset_text(offset: timedelta, base: str) -> str:
     minutes = int(offset.total_seconds() // 60)
     if minutes == 0:

@@ -123,11 +123,17 @@ async def issue(
     user: User,
     certificates: CertificateService,
     tr: Tr,
+    callback_answer: CallbackAnswer,
 ) -> None:
     issued = await certificates.issue(callback_data.kind, callback_data.id, user.id)
+    if not issued:  # a second press: the first one issued them all
+        alert(callback_answer, tr("certificates.admin.nobody"))
+        return
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(tr("certificates.admin.issued", count=issued))
+        # The preview becomes the progress line; the batch's report follows when all are out.
+        await query.message.edit_text(
+            tr("certificates.admin.issued", count=issued), reply_markup=None
+        )
 
 
 async def my_certificates(

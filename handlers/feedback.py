@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_datetime, shorten, zone_phrase
+from bot.formatting import format_datetime, format_decimal, shorten, zone_phrase
 from bot.i18n import Html, Tr
 from bot.services.feedback import (
     TEXT_LIMIT,
@@ -24,6 +24,7 @@ from bot.services.feedback import (
     TextOutcome,
 )
 from bot.settings import Settings
+from handlers.admin_export import ExportCb
 from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from storage.models import User
@@ -55,6 +56,10 @@ class FeedbackSeminarCb(CallbackData, prefix="adm_fbs"):
 class FeedbackPageCb(CallbackData, prefix="adm_fbp"):
     seminar_id: RowId
     page: int
+
+
+class FeedbackListCb(CallbackData, prefix="adm_fbl"):
+    pass
 
 
 class FeedbackStates(StatesGroup):
@@ -90,10 +95,20 @@ async def _ask(
     message: Message, state: FSMContext, tr: Tr, registration_id: int, field: FeedbackField
 ) -> None:
     await state.set_state(_STATE_OF[field])
-    await state.set_data({"registration_id": registration_id})
-    await message.answer(
+    question = await message.answer(
         tr(f"feedback.{field.value}"), reply_markup=_skip_keyboard(tr, registration_id, field)
     )
+    # The question's Skip goes once it is answered, by text or by Skip.
+    await state.set_data({"registration_id": registration_id, "question_id": question.message_id})
+
+
+async def _drop_skip(message: Message, question_id: object) -> None:
+    if not isinstance(question_id, int) or message.bot is None:
+        return
+    with suppress(TelegramBadRequest):
+        await message.bot.edit_message_reply_markup(
+            chat_id=message.chat.id, message_id=question_id, reply_markup=None
+        )
 
 
 async def _after(
@@ -162,7 +177,11 @@ async def skip(
         current != _STATE_OF[callback_data.field].state
         or data.get("registration_id") != callback_data.registration_id
     ):
+        # A Skip left on an answered question: its keyboard goes, nothing else happens.
         alert(callback_answer, tr("feedback.answered"))
+        if isinstance(query.message, Message) and query.message.reply_markup is not None:
+            with suppress(TelegramBadRequest):
+                await query.message.edit_reply_markup(reply_markup=None)
         return
     result = await feedback.answer(
         user.id, callback_data.registration_id, callback_data.field, None
@@ -196,8 +215,10 @@ async def answer_text(
     message: Message, user: User, feedback: FeedbackService, state: FSMContext, tr: Tr
 ) -> None:
     field = _field_of(await state.get_state())
-    registration_id = int((await state.get_data()).get("registration_id", 0))
+    data = await state.get_data()
+    registration_id = int(data.get("registration_id", 0))
     result = await feedback.answer(user.id, registration_id, field, message.text or "")
+    await _drop_skip(message, data.get("question_id"))
     refusal = _refusal(result.outcome)
     if refusal is not None:
         await state.clear()
@@ -221,6 +242,20 @@ def _seminar_keyboard(results: list[tuple[int, str]]) -> InlineKeyboardMarkup:
 
 
 async def feedback_command(
+    message: Message, feedback: FeedbackService, settings: Settings, tr: Tr
+) -> None:
+    await _send_picker(message, feedback, settings, tr)
+
+
+async def other_seminar(
+    query: CallbackQuery, feedback: FeedbackService, settings: Settings, tr: Tr
+) -> None:
+    """The results' `Another seminar` button: the list again."""
+    if isinstance(query.message, Message):
+        await _send_picker(query.message, feedback, settings, tr)
+
+
+async def _send_picker(
     message: Message, feedback: FeedbackService, settings: Settings, tr: Tr
 ) -> None:
     seminars = await feedback.surveyed_seminars(SEMINAR_BUTTONS)
@@ -259,7 +294,7 @@ def render_results(results: FeedbackResults, page: int, tr: Tr, settings: Settin
     if totals.average is None:
         lines.append(tr("feedback.admin.no_ratings"))
     else:
-        lines.append(tr("feedback.admin.average", average=f"{totals.average:.1f}"))
+        lines.append(tr("feedback.admin.average", average=format_decimal(totals.average, tr)))
         lines += [
             tr("feedback.admin.bar", rating=rating, count=totals.distribution[rating])
             for rating in range(5, 0, -1)
@@ -291,21 +326,20 @@ def render_results(results: FeedbackResults, page: int, tr: Tr, settings: Settin
     return "\n".join(lines)
 
 
-def _pages_keyboard(
-    tr: Tr, seminar_id: int, page: int, comments: int
-) -> InlineKeyboardMarkup | None:
+def _results_keyboard(tr: Tr, seminar_id: int, page: int, comments: int) -> InlineKeyboardMarkup:
+    """Pages of comments, then the export with the feedback sheet and another seminar."""
     builder = InlineKeyboardBuilder()
+    pages = []
     if page > 0:
-        builder.button(
-            text=tr("feedback.admin.prev"),
-            callback_data=FeedbackPageCb(seminar_id=seminar_id, page=page - 1),
-        )
+        pages.append((tr("feedback.admin.prev"), page - 1))
     if (page + 1) * COMMENTS_PER_PAGE < comments:
-        builder.button(
-            text=tr("feedback.admin.next"),
-            callback_data=FeedbackPageCb(seminar_id=seminar_id, page=page + 1),
-        )
-    return builder.as_markup() if builder.buttons else None
+        pages.append((tr("feedback.admin.next"), page + 1))
+    for text, target in pages:
+        builder.button(text=text, callback_data=FeedbackPageCb(seminar_id=seminar_id, page=target))
+    builder.button(text=tr("feedback.admin.export"), callback_data=ExportCb(seminar_id=seminar_id))
+    builder.button(text=tr("feedback.admin.other"), callback_data=FeedbackListCb())
+    builder.adjust(*([len(pages)] if pages else []), 1, 1)
+    return builder.as_markup()
 
 
 async def show_results(
@@ -327,7 +361,7 @@ async def show_results(
     requested = callback_data.page if isinstance(callback_data, FeedbackPageCb) else 0
     page = min(max(requested, 0), pages - 1)
     text = render_results(results, page, tr, settings)
-    markup = _pages_keyboard(tr, results.seminar.id, page, len(results.comments))
+    markup = _results_keyboard(tr, results.seminar.id, page, len(results.comments))
     if isinstance(callback_data, FeedbackSeminarCb):
         await query.message.answer(text, reply_markup=markup)
         return
@@ -355,4 +389,5 @@ def create_router() -> Router:
     router.message.register(feedback_command, Command("feedback"), IsAdmin())
     router.callback_query.register(show_results, FeedbackSeminarCb.filter(), IsAdmin())
     router.callback_query.register(show_results, FeedbackPageCb.filter(), IsAdmin())
+    router.callback_query.register(other_seminar, FeedbackListCb.filter(), IsAdmin())
     return router

@@ -130,6 +130,21 @@ async def _send_card(
     return True
 
 
+async def _card_after(
+    message: Message,
+    programmes: ProgrammeService,
+    programme_id: int,
+    changed: bool,
+    tr: Tr,
+    settings: Settings,
+) -> None:
+    """The card after a change, or «not found» when the programme is gone."""
+    if not changed:
+        await message.answer(tr("programmes.not_found"))
+        return
+    await _send_card(message, programmes, programme_id, tr, settings)
+
+
 async def on_button(
     query: CallbackQuery,
     callback_data: ProgCb,
@@ -201,10 +216,8 @@ async def on_title(
     if await state.get_state() == ProgrammeStates.rename.state:
         programme_id = int((await state.get_data()).get("programme_id", 0))
         await state.clear()
-        if not await programmes.rename(programme_id, title):
-            await message.answer(tr("programmes.not_found"))
-            return
-        await _send_card(message, programmes, programme_id, tr, settings)
+        changed = await programmes.rename(programme_id, title)
+        await _card_after(message, programmes, programme_id, changed, tr, settings)
         return
     await state.set_state(ProgrammeStates.required)
     await state.set_data({"title": title})
@@ -229,10 +242,8 @@ async def on_required(
         await _send_card(message, programmes, programme.id, tr, settings)
         return
     programme_id = int(data.get("programme_id", 0))
-    if not await programmes.set_required(programme_id, required):
-        await message.answer(tr("programmes.not_found"))
-        return
-    await _send_card(message, programmes, programme_id, tr, settings)
+    changed = await programmes.set_required(programme_id, required)
+    await _card_after(message, programmes, programme_id, changed, tr, settings)
 
 
 async def seminar_programme(

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.formatting import format_date_with_year
 from bot.i18n import Translator
-from bot.services.certificate_pdf import CertificateText, render_certificate
-from bot.services.certificates import format_hours
+from bot.services.certificate_pdf import render_certificate
+from bot.services.certificates import certificate_text
 from bot.settings import DEFAULT_ISSUER
 
 NAME = "Константинопольская-Щербакова Александра-Мария Вячеславовна"
@@ -31,23 +31,16 @@ def sample_pdf() -> bytes:
     tr = Translator.load().for_language("ru")
     when = datetime(2026, 9, 25, 10, 0, tzinfo=UTC)
     return render_certificate(
-        CertificateText(
-            heading=tr("certificates.pdf.heading"),
-            lead=tr("certificates.pdf.lead"),
+        certificate_text(
+            tr,
             full_name=NAME,
-            completed=tr("certificates.pdf.completed"),
-            title=f"«{TITLE}»",
-            details=tr(
-                "certificates.pdf.details",
-                date=format_date_with_year(when, ZoneInfo("Asia/Yekaterinburg"), tr),
-                hours=format_hours(180, tr),
-            ),
-            issuer_label=tr("certificates.pdf.issuer"),
+            title=TITLE,
+            programme=False,
+            dates=format_date_with_year(when, ZoneInfo("Asia/Yekaterinburg"), tr),
+            minutes=180,
             issuer=DEFAULT_ISSUER,
-            number_label=tr("certificates.pdf.number"),
             number=NUMBER,
-            verify_label=tr("certificates.pdf.verify"),
-            verify_url=f"https://t.me/seminar_bot?start=v_{NUMBER}",
+            bot_username="seminar_bot",
         )
     )
 

@@ -11,11 +11,11 @@ import logging
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
 from bot.i18n import Html
+from bot.services.jobs import schedule_sweep
 from bot.services.recipients import Recipients
 from bot.services.sender import Sender
 from bot.settings import Settings
@@ -52,15 +52,7 @@ class AttendanceSummaries:
 
     def schedule_sweep(self, interval: timedelta = SWEEP_INTERVAL) -> None:
         """The first sweep runs at once: a seminar that ended while the bot was down."""
-        self._scheduler.add_job(
-            self.sweep,
-            trigger=IntervalTrigger(seconds=interval.total_seconds()),
-            next_run_time=self._clock(),
-            id=SWEEP_JOB_ID,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-        )
+        schedule_sweep(self._scheduler, self.sweep, SWEEP_JOB_ID, interval, self._clock())
 
     async def sweep(self) -> int:
         """Send the summary of every seminar that ended recently and has none; return how many."""

@@ -28,17 +28,18 @@ ACCENT = (176, 137, 64)
 @dataclass(frozen=True, slots=True)
 class CertificateText:
     heading: str  # «СЕРТИФИКАТ»
-    lead: str  # «подтверждает, что»
+    lead: str  # «Настоящий сертификат выдан»
     full_name: str
-    completed: str  # «прошёл(-ла) обучение на семинаре» / programme
+    completed: str  # «в подтверждение прохождения обучения на семинаре» / programme
     title: str
     details: str  # dates and hours
     issuer_label: str
     issuer: str
     number_label: str
     number: str
-    verify_label: str
+    verify_label: str  # under the QR code
     verify_url: str
+    verify_line: str  # the written instruction: the link and the number
 
 
 def _fit(pdf: FPDF, text: str, width: float, largest: float, smallest: float) -> float:
@@ -115,8 +116,11 @@ def render_certificate(text: CertificateText) -> bytes:
     pdf.set_xy(left, bottom + 8)
     pdf.multi_cell(160, 5.2, text.issuer, align="L")
     pdf.set_font(FAMILY, "", 10)
-    pdf.set_xy(left, PAGE_H - MARGIN - 14)
+    pdf.set_xy(left, PAGE_H - MARGIN - 18)
     pdf.cell(160, 5, f"{text.number_label} {text.number}")
+    pdf.set_font(FAMILY, "", 8)
+    pdf.set_xy(left, PAGE_H - MARGIN - 13)
+    pdf.cell(180, 4, text.verify_line)
 
     qr_x = PAGE_W - MARGIN - 14 - QR_SIZE
     _qr(pdf, text.verify_url, qr_x, bottom)

@@ -1,11 +1,10 @@
 """Certificates for a seminar's attendees: who qualifies, issuing, sending, verifying.
 
-Issuing writes one row per qualifying participant in one transaction (what is printed is
-kept in the row). Sending goes through `deliver_pending`: each row is claimed
-(pending → claimed) right before its PDF leaves, so none is sent twice, and whatever is
-still pending after a restart is sent at start-up. A row left claimed by a killed
-process is not resent: the holder can always get it from /my. Sends are paced by the
-shared pacer.
+Issuing writes one row per qualifying participant (what is printed is kept in the row)
+and, in the same transaction, one outbox delivery (kind `certificate`) per row, in a
+batch whose report goes to the issuing admin (`bot.services.batches`). The outbox sends
+each PDF at the shared pace, never twice, and resumes after a restart; a PDF in flight
+when the bot died is `uncertain`, shown in the report with a resend button.
 """
 
 from __future__ import annotations
@@ -21,19 +20,20 @@ from enum import StrEnum
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
 
-from bot.background import BackgroundTasks
 from bot.clock import Clock
-from bot.formatting import format_date_with_year
-from bot.i18n import Html, Tr, Translator, pick_language
+from bot.formatting import format_date_with_year, format_decimal
+from bot.i18n import Html, Tr, Translator
+from bot.services.batches import BatchWatcher
 from bot.services.certificate_pdf import CertificateText, render_certificate
 from bot.services.deep_links import start_link
-from bot.services.sender import Delivery, Sender
+from bot.services.outbox import Outbox, Send
+from bot.services.recipients import language_of
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import Seminar
+from storage.models import DeliveryStatus, OutboxItem, Priority, Seminar
 from storage.repositories import Repositories
+from storage.repositories.batches import ref
 from storage.repositories.certificates import Certificate, CertificateSubject, Qualifier
-from storage.repositories.claims import ClaimStatus
 from storage.repositories.programmes import Programme
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,7 @@ VERIFY_PREFIX = "v_"
 NUMBER_PREFIX = "SE-"
 _NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _NUMBER_LENGTH = 8
-_BATCH = 50
-_STATUS = {
-    Delivery.SENT: ClaimStatus.SENT,
-    Delivery.BLOCKED: ClaimStatus.SKIPPED,
-    Delivery.FAILED: ClaimStatus.FAILED,
-}
+CERTIFICATE_KIND = "certificate"
 
 
 def new_number() -> str:
@@ -76,8 +71,42 @@ def format_hours(minutes: int, tr: Tr) -> str:
     """`2 часа`, `1,5 часа`, `1 hour`, `1.5 hours`."""
     if minutes % 60 == 0:
         return tr("certificates.hours", count=minutes // 60)
-    hours = f"{minutes / 60:.1f}".replace(".", tr("certificates.decimal_point"))
-    return tr("certificates.hours_fraction", hours=hours)
+    return tr("certificates.hours_fraction", hours=format_decimal(minutes / 60, tr))
+
+
+def certificate_text(
+    tr: Tr,
+    *,
+    full_name: str,
+    title: str,
+    programme: bool,
+    dates: str,
+    minutes: int,
+    issuer: str,
+    number: str,
+    bot_username: str,
+) -> CertificateText:
+    """What the PDF says, in `tr`'s language; PDF text is plain, so nothing is escaped."""
+    link = start_link(bot_username, f"{VERIFY_PREFIX}{number}")
+    return CertificateText(
+        heading=tr("certificates.pdf.heading"),
+        lead=tr("certificates.pdf.lead"),
+        full_name=full_name,
+        completed=tr(
+            "certificates.pdf.completed_programme" if programme else "certificates.pdf.completed"
+        ),
+        title=tr("certificates.pdf.title", title=Html(title)),
+        details=tr("certificates.pdf.details", date=dates, hours=format_hours(minutes, tr)),
+        issuer_label=tr("certificates.pdf.issuer"),
+        issuer=issuer,
+        number_label=tr("certificates.pdf.number"),
+        number=number,
+        verify_label=tr("certificates.pdf.verify"),
+        verify_url=link,
+        verify_line=tr(
+            "certificates.pdf.verify_line", link=link.removeprefix("https://"), number=number
+        ),
+    )
 
 
 class SubjectKind(StrEnum):
@@ -110,20 +139,19 @@ class CertificateService:
         self,
         db: Database,
         bot: Bot,
-        sender: Sender,
+        outbox: Outbox,
+        batches: BatchWatcher,
         translator: Translator,
         settings: Settings,
-        background: BackgroundTasks,
         clock: Clock,
     ) -> None:
         self._db = db
         self._bot = bot
-        self._sender = sender
+        self._outbox = outbox
+        self.batches = batches
         self._translator = translator
         self._settings = settings
-        self._background = background
         self._clock = clock
-        self._sending = asyncio.Lock()
 
     async def ended_seminars(self, limit: int) -> list[Seminar]:
         """Seminars that have ended, latest first."""
@@ -184,15 +212,24 @@ class CertificateService:
             issued=await repos.certificates.count_issued(subject.seminar_id, subject.programme_id),
         )
 
-    async def issue(self, kind: SubjectKind, subject_id: int, admin_id: int) -> int:
-        """Issue to everyone qualifying now; return how many new certificates there are."""
-        issued = 0
+    async def issue(
+        self,
+        kind: SubjectKind,
+        subject_id: int,
+        admin_id: int,
+    ) -> int:
+        """Issue to everyone qualifying now and queue their PDFs; how many were issued."""
         async with self._db.transaction() as tx:
             repos = Repositories(tx)
             found = await self._subject(repos, kind, subject_id)
             if found is None:
                 return 0
             subject, qualifiers = found
+            if not qualifiers:
+                return 0
+            now = self._clock()
+            batch_id = await repos.batches.create(CERTIFICATE_KIND, subject.title, admin_id, now)
+            issued = 0
             for qualifier in qualifiers:
                 if subject.programme_id is not None:
                     # A programme's hours: the seminars this participant attended.
@@ -200,78 +237,43 @@ class CertificateService:
                         subject.programme_id, qualifier.user_id
                     )
                     subject = dataclasses.replace(subject, minutes=minutes)
-                if await repos.certificates.insert(
-                    new_number(), subject, qualifier, admin_id, self._clock()
-                ):
-                    issued += 1
+                certificate_id = await repos.certificates.insert(
+                    new_number(), subject, qualifier, admin_id, now
+                )
+                if certificate_id is None:
+                    continue
+                issued += 1
+                await repos.outbox.enqueue(
+                    CERTIFICATE_KIND,
+                    ref(batch_id, certificate_id),
+                    Priority.BULK,
+                    [qualifier.user_id],
+                    now,
+                    {"certificate_id": certificate_id},
+                )
         log.info("certificates: %d issued for %s %s by %s", issued, kind, subject_id, admin_id)
-        self.resume()
+        self.batches.watch(batch_id)
+        self._outbox.wake()
         return issued
 
-    def resume(self) -> None:
-        """Send what is pending, in the background (after issuing, and at start-up)."""
-        self._background.spawn(self.deliver_pending(), name="certificates")
-
-    async def deliver_pending(self) -> int:
-        """Send every pending certificate once; return how many were sent."""
-        sent = 0
-        async with self._sending:
-            repos = Repositories(self._db)
-            while batch := await repos.certificates.pending(_BATCH):
-                for certificate in batch:
-                    if await self._deliver(repos, certificate):
-                        sent += 1
-        if sent:
-            log.info("certificates: %d sent", sent)
-        return sent
-
-    async def _deliver(self, repos: Repositories, certificate: Certificate) -> bool:
-        user_id = certificate.user_id
-        user = await repos.users.get(user_id) if user_id is not None else None
-        if user_id is None or user is None or not user.is_active:
-            await repos.certificates.finish(certificate.id, ClaimStatus.SKIPPED, self._clock())
-            return False
-        tr = self._translator.for_language(pick_language(user.language, user.language_code))
-        # Rendered before the claim, so the claim is followed by nothing but the request.
-        document = await self.document(certificate, tr)
-        if not await repos.certificates.claim(certificate.id):
-            return False
-        delivery = await self._sender.deliver(
-            user_id,
-            lambda: self._bot.send_document(
-                user_id, document, caption=tr("certificates.caption", title=certificate.title)
-            ),
-        )
-        await repos.certificates.finish(certificate.id, _STATUS[delivery], self._clock())
-        return delivery is Delivery.SENT
-
     async def document(self, certificate: Certificate, tr: Tr) -> BufferedInputFile:
-        """The PDF, in the holder's language; PDF text is plain, so nothing is escaped."""
+        """The PDF, in the holder's language."""
         me = await self._bot.me()
-        text = CertificateText(
-            heading=tr("certificates.pdf.heading"),
-            lead=tr("certificates.pdf.lead"),
+        text = certificate_text(
+            tr,
             full_name=certificate.full_name or "",
-            completed=tr(
-                "certificates.pdf.completed"
-                if certificate.programme_id is None
-                else "certificates.pdf.completed_programme"
-            ),
-            title=tr("certificates.pdf.title", title=Html(certificate.title)),
-            details=tr(
-                "certificates.pdf.details",
-                date=self.dates(certificate, tr),
-                hours=format_hours(certificate.minutes, tr),
-            ),
-            issuer_label=tr("certificates.pdf.issuer"),
+            title=certificate.title,
+            programme=certificate.programme_id is not None,
+            dates=self.dates(certificate, tr),
+            minutes=certificate.minutes,
             issuer=self._settings.certificate_issuer,
-            number_label=tr("certificates.pdf.number"),
             number=certificate.number,
-            verify_label=tr("certificates.pdf.verify"),
-            verify_url=start_link(me.username or "", f"{VERIFY_PREFIX}{certificate.number}"),
+            bot_username=me.username or "",
         )
         content = await asyncio.to_thread(render_certificate, text)
-        return BufferedInputFile(content, filename=f"certificate-{certificate.number}.pdf")
+        return BufferedInputFile(
+            content, filename=tr("certificates.file_name", number=certificate.number)
+        )
 
     def dates(self, certificate: Certificate, tr: Tr) -> str:
         """`25 сентября 2026` or, for a programme, `25 сентября 2026 — 14 ноября 2026`."""
@@ -288,3 +290,33 @@ class CertificateService:
         if number is None:
             return Verification(None)
         return Verification(await Repositories(self._db).certificates.by_number(number))
+
+
+class CertificateDelivery:
+    """The outbox kind: one holder's PDF, rendered in their language when it leaves."""
+
+    name = CERTIFICATE_KIND
+
+    def __init__(
+        self, db: Database, bot: Bot, certificates: CertificateService, translator: Translator
+    ) -> None:
+        self._db = db
+        self._bot = bot
+        self._certificates = certificates
+        self._translator = translator
+
+    async def prepare(self, item: OutboxItem) -> Send | None:
+        repos = Repositories(self._db)
+        certificate = await repos.certificates.get(int(item.payload["certificate_id"]))
+        user = await repos.users.get(item.chat_id)
+        if certificate is None or certificate.user_id != item.chat_id or user is None:
+            return None  # forgotten meanwhile (/forget_me)
+        if not user.is_active:
+            return None
+        tr = self._translator.for_language(language_of(user))
+        document = await self._certificates.document(certificate, tr)
+        caption = tr("certificates.caption", title=certificate.title)
+        return lambda: self._bot.send_document(item.chat_id, document, caption=caption)
+
+    def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
+        self._certificates.batches.poke()

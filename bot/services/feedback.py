@@ -5,12 +5,12 @@ when nobody was marked at all) gets the survey: a rating 1…5, then two optiona
 answers. Those who have not rated a day after the survey get one reminder; nobody gets
 a second. A rating can be changed for FEEDBACK_WEEK after the survey was due.
 
-Delivery: a periodic sweep (`feedback:sweep`) finds what is due and claims each
-delivery in `feedback_deliveries` right before sending it (the primary key lets only
-one claimer through), so a restart neither repeats a survey nor a reminder; a delivery
-claimed when the process died stays claimed and is not resent. Sends are paced by the
-shared pacer. Surveys of seminars whose survey time is older than SURVEY_WINDOW (the
-bot was not running then) are not sent at all.
+Delivery: a periodic sweep (`feedback:sweep`) queues what is due as outbox deliveries
+(kinds `survey` and `survey_reminder`, ref the registration), which the outbox sends at
+the shared pace, never twice, resuming after a restart (`bot.services.outbox`); the
+unique (kind, ref, chat) key makes queueing the same survey again a no-op. Surveys of
+seminars whose survey time is older than SURVEY_WINDOW (the bot was not running then)
+are not queued at all.
 """
 
 from __future__ import annotations
@@ -21,24 +21,25 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from bot.i18n import Tr, Translator, pick_language
-from bot.services.sender import Delivery, Sender
+from bot.i18n import Tr, Translator
+from bot.services.jobs import schedule_sweep
+from bot.services.outbox import Outbox, Send
+from bot.services.recipients import language_of
 from bot.settings import Settings
 from storage.database import Database
-from storage.models import RegistrationStatus, Seminar
+from storage.models import DeliveryStatus, OutboxItem, Priority, RegistrationStatus, Seminar
 from storage.repositories import Repositories
-from storage.repositories.claims import ClaimStatus
 from storage.repositories.feedback import (
+    REMINDER_KIND,
+    SURVEY_KIND,
     FeedbackComment,
-    FeedbackDeliveryKind,
     FeedbackField,
     FeedbackTotals,
-    SurveyRecipient,
 )
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,6 @@ TEXT_LIMIT = 1000
 # The longest seminar lasts a day.
 _LONGEST_SEMINAR = timedelta(days=1)
 _BATCH = 100
-
-_STATUS = {
-    Delivery.SENT: ClaimStatus.SENT,
-    Delivery.BLOCKED: ClaimStatus.SKIPPED,
-    Delivery.FAILED: ClaimStatus.FAILED,
-}
 
 
 class RatingKeyboard(Protocol):
@@ -106,84 +101,54 @@ class FeedbackService:
         self,
         db: Database,
         scheduler: AsyncIOScheduler,
-        sender: Sender,
-        translator: Translator,
+        outbox: Outbox,
         settings: Settings,
-        keyboard: RatingKeyboard,
         clock: Clock,
     ) -> None:
         self._db = db
         self._scheduler = scheduler
-        self._sender = sender
-        self._translator = translator
+        self._outbox = outbox
         self._settings = settings
-        self._keyboard = keyboard
         self._clock = clock
 
     def schedule_sweep(self, interval: timedelta = SWEEP_INTERVAL) -> None:
-        self._scheduler.add_job(
-            self.sweep,
-            trigger=IntervalTrigger(seconds=interval.total_seconds()),
-            next_run_time=self._clock(),
-            id=SWEEP_JOB_ID,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-        )
+        schedule_sweep(self._scheduler, self.sweep, SWEEP_JOB_ID, interval, self._clock())
 
     async def sweep(self) -> int:
-        """Send the surveys and reminders that are due; return how many went out."""
+        """Queue the surveys and reminders that are due; return how many were queued."""
         now = self._clock()
-        repos = Repositories(self._db)
         delay = self._settings.feedback_delay
         since = now - SURVEY_WINDOW - delay - _LONGEST_SEMINAR
-        sent = 0
-        for seminar in await repos.seminars.around(since, now, _BATCH):
-            due = survey_due_at(seminar, delay)
-            if not now - SURVEY_WINDOW < due <= now:
-                continue
-            for recipient in await repos.feedback.survey_recipients(seminar.id):
-                if await self._deliver(repos, seminar, recipient, FeedbackDeliveryKind.SURVEY):
-                    sent += 1
-        reminders = await repos.feedback.reminder_recipients(
-            now - REMINDER_AFTER, now - FEEDBACK_WEEK
-        )
-        for recipient in reminders:
-            reminded = await repos.seminars.get(recipient.seminar_id)
-            if reminded is not None and await self._deliver(
-                repos, reminded, recipient, FeedbackDeliveryKind.REMINDER
-            ):
-                sent += 1
-        if sent:
-            log.info("feedback: %d surveys and reminders sent", sent)
-        return sent
-
-    async def _deliver(
-        self,
-        repos: Repositories,
-        seminar: Seminar,
-        recipient: SurveyRecipient,
-        kind: FeedbackDeliveryKind,
-    ) -> bool:
-        if not recipient.is_active:
-            await repos.feedback.claim(
-                recipient.registration_id, kind, self._clock(), ClaimStatus.SKIPPED
+        queued = 0
+        async with self._db.transaction() as tx:
+            repos = Repositories(tx)
+            for seminar in await repos.seminars.around(since, now, _BATCH):
+                due = survey_due_at(seminar, delay)
+                if not now - SURVEY_WINDOW < due <= now:
+                    continue
+                for recipient in await repos.feedback.survey_recipients(seminar.id):
+                    queued += await repos.outbox.enqueue(
+                        SURVEY_KIND,
+                        str(recipient.registration_id),
+                        Priority.BULK,
+                        [recipient.user_id],
+                        now,
+                    )
+            reminders = await repos.feedback.reminder_recipients(
+                now - REMINDER_AFTER, now - FEEDBACK_WEEK
             )
-            return False
-        if not await repos.feedback.claim(recipient.registration_id, kind, self._clock()):
-            return False
-        tr = self._translator.for_language(
-            pick_language(recipient.language, recipient.language_code)
-        )
-        delivery = await self._sender.send_message(
-            recipient.user_id,
-            tr(f"feedback.{kind.value}", title=seminar.title),
-            reply_markup=self._keyboard(tr, recipient.registration_id),
-        )
-        await repos.feedback.finish(
-            recipient.registration_id, kind, _STATUS[delivery], self._clock()
-        )
-        return delivery is Delivery.SENT
+            for recipient in reminders:
+                queued += await repos.outbox.enqueue(
+                    REMINDER_KIND,
+                    str(recipient.registration_id),
+                    Priority.BULK,
+                    [recipient.user_id],
+                    now,
+                )
+        if queued:
+            log.info("feedback: %d surveys and reminders queued", queued)
+            self._outbox.wake()
+        return queued
 
     async def _open_registration(
         self, repos: Repositories, user_id: int, registration_id: int
@@ -249,3 +214,40 @@ class FeedbackService:
         recent = await repos.seminars.around(now - timedelta(days=90), now, 1000)
         ended = [seminar for seminar in recent if seminar.ends_at <= now]
         return list(reversed(ended))[:limit]
+
+
+class SurveyDelivery:
+    """The outbox kinds `survey` and `survey_reminder`: the rating question, in the
+    recipient's language; skipped for a seat given up or a seminar gone meanwhile."""
+
+    def __init__(
+        self,
+        name: str,
+        db: Database,
+        bot: Bot,
+        translator: Translator,
+        keyboard: RatingKeyboard,
+    ) -> None:
+        self.name = name
+        self._db = db
+        self._bot = bot
+        self._translator = translator
+        self._keyboard = keyboard
+
+    async def prepare(self, item: OutboxItem) -> Send | None:
+        repos = Repositories(self._db)
+        registration = await repos.registrations.get(int(item.ref))
+        if registration is None or registration.status is not RegistrationStatus.CONFIRMED:
+            return None
+        seminar = await repos.seminars.get(registration.seminar_id)
+        user = await repos.users.get(item.chat_id)
+        if seminar is None or user is None or not user.is_active:
+            return None
+        tr = self._translator.for_language(language_of(user))
+        key = "feedback.survey" if self.name == SURVEY_KIND else "feedback.reminder"
+        text = tr(key, title=seminar.title)
+        markup = self._keyboard(tr, registration.id)
+        return lambda: self._bot.send_message(item.chat_id, text, reply_markup=markup)
+
+    def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
+        return None

@@ -1,17 +1,15 @@
 """Seminar materials: collected from the organiser, sent to an audience, sent again from /my.
 
 The organiser's messages are stored as references and copied (copyMessage), so text,
-files, photos and links arrive as they were sent. A sending writes one delivery row
-per recipient in the same transaction as the materials; `deliver_pending` claims each
-row (pending → claimed) right before that recipient's copies leave, so nobody gets them
-twice, and what is still pending after a restart is sent at start-up. When a sending
-has nothing pending left, its admin gets a report once. Sends are paced by the shared
-pacer.
+files, photos and links arrive as they were sent. A sending is a batch of outbox
+deliveries (kind `materials`, one per message and recipient), queued in the transaction
+that stores the materials: the outbox sends them at the shared pace, never twice, and
+resumes after a restart; the admin gets one report when the batch is done
+(`bot.services.batches`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,20 +17,15 @@ from datetime import timedelta
 
 from aiogram import Bot
 
-from bot.background import BackgroundTasks
 from bot.clock import Clock
-from bot.i18n import Translator, pick_language
+from bot.services.batches import BatchWatcher
+from bot.services.outbox import Outbox, Send
 from bot.services.sender import Delivery, Sender
 from storage.database import Database
-from storage.models import RegistrationStatus, Seminar
+from storage.models import DeliveryStatus, OutboxItem, Priority, RegistrationStatus, Seminar
 from storage.repositories import Repositories
-from storage.repositories.claims import ClaimStatus
-from storage.repositories.materials import (
-    MaterialAudience,
-    MaterialDelivery,
-    MaterialMessage,
-    SendReport,
-)
+from storage.repositories.batches import ref
+from storage.repositories.materials import MaterialAudience, MaterialMessage
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +33,7 @@ log = logging.getLogger(__name__)
 SUPPORTED_KINDS = frozenset({"text", "document", "photo", "video", "audio", "animation"})
 MAX_MESSAGES = 20
 RECENT = timedelta(days=365)
-_BATCH = 100
+MATERIALS_KIND = "materials"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +47,16 @@ class MaterialService:
     def __init__(
         self,
         db: Database,
-        bot: Bot,
         sender: Sender,
-        translator: Translator,
-        background: BackgroundTasks,
+        outbox: Outbox,
+        batches: BatchWatcher,
         clock: Clock,
     ) -> None:
         self._db = db
-        self._bot = bot
         self._sender = sender
-        self._translator = translator
-        self._background = background
+        self._outbox = outbox
+        self.batches = batches
         self._clock = clock
-        self._sending = asyncio.Lock()
 
     async def ended_seminars(self, limit: int) -> list[Seminar]:
         now = self._clock()
@@ -95,43 +85,22 @@ class MaterialService:
             if seminar is None or seminar.is_cancelled or not messages:
                 return None
             now = self._clock()
-            await repos.materials.add(seminar_id, messages, now)
+            stored = await repos.materials.add(seminar_id, messages, now)
             recipients = await repos.materials.audience(seminar_id, audience)
-            await repos.materials.create_send(seminar_id, audience, admin_id, recipients, now)
+            batch_id = await repos.batches.create(MATERIALS_KIND, seminar.title, admin_id, now)
+            for material_id, message in stored:
+                await repos.outbox.enqueue(
+                    MATERIALS_KIND,
+                    ref(batch_id, material_id),
+                    Priority.BULK,
+                    recipients,
+                    now,
+                    {"from_chat_id": message.from_chat_id, "message_id": message.message_id},
+                )
         log.info("materials: seminar %s queued for %d recipients", seminar_id, len(recipients))
-        self.resume()
+        self.batches.watch(batch_id)
+        self._outbox.wake()
         return len(recipients)
-
-    def resume(self) -> None:
-        """Send what is pending, in the background (after queueing, and at start-up)."""
-        self._background.spawn(self.deliver_pending(), name="materials")
-
-    async def deliver_pending(self) -> int:
-        sent = 0
-        async with self._sending:
-            repos = Repositories(self._db)
-            while batch := await repos.materials.pending(_BATCH):
-                for delivery in batch:
-                    if await self._deliver(repos, delivery):
-                        sent += 1
-            async with self._db.transaction() as tx:
-                reports = await Repositories(tx).materials.claim_reports(self._clock())
-            for report in reports:
-                await self._report(repos, report)
-        return sent
-
-    async def _deliver(self, repos: Repositories, delivery: MaterialDelivery) -> bool:
-        messages = await repos.materials.messages(delivery.seminar_id)
-        if not await repos.materials.claim(delivery.send_id, delivery.user_id):
-            return False
-        outcome = await self.copy(delivery.user_id, messages)
-        status = {
-            Delivery.SENT: ClaimStatus.SENT,
-            Delivery.BLOCKED: ClaimStatus.SKIPPED,
-            Delivery.FAILED: ClaimStatus.FAILED,
-        }[outcome]
-        await repos.materials.finish(delivery.send_id, delivery.user_id, status, self._clock())
-        return outcome is Delivery.SENT
 
     async def copy(self, chat_id: int, messages: Sequence[MaterialMessage]) -> Delivery:
         """Copy every message; the first that fails decides the outcome."""
@@ -143,21 +112,6 @@ class MaterialService:
                 return outcome
         return Delivery.SENT
 
-    async def _report(self, repos: Repositories, report: SendReport) -> None:
-        admin = await repos.users.get(report.admin_id)
-        lang = pick_language(admin.language, admin.language_code) if admin else "ru"
-        tr = self._translator.for_language(lang)
-        seminar = await repos.seminars.get(report.seminar_id)
-        await self._sender.send_message(
-            report.admin_id,
-            tr(
-                "materials.report",
-                title=seminar.title if seminar else "",
-                sent=report.sent,
-                not_sent=report.not_sent,
-            ),
-        )
-
     async def again(self, user_id: int, seminar_id: int) -> Delivery | None:
         """/my: a participant with a seat gets the materials again; None when there are none."""
         repos = Repositories(self._db)
@@ -168,3 +122,27 @@ class MaterialService:
         if not messages:
             return None
         return await self.copy(user_id, messages)
+
+
+class MaterialDelivery:
+    """The outbox kind: one of the organiser's messages, copied to one recipient."""
+
+    name = MATERIALS_KIND
+
+    def __init__(self, db: Database, bot: Bot, batches: BatchWatcher) -> None:
+        self._db = db
+        self._bot = bot
+        self._batches = batches
+
+    async def prepare(self, item: OutboxItem) -> Send | None:
+        user = await Repositories(self._db).users.get(item.chat_id)
+        if user is None or not user.is_active:
+            return None
+        from_chat_id = int(item.payload["from_chat_id"])
+        message_id = int(item.payload["message_id"])
+        return lambda: self._bot.copy_message(
+            chat_id=item.chat_id, from_chat_id=from_chat_id, message_id=message_id
+        )
+
+    def settled(self, item: OutboxItem, status: DeliveryStatus) -> None:
+        self._batches.poke()

@@ -29,11 +29,11 @@ from aiogram.types import InlineKeyboardMarkup
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Html, Tr, Translator
+from bot.services.jobs import schedule_sweep
 from bot.services.outbox import Outbox, Send
 from bot.services.recipients import Recipients, language_of
 from bot.services.registration import RegistrationService
@@ -185,14 +185,7 @@ class ReminderService:
         log.info("reminder jobs restored for %d upcoming seminars", len(seminars))
 
     def schedule_sweep(self, interval: timedelta = SWEEP_INTERVAL) -> None:
-        self._scheduler.add_job(
-            self.sweep,
-            trigger=IntervalTrigger(seconds=interval.total_seconds()),
-            id=SWEEP_JOB_ID,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-        )
+        schedule_sweep(self._scheduler, self.sweep, SWEEP_JOB_ID, interval)
 
     def _add_job(self, seminar_id: int, offset: timedelta, run_at: datetime) -> None:
         self._scheduler.add_job(

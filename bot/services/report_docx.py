@@ -14,7 +14,7 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm, Pt
 
-from bot.formatting import zone_phrase
+from bot.formatting import format_decimal, zone_phrase
 from bot.i18n import Tr
 from bot.services.report_model import ReportData, Summary
 from storage.repositories.report import ReportRegistration, ReportSeminar
@@ -35,11 +35,6 @@ def _text(text: str) -> str:
 
 def _date(moment: datetime, tz: tzinfo) -> str:
     return f"{moment.astimezone(tz):%d.%m.%Y %H:%M}"
-
-
-def _number(value: float, tr: Tr) -> str:
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if tr.lang == "ru" else text
 
 
 def _actual(seminar: ReportSeminar, tr: Tr, tz: tzinfo) -> str:
@@ -87,7 +82,11 @@ def result_sentences(summary: Summary, tr: Tr) -> list[str]:
     sentences.append(tr("report.docx.registrations", count=s.registrations))
     if s.attendance_rate is not None:
         sentences.append(
-            tr("report.docx.attended", count=s.attended, rate=_number(s.attendance_rate * 100, tr))
+            tr(
+                "report.docx.attended",
+                count=s.attended,
+                rate=format_decimal(s.attendance_rate * 100, tr),
+            )
         )
     sentences += [
         tr("report.docx.participants", count=s.participants),
@@ -102,8 +101,8 @@ def result_sentences(summary: Summary, tr: Tr) -> list[str]:
             tr(
                 "report.docx.feedback",
                 count=s.responses,
-                rate=_number(s.response_rate * 100, tr),
-                average=_number(s.average_rating, tr),
+                rate=format_decimal(s.response_rate * 100, tr),
+                average=format_decimal(s.average_rating, tr),
             )
         )
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage.database import Executor
 from storage.repositories.attendance import AttendanceRepository
+from storage.repositories.batches import BatchRepository
 from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.certificates import CertificateRepository
 from storage.repositories.exports import ExportRepository
@@ -43,3 +44,4 @@ class Repositories:
         self.certificates = CertificateRepository(db)
         self.programmes = ProgrammeRepository(db)
         self.materials = MaterialRepository(db)
+        self.batches = BatchRepository(db)

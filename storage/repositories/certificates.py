@@ -1,4 +1,4 @@
-"""Certificates: who qualifies, issuing, claiming each delivery, lookup by number."""
+"""Certificates: who qualifies, issuing, lookup by id, holder and number."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Executor
-from storage.repositories.claims import ClaimStatus
 from storage.timecodec import from_db, to_db
 
 
@@ -42,7 +41,6 @@ class Certificate:
     ends_at: datetime
     minutes: int
     issued_at: datetime
-    delivery: str
 
 
 def _certificate(row: sqlite3.Row) -> Certificate:
@@ -58,7 +56,6 @@ def _certificate(row: sqlite3.Row) -> Certificate:
         ends_at=from_db(row["ends_at"]),
         minutes=row["minutes"],
         issued_at=from_db(row["issued_at"]),
-        delivery=row["delivery"],
     )
 
 
@@ -140,8 +137,8 @@ class CertificateRepository:
         qualifier: Qualifier,
         issued_by: int,
         now: datetime,
-    ) -> bool:
-        """False when this person already holds this seminar's or programme's certificate."""
+    ) -> int | None:
+        """The new certificate's id; None when this person already holds this one."""
         row = await self._db.fetch_one(
             """
             INSERT INTO certificates (number, seminar_id, programme_id, user_id, full_name,
@@ -164,27 +161,11 @@ class CertificateRepository:
                 to_db(now),
             ),
         )
-        return row is not None
+        return int(row["id"]) if row else None
 
-    async def pending(self, limit: int) -> list[Certificate]:
-        rows = await self._db.fetch_all(
-            "SELECT * FROM certificates WHERE delivery = 'pending' ORDER BY id LIMIT ?", (limit,)
-        )
-        return [_certificate(row) for row in rows]
-
-    async def claim(self, certificate_id: int) -> bool:
-        """Take the one delivery; False when it was already taken."""
-        changed = await self._db.execute(
-            "UPDATE certificates SET delivery = 'claimed' WHERE id = ? AND delivery = 'pending'",
-            (certificate_id,),
-        )
-        return changed == 1
-
-    async def finish(self, certificate_id: int, status: ClaimStatus, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE certificates SET delivery = ?, delivered_at = ? WHERE id = ?",
-            (status.value, to_db(now), certificate_id),
-        )
+    async def get(self, certificate_id: int) -> Certificate | None:
+        row = await self._db.fetch_one("SELECT * FROM certificates WHERE id = ?", (certificate_id,))
+        return _certificate(row) if row else None
 
     async def by_number(self, number: str) -> Certificate | None:
         row = await self._db.fetch_one("SELECT * FROM certificates WHERE number = ?", (number,))

@@ -1,4 +1,7 @@
-"""Feedback after a seminar: who is due the survey or its reminder, claims, answers, results."""
+"""Feedback after a seminar: who is due the survey or its reminder, answers, results.
+
+Surveys and reminders are outbox deliveries (kinds below, ref the registration id).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +11,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from storage.database import Executor
-from storage.repositories.claims import ClaimStatus
-from storage.timecodec import from_db, to_db
+from storage.timecodec import to_db
 
-
-class FeedbackDeliveryKind(StrEnum):
-    SURVEY = "survey"
-    REMINDER = "reminder"
+SURVEY_KIND = "survey"
+REMINDER_KIND = "survey_reminder"
 
 
 class FeedbackField(StrEnum):
@@ -27,9 +27,6 @@ class SurveyRecipient:
     registration_id: int
     seminar_id: int
     user_id: int
-    language: str | None
-    language_code: str | None
-    is_active: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +62,6 @@ class FeedbackTotals:
 # Attendees of the seminar; when nobody was marked at all, every seat holder.
 _AUDIENCE = """
     FROM registrations AS r
-    LEFT JOIN users AS u ON u.id = r.user_id
     WHERE r.seminar_id = ?
       AND r.status = 'confirmed'
       AND r.user_id IS NOT NULL
@@ -84,9 +80,6 @@ def _recipient(row: sqlite3.Row) -> SurveyRecipient:
         registration_id=row["registration_id"],
         seminar_id=row["seminar_id"],
         user_id=row["user_id"],
-        language=row["language"],
-        language_code=row["language_code"],
-        is_active=bool(row["is_active"]),
     )
 
 
@@ -95,15 +88,14 @@ class FeedbackRepository:
         self._db = db
 
     async def survey_recipients(self, seminar_id: int) -> list[SurveyRecipient]:
-        """Who is due the survey of this seminar and has not had it claimed yet."""
+        """Who is due the survey of this seminar and has not had it queued yet."""
         rows = await self._db.fetch_all(
             f"""
-            SELECT r.id AS registration_id, r.seminar_id, r.user_id, u.language,
-                   u.language_code, COALESCE(u.is_active, 0) AS is_active
+            SELECT r.id AS registration_id, r.seminar_id, r.user_id
             {_AUDIENCE}
               AND NOT EXISTS (
-                  SELECT 1 FROM feedback_deliveries AS d
-                  WHERE d.registration_id = r.id AND d.kind = 'survey'
+                  SELECT 1 FROM outbox AS o
+                  WHERE o.kind = 'survey' AND o.ref = CAST(r.id AS TEXT)
               )
             ORDER BY r.id
             """,
@@ -114,81 +106,28 @@ class FeedbackRepository:
     async def reminder_recipients(
         self, surveyed_before: datetime, surveyed_after: datetime
     ) -> list[SurveyRecipient]:
-        """Surveyed in the window, no rating yet, and no reminder claimed."""
+        """Surveyed (sent) in the window, no rating yet, and no reminder queued."""
         rows = await self._db.fetch_all(
             """
-            SELECT r.id AS registration_id, r.seminar_id, r.user_id, u.language,
-                   u.language_code, COALESCE(u.is_active, 0) AS is_active
-            FROM feedback_deliveries AS d
-            JOIN registrations AS r ON r.id = d.registration_id
-            LEFT JOIN users AS u ON u.id = r.user_id
+            SELECT r.id AS registration_id, r.seminar_id, r.user_id
+            FROM outbox AS d
+            JOIN registrations AS r ON r.id = CAST(d.ref AS INTEGER)
             WHERE d.kind = 'survey' AND d.status = 'sent'
-              AND d.claimed_at <= ? AND d.claimed_at > ?
+              AND d.updated_at <= ? AND d.updated_at > ?
               AND r.user_id IS NOT NULL
               AND NOT EXISTS (
                   SELECT 1 FROM feedback AS f
                   WHERE f.registration_id = r.id AND f.rating IS NOT NULL
               )
               AND NOT EXISTS (
-                  SELECT 1 FROM feedback_deliveries AS x
-                  WHERE x.registration_id = r.id AND x.kind = 'reminder'
+                  SELECT 1 FROM outbox AS x
+                  WHERE x.kind = 'survey_reminder' AND x.ref = d.ref
               )
-            ORDER BY d.claimed_at, r.id
+            ORDER BY d.updated_at, r.id
             """,
             (to_db(surveyed_before), to_db(surveyed_after)),
         )
         return [_recipient(row) for row in rows]
-
-    async def claim(
-        self,
-        registration_id: int,
-        kind: FeedbackDeliveryKind,
-        now: datetime,
-        status: ClaimStatus = ClaimStatus.CLAIMED,
-    ) -> bool:
-        """Take the one delivery slot; False when an earlier run already has it."""
-        row = await self._db.fetch_one(
-            """
-            INSERT INTO feedback_deliveries (registration_id, kind, status, claimed_at,
-                                             finished_at)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (registration_id, kind) DO NOTHING
-            RETURNING registration_id
-            """,
-            (
-                registration_id,
-                kind.value,
-                status.value,
-                to_db(now),
-                None if status is ClaimStatus.CLAIMED else to_db(now),
-            ),
-        )
-        return row is not None
-
-    async def finish(
-        self,
-        registration_id: int,
-        kind: FeedbackDeliveryKind,
-        status: ClaimStatus,
-        now: datetime,
-    ) -> None:
-        await self._db.execute(
-            """
-            UPDATE feedback_deliveries SET status = ?, finished_at = ?
-            WHERE registration_id = ? AND kind = ?
-            """,
-            (status.value, to_db(now), registration_id, kind.value),
-        )
-
-    async def surveyed_at(self, registration_id: int) -> datetime | None:
-        row = await self._db.fetch_one(
-            """
-            SELECT claimed_at FROM feedback_deliveries
-            WHERE registration_id = ? AND kind = 'survey' AND status = 'sent'
-            """,
-            (registration_id,),
-        )
-        return from_db(row["claimed_at"]) if row else None
 
     async def get(self, registration_id: int) -> FeedbackAnswers | None:
         row = await self._db.fetch_one(
@@ -229,8 +168,8 @@ class FeedbackRepository:
     async def totals(self, seminar_id: int) -> FeedbackTotals:
         surveyed = await self._db.fetch_one(
             """
-            SELECT COUNT(*) AS n FROM feedback_deliveries AS d
-            JOIN registrations AS r ON r.id = d.registration_id
+            SELECT COUNT(*) AS n FROM outbox AS d
+            JOIN registrations AS r ON d.ref = CAST(r.id AS TEXT)
             WHERE r.seminar_id = ? AND d.kind = 'survey' AND d.status = 'sent'
             """,
             (seminar_id,),

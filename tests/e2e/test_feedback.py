@@ -17,10 +17,15 @@ from openpyxl import load_workbook
 
 from bot.sandbox.fakeapi import FakeBotAPI
 from storage.database import Database
-from storage.models import AttendanceKind, MarkMethod, RegistrationStatus
+from storage.models import (
+    AttendanceKind,
+    DeliveryStatus,
+    MarkMethod,
+    Priority,
+    RegistrationStatus,
+)
 from storage.repositories import Repositories
-from storage.repositories.claims import ClaimStatus
-from storage.repositories.feedback import FeedbackDeliveryKind
+from storage.repositories.feedback import SURVEY_KIND
 from tests.e2e.conftest import RunBot
 from tests.e2e.test_checkin import ADMIN_ID, ANNA, BORIS, OLEG
 from tests.e2e.test_online_and_attendance import has_document, seed_people
@@ -63,10 +68,12 @@ async def seed_seminars(db_path: Path) -> None:
             old.id, OLEG.user_id, RegistrationStatus.CONFIRMED, now - timedelta(days=3)
         )
         surveyed = now - timedelta(hours=25)
-        await repos.feedback.claim(registration.id, FeedbackDeliveryKind.SURVEY, surveyed)
-        await repos.feedback.finish(
-            registration.id, FeedbackDeliveryKind.SURVEY, ClaimStatus.SENT, surveyed
+        await repos.outbox.enqueue(
+            SURVEY_KIND, str(registration.id), Priority.BULK, [OLEG.user_id], surveyed
         )
+        survey = await repos.outbox.claim_next(surveyed)
+        assert survey is not None
+        await repos.outbox.settle(survey.id, DeliveryStatus.SENT, surveyed)
     finally:
         await db.close()
 
@@ -92,12 +99,18 @@ async def test_survey_after_the_delay_answers_reminder_once_and_results(
 
     await anna.press("4", message_id=survey.message_id)
     await anna.wait_edit(survey.message_id, "Ваша оценка: 4 из 5")
-    await anna.wait_message("Что было самым полезным?")
+    useful = await anna.wait_message("Что было самым полезным?")
+    stale_skip = useful.inline_buttons[0]["callback_data"]
     await anna.send("Разбор историй " + "очень " * 2000)
     await anna.wait_message("сохранены первые 1000 символов")
-    await anna.wait_message("Какую тему разобрать на следующих семинарах?")
-    await anna.press("Пропустить")
+    topic = await anna.wait_message("Какую тему разобрать на следующих семинарах?")
+    # Answered by text: that question's Skip is gone; a stale press of it does nothing.
+    assert await fake_api.world.wait_for(lambda: useful.buttons == [], timeout=10)
+    query = await anna.press_data(stale_skip, useful.message_id)
+    assert "уже ответили" in (await fake_api.wait_callback_answer(query)).get("text", "")
+    await anna.press("Пропустить", message_id=topic.message_id)
     await anna.wait_message("Спасибо за отзыв")
+    assert topic.buttons == []  # answered by Skip: gone too
 
     # The same rating again changes nothing; another one replaces it within the week.
     query = await anna.press("4", message_id=survey.message_id)
@@ -126,17 +139,18 @@ async def test_survey_after_the_delay_answers_reminder_once_and_results(
     await admin.send("/feedback")
     picker = await admin.wait_message("Отзывы о каком семинаре")
     await admin.press(TITLE, message_id=picker.message_id)
-    results = (await admin.wait_message(f"Отзывы о семинаре «{TITLE}»")).text or ""
+    shown = await admin.wait_message(f"Отзывы о семинаре «{TITLE}»")
+    results = shown.text or ""
     assert "Ответили на опрос: 2 из 2 (100%)" in results
-    assert "Средняя оценка: 3.5" in results
+    assert "Средняя оценка: 3,5" in results  # a decimal comma in Russian
     assert "5 — 1" in results and "2 — 1" in results
     assert "Иванова Анна, оценка 5" in results
     assert "Тема: Отчётность" in results
 
-    # The seminar's XLSX gains a feedback sheet.
-    await admin.send("/export")
-    await admin.wait_message("Выберите семинар")
-    await admin.press(TITLE)
+    # The results lead on: to another seminar, and to the export with the feedback sheet.
+    await admin.press("Другой семинар", message_id=shown.message_id)
+    await admin.wait_message("Отзывы о каком семинаре")
+    await admin.press("Выгрузка с отзывами", message_id=shown.message_id)
     xlsx = await admin.wait_message(predicate=has_document(".xlsx"))
     assert xlsx.document_bytes is not None
     sheet = load_workbook(io.BytesIO(xlsx.document_bytes))["Отзывы"]
@@ -158,7 +172,8 @@ async def test_survey_after_the_delay_answers_reminder_once_and_results(
     assert sum(f"Как вам семинар «{TITLE}»" in (m.text or "") for m in anna.messages) == 1
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute(
-            "SELECT kind, COUNT(*) FROM feedback_deliveries GROUP BY kind ORDER BY kind"
+            "SELECT kind, COUNT(*) FROM outbox WHERE kind LIKE 'survey%' "
+            "GROUP BY kind ORDER BY kind"
         ).fetchall()
-    assert rows == [("reminder", 1), ("survey", 3)]
+    assert rows == [("survey", 3), ("survey_reminder", 1)]
     fake_api.assert_no_rejections()

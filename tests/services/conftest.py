@@ -55,4 +55,6 @@ async def app(
     application.scheduler.start(paused=True)
     yield application
     application.scheduler.shutdown(wait=False)
+    await application.certificates.batches.shutdown()
+    await application.materials.batches.shutdown()
     await application.db.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 from datetime import timedelta
@@ -51,6 +52,16 @@ async def ended_seminar(app: App, clock: FakeClock, attended: tuple[int, ...]) -
     return seminar
 
 
+async def wait_for_text(session: RecordingSession, chat_id: int, needle: str) -> bool:
+    """Poll (with a deadline) until a message to `chat_id` contains `needle`."""
+    deadline = asyncio.get_running_loop().time() + 10
+    while asyncio.get_running_loop().time() < deadline:
+        if any(needle in text for text in session.texts(chat_id)):
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
 def sent_documents(session: RecordingSession) -> list[SendDocument]:
     return [call for call in session.calls if isinstance(call, SendDocument)]
 
@@ -90,10 +101,15 @@ async def test_only_attendees_with_a_name_qualify_and_each_gets_one_pdf(
     assert sorted(q.user_id for q in preview.qualifiers) == [ANNA, JOHN, LONG]
     assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 3
     assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 0
-    await app.background.drain()  # issuing starts the sending in the background
-    assert await app.certificates.deliver_pending() == 0
+    await app.outbox.run_until_idle()  # issuing queued the PDFs in the outbox
     documents = sent_documents(session)
     assert sorted(int(d.chat_id) for d in documents) == [ANNA, JOHN, LONG]
+    # Named in the holder's language.
+    assert all(d.document.filename.startswith("Сертификат SE-") for d in documents)
+    assert all(d.document.filename.endswith(".pdf") for d in documents)
+    # The admin's report, like a broadcast's: three delivered, nobody blocked.
+    await app.certificates.batches.resume()
+    assert await wait_for_text(session, ADMIN_ID, "Доставлено: 3")
 
     held = await app.certificates.mine(ANNA)
     assert len(held) == 1
@@ -104,6 +120,29 @@ async def test_only_attendees_with_a_name_qualify_and_each_gets_one_pdf(
     assert held[0].number in text
     assert "СЕРТИФИКАТ" in text
     assert "2 часа" in text  # the default duration of a seminar
+    # A formal wording without a gender bracket; the written verification instruction.
+    assert "Настоящий сертификат выдан" in text and "(-ла)" not in text
+    assert f"t.me/seminar_test_bot?start=v_{held[0].number}" in text
+
+
+async def test_a_blocked_holder_is_reported_and_an_english_one_gets_an_english_file(
+    app: App, clock: FakeClock, session: RecordingSession
+) -> None:
+    seminar = await ended_seminar(app, clock, attended=(ANNA, JOHN))
+    repos = Repositories(app.db)
+    await repos.users.set_language(JOHN, "en")
+    await repos.users.mark_inactive(ANNA)  # blocked the bot earlier
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 2
+    await app.outbox.run_until_idle()
+    (document,) = sent_documents(session)
+    assert int(document.chat_id) == JOHN
+    assert document.document.filename.startswith("Certificate SE-")
+    text = pdf_text(document.document.data)
+    assert "This certificate is awarded to" in text and "(s)" not in text
+    await app.certificates.batches.resume()
+    assert await wait_for_text(session, ADMIN_ID, "Доставлено: 1")
+    report = next(t for t in session.texts(ADMIN_ID) if "Доставлено" in t)
+    assert "Не доставлено (бот заблокирован или участник удалил данные): 1" in report
 
 
 async def test_long_and_latin_names_stay_on_the_page(app: App, clock: FakeClock) -> None:
@@ -154,3 +193,34 @@ def test_the_font_ships_with_the_bot() -> None:
     fonts = Path(__file__).resolve().parents[2] / "bot" / "assets" / "fonts"
     assert {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"} <= {p.name for p in fonts.iterdir()}
     assert Translator.load().text("ru", "certificates.hours", count=2) == "2 часа"
+
+
+async def test_a_pdf_in_flight_at_a_crash_is_reported_uncertain_and_resent_on_request(
+    app: App, clock: FakeClock, session: RecordingSession
+) -> None:
+    seminar = await ended_seminar(app, clock, attended=(ANNA, JOHN))
+    assert await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID) == 2
+    await app.certificates.batches.shutdown()  # the process dies: no report yet
+    repos = Repositories(app.db)
+    in_flight = await repos.outbox.claim_next(clock())  # claimed, its request lost
+    assert in_flight is not None
+    await app.outbox.start()  # the restart: the claimed one becomes uncertain
+    await app.outbox.shutdown()
+    await app.outbox.run_until_idle()
+    other = ({ANNA, JOHN} - {in_flight.chat_id}).pop()
+    assert [int(d.chat_id) for d in sent_documents(session)] == [other]
+
+    await app.certificates.batches.resume()
+    assert await wait_for_text(session, ADMIN_ID, "Неизвестно")
+    report = next(t for t in session.texts(ADMIN_ID) if "Неизвестно" in t)
+    assert "Доставлено: 1" in report
+    assert "Неизвестно (бот перезапускался во время отправки): 1" in report
+    resend = session.buttons(ADMIN_ID)
+    (data,) = (data for text, data in resend.items() if "неуверенным (1)" in text)
+
+    batch_id = int(data.rsplit(":", 1)[1])
+    assert await app.certificates.batches.resend_uncertain(batch_id) == 1
+    assert await app.certificates.batches.resend_uncertain(batch_id) == 0  # a second press
+    await app.outbox.run_until_idle()
+    assert sorted(int(d.chat_id) for d in sent_documents(session)) == [ANNA, JOHN]
+    assert await wait_for_text(session, ADMIN_ID, "Доставлено: 2")

@@ -41,6 +41,13 @@ async def ended_seminar(app: App, clock: FakeClock, marked: tuple[int, ...]) -> 
     return seminar
 
 
+async def sweep(app: App) -> int:
+    """The sweep queues what is due; the outbox sends it. How many were queued."""
+    queued = await app.feedback.sweep()
+    await app.outbox.run_until_idle()
+    return queued
+
+
 def surveys(session: RecordingSession, chat_id: int) -> list[str]:
     return [text for text in session.texts(chat_id) if "Как вам семинар «Итоги года»" in text]
 
@@ -55,10 +62,10 @@ async def test_survey_waits_for_the_delay_and_reaches_attendees_only_once(
     app: App, clock: FakeClock, session: RecordingSession
 ) -> None:
     await ended_seminar(app, clock, marked=(ANNA, BORIS))
-    assert await app.feedback.sweep() == 0
+    assert await sweep(app) == 0
     clock.advance(TWO_HOURS)
-    assert await app.feedback.sweep() == 2
-    assert await app.feedback.sweep() == 0
+    assert await sweep(app) == 2
+    assert await sweep(app) == 0
     assert len(surveys(session, ANNA)) == len(surveys(session, BORIS)) == 1
     assert surveys(session, OLEG) == []
 
@@ -68,7 +75,7 @@ async def test_everyone_with_a_seat_is_surveyed_when_nobody_was_marked(
 ) -> None:
     await ended_seminar(app, clock, marked=())
     clock.advance(TWO_HOURS)
-    assert await app.feedback.sweep() == 3
+    assert await sweep(app) == 3
 
 
 async def test_a_seminar_whose_survey_time_passed_long_ago_is_left_alone(
@@ -76,7 +83,7 @@ async def test_a_seminar_whose_survey_time_passed_long_ago_is_left_alone(
 ) -> None:
     await ended_seminar(app, clock, marked=())
     clock.advance(TWO_HOURS + timedelta(days=2))
-    assert await app.feedback.sweep() == 0
+    assert await sweep(app) == 0
 
 
 async def test_one_reminder_a_day_later_only_without_a_rating(
@@ -84,15 +91,15 @@ async def test_one_reminder_a_day_later_only_without_a_rating(
 ) -> None:
     seminar = await ended_seminar(app, clock, marked=(ANNA, BORIS))
     clock.advance(TWO_HOURS)
-    await app.feedback.sweep()
+    await sweep(app)
     rated = await app.feedback.rate(ANNA, await registration_of(app, seminar, ANNA), 5)
     assert rated.outcome is RateOutcome.FIRST
     clock.advance(timedelta(hours=23))
-    assert await app.feedback.sweep() == 0
+    assert await sweep(app) == 0
     clock.advance(timedelta(hours=1))
-    assert await app.feedback.sweep() == 1
+    assert await sweep(app) == 1
     clock.advance(timedelta(days=1))
-    assert await app.feedback.sweep() == 0
+    assert await sweep(app) == 0
     reminders = [t for t in session.texts(BORIS) if t.startswith("Напоминаем")]
     assert len(reminders) == 1
     assert not any(t.startswith("Напоминаем") for t in session.texts(ANNA))
@@ -134,7 +141,7 @@ async def test_a_long_answer_is_cut_and_skip_stores_nothing(app: App, clock: Fak
 async def test_results_count_surveyed_ratings_and_comments(app: App, clock: FakeClock) -> None:
     seminar = await ended_seminar(app, clock, marked=(ANNA, BORIS))
     clock.advance(TWO_HOURS)
-    await app.feedback.sweep()
+    await sweep(app)
     await app.feedback.rate(ANNA, await registration_of(app, seminar, ANNA), 5)
     await app.feedback.rate(BORIS, await registration_of(app, seminar, BORIS), 2)
     await app.feedback.answer(

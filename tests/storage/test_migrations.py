@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from storage.database import Database
 from storage.migrations import load_migrations
+from storage.models import RegistrationStatus
+from storage.repositories import Repositories
+from storage.repositories.certificates import CertificateSubject, Qualifier
+from storage.repositories.materials import MaterialMessage
 
 MIGRATIONS = load_migrations()
 
@@ -79,3 +84,50 @@ async def test_failed_migration_leaves_version_unchanged(tmp_path: Path) -> None
         await db.connect()
     assert user_version(db.path) == 1
     assert "t" not in {name for name, _ in schema(db.path)}
+
+
+async def test_after_seminar_claims_move_to_the_outbox(tmp_path: Path) -> None:
+    """Surveys, materials and certificates leave their claim tables for the outbox: a
+    claimed one becomes uncertain (never resent), a pending one stays to be sent."""
+    version = next(m.version for m in MIGRATIONS if m.name == "after_seminar_outbox")
+    path = tmp_path / "old.sqlite3"
+    old = Database(path, MIGRATIONS[: version - 1])
+    await old.connect()
+    now = datetime(2026, 9, 25, 10, 0, tzinfo=UTC)
+    repos = Repositories(old)
+    await repos.users.record_seen(7, "Анна", None, None, "ru", now)
+    seminar = await repos.seminars.create("Семинар", "", now, "Тюмень", 5, None, now)
+    registration = await repos.registrations.insert(
+        seminar.id, 7, RegistrationStatus.CONFIRMED, now
+    )
+    subject = CertificateSubject(seminar.id, None, "Семинар", now, now, 120)
+    await repos.certificates.insert("SE-AAAAAAAA", subject, Qualifier(7, "Анна"), 1, now)
+    await old.execute("UPDATE certificates SET delivery = 'claimed'")
+    await old.execute(
+        "INSERT INTO feedback_deliveries VALUES (?, 'survey', 'sent', 'x', 'y')",
+        (registration.id,),
+    )
+    await repos.materials.add(seminar.id, [MaterialMessage(1, 10), MaterialMessage(1, 11)], now)
+    await old.execute(
+        "INSERT INTO material_sends (seminar_id, audience, admin_id, created_at) "
+        "VALUES (?, 'attendees', 1, 'x')",
+        (seminar.id,),
+    )
+    await old.execute("INSERT INTO material_deliveries (send_id, user_id) VALUES (1, 7)")
+    await old.close()
+
+    upgraded = Database(path)
+    await upgraded.connect()
+    await upgraded.close()
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT kind, ref, chat_id, status FROM outbox ORDER BY kind, ref"
+        ).fetchall()
+        batches = conn.execute("SELECT id, kind, reported_at IS NULL FROM delivery_batches")
+        assert sorted(batches.fetchall()) == [(1, "materials", 1), (2, "certificate", 0)]
+    assert rows == [
+        ("certificate", "2:1", 7, "uncertain"),
+        ("materials", "1:1", 7, "pending"),
+        ("materials", "1:2", 7, "pending"),
+        ("survey", str(registration.id), 7, "sent"),
+    ]
