@@ -12,7 +12,7 @@ import argparse
 import asyncio
 import os
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_app, run_polling
@@ -59,7 +59,31 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         default=DEFAULT_DATABASE,
         help="the sandbox's own SQLite file (default: data/sandbox.sqlite3)",
     )
+    parser.add_argument(
+        "--frozen-clock",
+        type=_local_moment,
+        metavar="'YYYY-MM-DD HH:MM'",
+        help=(
+            "start the sandbox clock at this time (TIMEZONE) and keep it still except for "
+            "fast-forward: the same pictures on every run (make screenshots)"
+        ),
+    )
     return parser.parse_args(argv)
+
+
+def _local_moment(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected 'YYYY-MM-DD HH:MM'") from None
+
+
+def sandbox_clock(settings: Settings, frozen_at: datetime | None) -> SandboxClock:
+    """Real time by default; a still clock from `frozen_at` (local time) when asked."""
+    if frozen_at is None:
+        return SandboxClock()
+    moment = frozen_at.replace(tzinfo=settings.timezone).astimezone(UTC)
+    return SandboxClock(lambda: moment)
 
 
 def sandbox_settings(database: Path) -> Settings:
@@ -94,10 +118,14 @@ async def _seed(settings: Settings, clock: SandboxClock) -> None:
         await db.close()
 
 
-async def serve(settings: Settings, port: int) -> None:
+async def serve(settings: Settings, port: int, clock: SandboxClock) -> None:
     """Run until SIGINT/SIGTERM. SandboxRefused if the port is taken."""
-    clock = SandboxClock()
-    api = FakeBotAPI(SANDBOX_TOKEN, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME)
+    api = FakeBotAPI(
+        SANDBOX_TOKEN,
+        bot_username=BOT_USERNAME,
+        bot_first_name=BOT_NAME,
+        clock=lambda: int(clock().timestamp()),
+    )
     for person in CROWD:
         api.user(person.user_id, person.first_name, person.last_name, person.username)
     await api.start()
@@ -150,7 +178,7 @@ def main(argv: list[str]) -> int:
     level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
     setup_logging(level, [])
     try:
-        asyncio.run(serve(settings, args.port))
+        asyncio.run(serve(settings, args.port, sandbox_clock(settings, args.frozen_clock)))
     except (SandboxRefused, FaqFileError, SettingsError) as exc:
         print(exc, file=sys.stderr)
         return 2
