@@ -29,7 +29,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-START_TIMEOUT = 90.0
+START_TIMEOUT = 180.0  # a loaded machine imports the bot slowly
 WAIT_MS = 20_000
 
 
