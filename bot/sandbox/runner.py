@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_app, run_polling
+from bot.clock import utc_now
 from bot.logging_setup import setup_logging
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.fakeapi import FakeBotAPI
@@ -79,10 +80,16 @@ def _local_moment(text: str) -> datetime:
 
 
 def sandbox_clock(settings: Settings, frozen_at: datetime | None) -> SandboxClock:
-    """Real time by default; a still clock from `frozen_at` (local time) when asked."""
+    """Real time by default; a still clock from `frozen_at` (local time) when asked.
+
+    SandboxRefused if `frozen_at` is not in the future.
+    """
     if frozen_at is None:
         return SandboxClock()
     moment = frozen_at.replace(tzinfo=settings.timezone).astimezone(UTC)
+    if moment <= utc_now():
+        # The bot's scheduler runs on real time: jobs dated in the real past fire at once.
+        raise SandboxRefused("--frozen-clock must be a moment in the future")
     return SandboxClock(lambda: moment)
 
 
@@ -171,6 +178,7 @@ def main(argv: list[str]) -> int:
     args = _arguments(argv)
     try:
         settings = sandbox_settings(args.database)
+        clock = sandbox_clock(settings, args.frozen_clock)
     except (SettingsError, SandboxRefused) as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -178,7 +186,7 @@ def main(argv: list[str]) -> int:
     level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
     setup_logging(level, [])
     try:
-        asyncio.run(serve(settings, args.port, sandbox_clock(settings, args.frozen_clock)))
+        asyncio.run(serve(settings, args.port, clock))
     except (SandboxRefused, FaqFileError, SettingsError) as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -32,11 +32,12 @@ from tests.browser.driver import (
 )
 
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "img"
-# Monday 2 March 2026, 09:00 in TIMEZONE: the samples fall on 3, 5 and 8 March.
-FROZEN_AT = "2026-03-02 09:00"
-NEW_SEMINAR_STARTS = "16.03.2026 11:00"
-SEMINAR = "Социальное предпринимательство: с чего начать"  # 5 March, 11:00
-ONLINE = "Отчётность по президентским грантам"  # 3 March, 18:00
+# Monday 3 March 2036, 09:00 in TIMEZONE: the samples fall on 4, 6 and 9 March. The moment
+# must be in the future (the bot's scheduler runs on real time); this one is for years.
+FROZEN_AT = "2036-03-03 09:00"
+NEW_SEMINAR_STARTS = "17.03.2036 11:00"
+SEMINAR = "Социальное предпринимательство: с чего начать"  # 6 March, 11:00
+ONLINE = "Отчётность по президентским грантам"  # 4 March, 18:00
 VIEWPORT = {"width": 1120, "height": 760}
 COLOURS = 96
 
@@ -74,7 +75,7 @@ def participant(chat: ChatPage) -> None:
     with chat.answered():
         chat.press_at(0)  # the card's first button: register
     with chat.answered():
-        chat.fast_forward(24)  # 3 March, 09:00: the day-before reminder of the online seminar
+        chat.fast_forward(24)  # 4 March, 09:00: the day-before reminder of the online seminar
     shot(chat.page, "participant-reminder")
     chat.send("/ask")
     with chat.answered():
@@ -125,7 +126,7 @@ def organiser(chat: ChatPage) -> None:
 
 
 def door(chat: ChatPage) -> None:
-    """5 March, 10:00, an hour before the seminar: the ticket, the door QR, the list."""
+    """6 March, 10:00, an hour before the seminar: the ticket, the door QR, the list."""
     chat.fast_forward(24)
     chat.fast_forward(24)
     chat.fast_forward(1)
@@ -156,7 +157,7 @@ def door(chat: ChatPage) -> None:
 
 
 def after(chat: ChatPage) -> None:
-    """5 March, 16:00: the seminar is over; materials, certificates, the report."""
+    """6 March, 16:00: the seminar is over; materials, certificates, the report."""
     chat.fast_forward(6)
 
     chat.be("olga")

@@ -71,10 +71,10 @@ def test_fast_forward_moves_the_clock(chat: ChatPage, page: Page) -> None:
 
 
 def test_bubble_times_are_the_sandbox_clock(page: Page, tmp_path: Path) -> None:
-    with run_sandbox(tmp_path, frozen_clock="2026-03-02 09:00") as sandbox:
+    with run_sandbox(tmp_path, frozen_clock="2036-03-03 09:00") as sandbox:
         chat = ChatPage(page)
         chat.open(sandbox.url)
-        expect(page.locator("#clock")).to_have_text("02.03.2026 09:00")
+        expect(page.locator("#clock")).to_have_text("03.03.2036 09:00")
         chat.be("anna")
         with chat.answered():
             chat.key("Начать")

@@ -12,7 +12,7 @@ import pytest
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.fakeapi import FakeBotAPI
 from bot.sandbox.people import SANDBOX_TOKEN
-from bot.sandbox.runner import sandbox_clock
+from bot.sandbox.runner import SandboxRefused, sandbox_clock
 from bot.sandbox.seed import seed_once
 from bot.settings import load_settings
 from storage.database import Database
@@ -71,7 +71,10 @@ async def test_fake_api_dates_messages_by_its_clock() -> None:
 
 def test_frozen_sandbox_clock_starts_at_local_time() -> None:
     settings = load_settings(bot_token=SANDBOX_TOKEN, timezone="Asia/Yekaterinburg")
-    clock = sandbox_clock(settings, datetime(2026, 3, 2, 12, 0))
-    assert clock() == NOON
-    assert clock() == NOON  # still until fast-forward
-    assert clock.advance(timedelta(hours=1)) == NOON + timedelta(hours=1)
+    clock = sandbox_clock(settings, datetime(2036, 3, 3, 12, 0))
+    frozen = datetime(2036, 3, 3, 7, 0, tzinfo=UTC)
+    assert clock() == frozen
+    assert clock() == frozen  # still until fast-forward
+    assert clock.advance(timedelta(hours=1)) == frozen + timedelta(hours=1)
+    with pytest.raises(SandboxRefused, match="future"):
+        sandbox_clock(settings, datetime(2020, 1, 1, 9, 0))
