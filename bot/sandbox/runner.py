@@ -12,10 +12,11 @@ import argparse
 import asyncio
 import os
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_app, run_polling
+from bot.clock import utc_now
 from bot.logging_setup import setup_logging
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.fakeapi import FakeBotAPI
@@ -59,7 +60,37 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
         default=DEFAULT_DATABASE,
         help="the sandbox's own SQLite file (default: data/sandbox.sqlite3)",
     )
+    parser.add_argument(
+        "--frozen-clock",
+        type=_local_moment,
+        metavar="'YYYY-MM-DD HH:MM'",
+        help=(
+            "start the sandbox clock at this time (TIMEZONE) and keep it still except for "
+            "fast-forward: the same pictures on every run (make screenshots)"
+        ),
+    )
     return parser.parse_args(argv)
+
+
+def _local_moment(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected 'YYYY-MM-DD HH:MM'") from None
+
+
+def sandbox_clock(settings: Settings, frozen_at: datetime | None) -> SandboxClock:
+    """Real time by default; a still clock from `frozen_at` (local time) when asked.
+
+    SandboxRefused if `frozen_at` is not in the future.
+    """
+    if frozen_at is None:
+        return SandboxClock()
+    moment = frozen_at.replace(tzinfo=settings.timezone).astimezone(UTC)
+    if moment <= utc_now():
+        # The bot's scheduler runs on real time: jobs dated in the real past fire at once.
+        raise SandboxRefused("--frozen-clock must be a moment in the future")
+    return SandboxClock(lambda: moment)
 
 
 def sandbox_settings(database: Path) -> Settings:
@@ -94,10 +125,14 @@ async def _seed(settings: Settings, clock: SandboxClock) -> None:
         await db.close()
 
 
-async def serve(settings: Settings, port: int) -> None:
+async def serve(settings: Settings, port: int, clock: SandboxClock) -> None:
     """Run until SIGINT/SIGTERM. SandboxRefused if the port is taken."""
-    clock = SandboxClock()
-    api = FakeBotAPI(SANDBOX_TOKEN, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME)
+    api = FakeBotAPI(
+        SANDBOX_TOKEN,
+        bot_username=BOT_USERNAME,
+        bot_first_name=BOT_NAME,
+        clock=lambda: int(clock().timestamp()),
+    )
     for person in CROWD:
         api.user(person.user_id, person.first_name, person.last_name, person.username)
     await api.start()
@@ -143,6 +178,7 @@ def main(argv: list[str]) -> int:
     args = _arguments(argv)
     try:
         settings = sandbox_settings(args.database)
+        clock = sandbox_clock(settings, args.frozen_clock)
     except (SettingsError, SandboxRefused) as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -150,7 +186,7 @@ def main(argv: list[str]) -> int:
     level = settings.log_level if "log_level" in settings.model_fields_set else "WARNING"
     setup_logging(level, [])
     try:
-        asyncio.run(serve(settings, args.port))
+        asyncio.run(serve(settings, args.port, clock))
     except (SandboxRefused, FaqFileError, SettingsError) as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -101,7 +101,6 @@ class SandboxWeb:
         self._runner: web.AppRunner | None = None
         self._hosts: frozenset[str] = frozenset()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._offsets: dict[tuple[int, int], timedelta] = {}
 
     # ------------------------------------------------------------------ serving
 
@@ -193,7 +192,7 @@ class SandboxWeb:
             view = chat_view(self._api.chat_state(seat.chat_id))
             view.update(title=seat.title, group=seat.is_group)
             for message in view["messages"]:
-                message["time"] = self._shown_time(seat.chat_id, message)
+                message["time"] = self._shown_time(message)
             chats[seat.key] = view
         return {
             "type": "state",
@@ -203,10 +202,9 @@ class SandboxWeb:
             "chats": chats,
         }
 
-    def _shown_time(self, chat_id: int, message: JsonDict) -> str:
-        """The message's time on the sandbox clock as it was when the message first showed up."""
-        offset = self._offsets.setdefault((chat_id, int(message["id"])), self._clock.offset)
-        moment = datetime.fromtimestamp(int(message["date"]), UTC) + offset
+    def _shown_time(self, message: JsonDict) -> str:
+        """The message's date as the server stamped it: the sandbox clock, in TIMEZONE."""
+        moment = datetime.fromtimestamp(int(message["date"]), UTC)
         return moment.astimezone(self._timezone).strftime("%H:%M")
 
     async def _socket(self, request: web.Request) -> web.StreamResponse:

@@ -29,7 +29,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-START_TIMEOUT = 90.0
+START_TIMEOUT = 180.0  # a loaded machine imports the bot slowly
 WAIT_MS = 20_000
 
 
@@ -71,15 +71,21 @@ class Sandbox:
 
 
 @contextmanager
-def run_sandbox(workdir: Path, port: int | None = None) -> Iterator[Sandbox]:
-    """Start the sandbox in `workdir` (its database lands there) and wait for its line."""
+def run_sandbox(
+    workdir: Path, port: int | None = None, frozen_clock: str | None = None
+) -> Iterator[Sandbox]:
+    """Start the sandbox in `workdir` (its database lands there) and wait for its line.
+
+    `frozen_clock` ('YYYY-MM-DD HH:MM') keeps the sandbox clock still except for fast-forward.
+    """
     port = port or free_port()
+    clock = ["--frozen-clock", frozen_clock] if frozen_clock else []
     env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG") if key in os.environ}
     env["PYTHONUNBUFFERED"] = "1"
     log = workdir / "sandbox.log"
     with log.open("w", encoding="utf-8") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--port", str(port)],
+            [sys.executable, "-m", "bot", "sandbox", "--port", str(port), *clock],
             cwd=workdir,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -131,6 +137,35 @@ class ChatPage:
         before = rows.count()
         yield
         expect(rows.nth(before)).to_be_visible(timeout=WAIT_MS)
+
+    @contextmanager
+    def answered(self, count: int = 1) -> Iterator[None]:
+        """Wait, after the block, for `count` answers from the bot in this chat.
+
+        An answer is a new bot message, or the bot's newest message edited in place
+        (a button that turns its message into the next step).
+        """
+        rows = self.page.locator(".messages .row.in")
+        before = rows.count()
+        newest = rows.last.inner_text() if before else ""
+        yield
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:
+            added = rows.count() - before
+            edited = before > 0 and rows.nth(before - 1).inner_text() != newest
+            if added + edited >= count:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not answer {count} time(s) in {self.page.url}")
+            self.page.wait_for_timeout(100)
+
+    def press_at(self, row: int, column: int = 0) -> None:
+        """A button by its place under the newest message that has buttons, not by wording."""
+        keyboard = self.page.locator(".row").filter(has=self.page.locator(".inline-button")).last
+        line = keyboard.locator(".inline-row").nth(row)
+        found = line.locator(".inline-button").nth(column)
+        expect(found).to_be_visible(timeout=WAIT_MS)
+        found.click()
 
     def press(self, button: str) -> None:
         """The first button with this text under the newest message that has one."""

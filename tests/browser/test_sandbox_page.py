@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.driver import ChatPage, publish_seminar, register_for_seminar
+from tests.browser.driver import ChatPage, publish_seminar, register_for_seminar, run_sandbox
 
 SEMINAR = "Социальное предпринимательство: с чего начать"
 
@@ -68,3 +68,56 @@ def test_fast_forward_moves_the_clock(chat: ChatPage, page: Page) -> None:
     before = page.locator("#clock").inner_text()
     chat.fast_forward(24)
     assert page.locator("#clock").inner_text() != before
+
+
+def test_bubble_times_are_the_sandbox_clock(page: Page, tmp_path: Path) -> None:
+    with run_sandbox(tmp_path, frozen_clock="2036-03-03 09:00") as sandbox:
+        chat = ChatPage(page)
+        chat.open(sandbox.url)
+        expect(page.locator("#clock")).to_have_text("03.03.2036 09:00")
+        chat.be("anna")
+        with chat.answered():
+            chat.key("Начать")
+        chat.fast_forward(1)
+        with chat.answered():
+            chat.send("/help")
+        times = page.locator(".messages .row .meta")
+        expect(times.first).to_contain_text("09:00")
+        expect(times.last).to_contain_text("10:00")
+        # A message the page saw before the fast-forward keeps the time it was sent at.
+        chat.be("john")
+        chat.be("anna")
+        expect(times.first).to_contain_text("09:00")
+
+
+def test_message_of_several_lines(chat: ChatPage, page: Page) -> None:
+    chat.be("olga")
+    chat.key("Начать")
+    chat.bubble("Ольга")
+    box = page.locator("#input")
+    box.click()
+    page.keyboard.type("Первая строка")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("вторая строка")
+    page.keyboard.press("Enter")
+    sent = page.locator(".row.out .text", has_text="Первая строка").last
+    expect(sent).to_have_text("Первая строка\nвторая строка")
+    expect(box).to_have_value("")
+
+
+def test_unread_messages_show_on_the_person(chat: ChatPage, page: Page) -> None:
+    staff = page.locator('.person[data-chat="staff"] .unread')
+    chat.be("anna")
+    chat.key("Начать")
+    chat.bubble("Анна")
+    chat.send("/ask")
+    chat.bubble("вопрос")
+    chat.send("Можно ли прийти вдвоём с коллегой?")
+    chat.bubble("отправлен")
+    expect(staff).to_be_visible()
+    assert int(staff.inner_text()) >= 1
+    assert page.locator('.person[data-chat="anna"] .unread').count() == 0
+    chat.be("staff")
+    expect(page.locator('.person[data-chat="staff"] .unread')).to_have_count(0)
+    chat.be("anna")
+    expect(staff).to_have_count(0)

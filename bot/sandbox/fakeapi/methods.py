@@ -130,6 +130,7 @@ class Methods:
             chat = self.world.chat(params["chat_id"])
             message = BotMessage(
                 message_id=chat.next_message_id(),
+                date=self.world.now(),
                 chat_id=chat.chat_id,
                 method=spec.name,
                 text=params.get("caption"),
@@ -228,6 +229,7 @@ class Methods:
         reply_to = self._reply_to(chat, params)
         message = BotMessage(
             message_id=chat.next_message_id(),
+            date=self.world.now(),
             chat_id=chat.chat_id,
             method="sendMessage",
             text=parsed.text,
@@ -248,6 +250,7 @@ class Methods:
         parsed = parse_text(caption or "", params.get("parse_mode"), params.get("caption_entities"))
         message = BotMessage(
             message_id=message_id,
+            date=self.world.now(),
             chat_id=chat.chat_id,
             method=method,
             text=parsed.text if caption else None,
@@ -296,6 +299,7 @@ class Methods:
             text, entities = parsed.text, parsed.entities
         message = BotMessage(
             message_id=chat.next_message_id(),
+            date=self.world.now(),
             chat_id=chat.chat_id,
             method=method,
             text=text,

@@ -25,6 +25,7 @@ from bot.sandbox.fakeapi.errors import ApiError, bad_request, unauthorized
 from bot.sandbox.fakeapi.faults import SENDING_METHODS, FailureQueue, Outage, RateLimiter
 from bot.sandbox.fakeapi.methods import Methods
 from bot.sandbox.fakeapi.objects import bot_user_dict, group_chat_dict
+from bot.sandbox.fakeapi.objects import now as real_now
 from bot.sandbox.fakeapi.schema import Schema, load_schema
 from bot.sandbox.fakeapi.state import BotMessage, ChatState, World
 from bot.sandbox.fakeapi.users import FakeGroup, FakeUser
@@ -102,13 +103,14 @@ class FakeBotAPI:
         bot_first_name: str = "Seminar Test Bot",
         host: str = "127.0.0.1",
         schema: Schema | None = None,
+        clock: Callable[[], int] = real_now,
     ) -> None:
         self.token = token
         self.host = host
         self.port = 0
         self.schema = schema or load_schema()
         self.bot_user = bot_user_dict(int(token.split(":")[0]), bot_first_name, bot_username)
-        self.world = World()
+        self.world = World(clock)
         self.methods = Methods(self.world, self.bot_user)
         self.requests: list[RecordedRequest] = []
         self.rejected: list[Rejection] = []

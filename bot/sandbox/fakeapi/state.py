@@ -208,7 +208,9 @@ class CallbackQueryState:
 class World:
     """All mutable state, plus one condition that every change notifies."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], int] = now) -> None:
+        # Unix seconds for message dates: real time, or the sandbox's movable clock.
+        self.now = clock
         self.chats: dict[int, ChatState] = {}
         self.files: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, CallbackQueryState] = {}

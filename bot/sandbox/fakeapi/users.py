@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from bot.sandbox.fakeapi.objects import (
     chat_member,
     command_entities,
-    now,
     private_chat_dict,
     user_dict,
 )
@@ -136,7 +135,7 @@ class FakeUser(ChatView):
             "message_id": chat.next_message_id(),
             "from": self.user,
             "chat": chat.chat,
-            "date": now(),
+            "date": self.api.world.now(),
         }
         if reply_to_message_id is not None:
             message["reply_to_message"] = self._replied(chat, reply_to_message_id)

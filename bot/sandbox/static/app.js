@@ -12,6 +12,7 @@ const page = {
   socket: null,
   rendered: new Map(), // message id -> {json, element} for the chat on screen
   renderedChat: null,
+  seen: null, // chat key -> how many bot messages the visitor has had on screen
 };
 
 const $ = (id) => document.getElementById(id);
@@ -84,6 +85,21 @@ function initials(title) {
   return title.split(/\s+/).filter(Boolean).slice(0, 2).map((w) => w[0]).join("").toUpperCase();
 }
 
+// Bot messages in a chat: what the visitor has not seen yet shows as a badge on the person.
+function botMessages(chat) {
+  return chat.messages.filter((m) => !m.outgoing && !m.deleted).length;
+}
+
+function markSeen() {
+  const state = page.state;
+  if (!page.seen) {
+    // The page's first sight: what is already there counts as read.
+    page.seen = {};
+    for (const [key, chat] of Object.entries(state.chats)) page.seen[key] = botMessages(chat);
+  }
+  page.seen[page.current] = botMessages(state.chats[page.current]);
+}
+
 function renderPeople() {
   const nav = $("people");
   nav.replaceChildren();
@@ -107,6 +123,14 @@ function renderPeople() {
     role.textContent = t(`role.${key}`);
     label.append(name, role);
     item.append(avatar, label);
+    const unread = botMessages(chat) - (page.seen[key] || 0);
+    if (unread > 0 && key !== page.current) {
+      const badge = document.createElement("span");
+      badge.className = "unread";
+      badge.textContent = String(unread);
+      badge.title = t("unread");
+      item.append(badge);
+    }
     item.addEventListener("click", () => switchTo(key));
     nav.append(item);
   }
@@ -323,6 +347,7 @@ function renderAll() {
   if (!state.chats[page.current]) page.current = ORDER[0];
   const chat = state.chats[page.current];
   $("clock").textContent = state.clock;
+  markSeen();
   renderPeople();
   $("chat-title").textContent = chat.title;
   $("chat-role").textContent = t(`role.${page.current}`);
@@ -331,6 +356,13 @@ function renderAll() {
   $("input").placeholder = t("placeholder");
   renderMessages(chat);
   renderKeyboard(chat);
+}
+
+// The input grows with its lines, up to a few, as Telegram's does.
+function fitInput() {
+  const input = $("input");
+  input.style.height = "auto";
+  input.style.height = `${Math.min(input.scrollHeight, 160)}px`;
 }
 
 let toastTimer = null;
@@ -355,9 +387,18 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!text.trim()) return;
     send({ op: "send", chat: page.current, text, reply_to: page.replyTo });
     $("input").value = "";
+    fitInput();
     cancelReply();
   });
   $("cancel-reply").addEventListener("click", cancelReply);
+  // Enter sends, as in Telegram; Shift+Enter starts a new line of the same message.
+  $("input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      $("form").requestSubmit();
+    }
+  });
+  $("input").addEventListener("input", fitInput);
   $("alert-ok").addEventListener("click", () => { $("alert").hidden = true; });
   $("language").addEventListener("click", () => {
     page.lang = page.lang === "ru" ? "en" : "ru";
