@@ -39,7 +39,7 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_MAX = 31
 _TEXT_DATETIME = "%Y-%m-%d %H:%M"
-_EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
+EXCEL_DATETIME = "yyyy-mm-dd hh:mm"
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BOLD = Font(bold=True)
 
@@ -278,7 +278,9 @@ def build_csv(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def cell_value(sheet: Any, value: Value, *, bold: bool = False) -> Any:
+def cell_value(
+    sheet: Any, value: Value, *, bold: bool = False, date_format: str = EXCEL_DATETIME
+) -> Any:
     """A value for a write-only row; text can never become a formula or an error cell.
 
     Plain values are cheapest (openpyxl reuses one cell object per row), so only text
@@ -292,7 +294,7 @@ def cell_value(sheet: Any, value: Value, *, bold: bool = False) -> Any:
         cell.data_type = "s"
     elif isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = _EXCEL_DATETIME
+        cell.number_format = date_format
     else:
         return value
     if bold:
@@ -316,9 +318,13 @@ def write_table(
     header: Sequence[str],
     rows: Sequence[Sequence[Value]],
     setup: Callable[[Any], None] | None = None,
+    *,
+    date_format: str = EXCEL_DATETIME,
+    notes: Sequence[str] = (),
 ) -> Any:
     """A sheet with a bold frozen header, autofilter and widths fitted to the content;
-    `setup` sees the sheet before any row is written (sheet properties go first)."""
+    `setup` sees the sheet before any row is written (sheet properties go first); `notes`
+    follow the table after an empty row, outside the filter."""
     sheet = workbook.create_sheet(title)
     if setup is not None:
         setup(sheet)
@@ -328,7 +334,11 @@ def write_table(
     sheet.freeze_panes = "A2"
     sheet.append([cell_value(sheet, clean(label), bold=True) for label in header])
     for row in rows:
-        sheet.append([cell_value(sheet, value) for value in row])
+        sheet.append([cell_value(sheet, value, date_format=date_format) for value in row])
+    if notes:
+        sheet.append([])
+    for note in notes:
+        sheet.append([cell_value(sheet, note)])
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     return sheet
 
