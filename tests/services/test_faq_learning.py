@@ -101,7 +101,6 @@ async def test_misses_purged_after_90_days_and_erased_by_forget_me(
     assert await Repositories(app.db).faq_learning.delete_misses_of_user(ANNA) == 0
 
 
-
 async def test_confident_answers_counted_by_moment_only(
     app: App, tmp_path: Path, clock: FakeClock
 ) -> None:

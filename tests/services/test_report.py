@@ -14,12 +14,12 @@ from openpyxl import load_workbook
 
 from bot.i18n import Translator
 from bot.services.report import ReportFiles, ReportService
+from bot.services.report_model import ReportHeading
 from bot.services.report_period import Period, Preset, parse_range, preset_period
 from storage.database import Database
-from bot.services.report_model import ReportHeading
 from tests.report_seed import (
-    BEST_QUOTE,
     ANNA,
+    BEST_QUOTE,
     EXPECTED,
     GLEB,
     GONE,
