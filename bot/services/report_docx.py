@@ -54,15 +54,26 @@ def _actual(seminar: ReportSeminar, tr: Tr, tz: tzinfo) -> str:
     return str(tr("report.cancelled")) if seminar.is_cancelled else _date(seminar.starts_at, tz)
 
 
+def _fill(cells: Any, values: tuple[str, ...]) -> None:
+    """Text and width of one row's cells (set here, row by row: python-docx finds a
+    column's cells by walking the whole table)."""
+    for cell, value, width in zip(cells, values, _TABLE_WIDTHS_CM, strict=True):
+        cell.text = value
+        cell.width = Cm(width)
+
+
 def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
     table = document.add_table(rows=1, cols=len(_TABLE_KEYS))
     table.style = "Table Grid"
-    for cell, key in zip(table.rows[0].cells, _TABLE_KEYS, strict=True):
-        cell.text = str(tr(f"report.docx.table.{key}"))
+    table.autofit = False
+    for column, width in zip(table.columns, _TABLE_WIDTHS_CM, strict=True):
+        column.width = Cm(width)
+    header = table.rows[0].cells
+    _fill(header, tuple(str(tr(f"report.docx.table.{key}")) for key in _TABLE_KEYS))
+    for cell in header:
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for number, line in enumerate(summary.lines, start=1):
-        cells = table.add_row().cells
         values = (
             str(number),
             _text(line.seminar.title),
@@ -73,13 +84,7 @@ def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
             str(line.attended) if line.held else "—",
             _number(line.rating, tr) if line.rating is not None else "—",
         )
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = value
-    table.autofit = False
-    for column, width in zip(table.columns, _TABLE_WIDTHS_CM, strict=True):
-        column.width = Cm(width)
-        for cell in column.cells:
-            cell.width = Cm(width)
+        _fill(table.add_row().cells, values)
 
 
 def result_sentences(summary: Summary, tr: Tr) -> list[str]:
@@ -177,8 +182,10 @@ def _organisations(document: Any, summary: Summary, tr: Tr) -> None:
     document.add_heading(str(tr("report.docx.organisations_heading")), level=1)
     if not summary.organisations:
         document.add_paragraph(str(tr("report.docx.no_organisations")))
-    for name in summary.organisations:
-        document.add_paragraph(_text(name), style="List Bullet")
+    else:
+        # One paragraph, not a bulleted list: python-docx looks a style up slowly, and a
+        # season has hundreds of organisations.
+        document.add_paragraph("; ".join(_text(name) for name in summary.organisations) + ".")
 
 
 def _needs(document: Any, summary: Summary, tr: Tr) -> None:

@@ -237,7 +237,7 @@ async def test_organisations_merged_and_listed_once(db: Database) -> None:
     rows = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
     assert rows[:2] == ["НКО «Ромашка»", "Фонд «Свет»"]
     text = "\n".join(p.text for p in Document(io.BytesIO(files.docx)).paragraphs)
-    assert "Организации-участники\nНКО «Ромашка»\nФонд «Свет»\n" in text
+    assert "Организации-участники\nНКО «Ромашка»; Фонд «Свет».\n" in text
     assert "ромашка" not in text.replace("«Ромашка»", "")
 
 
