@@ -302,14 +302,16 @@ def cell_value(
     return cell
 
 
-def column_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> list[float]:
+def column_widths(
+    header: Sequence[str], rows: Iterable[Sequence[Value]], max_width: int = _MAX_WIDTH
+) -> list[float]:
     widths = [len(text) for text in header]
     for row in rows:
         for index, value in enumerate(row):
             size = len(_text(value))
             if size > widths[index]:
                 widths[index] = size
-    return [min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths]
+    return [min(max(w + 2, _MIN_WIDTH), max_width) for w in widths]
 
 
 def write_table(
@@ -321,15 +323,17 @@ def write_table(
     *,
     date_format: str = EXCEL_DATETIME,
     notes: Sequence[str] = (),
+    max_width: int = _MAX_WIDTH,
 ) -> Any:
     """A sheet with a bold frozen header, autofilter and widths fitted to the content;
     `setup` sees the sheet before any row is written (sheet properties go first); `notes`
-    follow the table after an empty row, outside the filter."""
+    follow the table after an empty row, outside the filter; `max_width` caps column widths
+    (in characters)."""
     sheet = workbook.create_sheet(title)
     if setup is not None:
         setup(sheet)
     # Write-only sheets stream rows, so widths and panes must be set before the first row.
-    for index, width in enumerate(column_widths(header, rows), start=1):
+    for index, width in enumerate(column_widths(header, rows, max_width), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.append([cell_value(sheet, clean(label), bold=True) for label in header])

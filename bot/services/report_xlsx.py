@@ -37,6 +37,7 @@ EVENT_KEYS = (
 _REGISTERED_COLUMN = EVENT_KEYS.index("registered") + 1
 _CHART_ANCHOR_GAP = 2  # empty columns between the table and the chart
 _CHART_ROW_HEIGHT_CM = 0.6
+DEFINITION_WIDTH = 130  # the Summary's "what is counted" column shows each definition whole
 
 
 def _percent(part: float | None) -> Value:
@@ -231,6 +232,7 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         _labels(tr, "report.xlsx.summary_header", ("indicator", "value", "definition")),
         summary_rows(summary, tr),
         _one_page_wide_landscape,
+        max_width=DEFINITION_WIDTH,
     )
     events = write_table(
         workbook,
