@@ -18,9 +18,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.fakeapi.process import BotProcess, build_env, run_once, spawn
+from tests.fakeapi.process import READY_TIMEOUT, BotProcess, build_env, run_once, spawn
 
-START_TIMEOUT = 60.0
+START_TIMEOUT = READY_TIMEOUT
 State = dict[str, Any]
 
 
@@ -31,7 +31,9 @@ def _free_port() -> int:
 
 
 async def _sandbox_once(tmp_path: Path, env: dict[str, str], *args: str) -> tuple[int, str]:
-    code, _out, err = await run_once("bot", build_env({}, env), tmp_path, 60.0, ["sandbox", *args])
+    code, _out, err = await run_once(
+        "bot", build_env({}, env), tmp_path, READY_TIMEOUT, ["sandbox", *args]
+    )
     return code, err
 
 
@@ -63,7 +65,7 @@ async def test_refuses_a_taken_port(tmp_path: Path) -> None:
 
 
 async def test_without_token_the_bot_itself_still_refuses(tmp_path: Path) -> None:
-    code, _out, err = await run_once("bot", build_env({}), tmp_path, 60.0)
+    code, _out, err = await run_once("bot", build_env({}), tmp_path, READY_TIMEOUT)
     assert code == 2 and "BOT_TOKEN" in err
 
 

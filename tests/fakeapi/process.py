@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.sandbox.fakeapi.server import FakeBotAPI
 
 # Importing aiogram takes over 10 s on a loaded 2-core machine; a start is slow, not hung.
-READY_TIMEOUT = 60.0
+READY_TIMEOUT = 120.0
 # A clean stop waits up to 10 s for running handlers and 10 s for sends in flight.
 STOP_TIMEOUT = 30.0
 _TAIL_LINES = 60
