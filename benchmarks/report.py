@@ -68,6 +68,10 @@ async def seed(db: Database) -> None:
                     await repos.feedback.set_rating(registered.id, rng.randint(3, 5), NOW)
                     text = "Полезные примеры и разбор бизнес-моделей " * rng.randint(1, 4)
                     await repos.feedback.set_text(registered.id, FeedbackField.USEFUL, text, NOW)
+                    topic = f"Тема {rng.randint(1, 30)}: отчётность и гранты"
+                    await repos.feedback.set_text(
+                        registered.id, FeedbackField.NEXT_TOPIC, topic, NOW
+                    )
 
 
 async def measure() -> tuple[float, float, ReportFiles]:
@@ -98,7 +102,8 @@ if __name__ == "__main__":
     summary = files.summary
     print(
         f"report for {summary.held} seminars, {summary.registrations} registrations, "
-        f"{summary.attended} visits, {summary.participants} participants"
+        f"{summary.visits} visits, {summary.participants} participants, "
+        f"{len(summary.organisations)} organisations"
     )
     print(
         f"  XLSX {len(files.xlsx) // 1024} KiB + DOCX {len(files.docx) // 1024} KiB:"

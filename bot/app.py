@@ -57,7 +57,7 @@ from bot.services.questions import QuestionService
 from bot.services.recipients import Recipients
 from bot.services.registration import Promotion, RegistrationService
 from bot.services.reminders import ReminderDelivery, ReminderService
-from bot.services.report import ReportService
+from bot.services.report import ReportService, report_heading
 from bot.services.seminar_admin import SeminarAdmin
 from bot.services.sender import Sender
 from bot.services.staff import StaffAuthority
@@ -238,7 +238,7 @@ def build_app(
         certificates=certificates,
         programmes=ProgrammeService(db, clock),
         materials=MaterialService(db, sender, outbox, material_batches, clock),
-        report=ReportService(db, translator, settings.timezone, clock),
+        report=ReportService(db, translator, settings.timezone, clock, report_heading(settings)),
         clock=clock,
     )
     dispatcher = app.dispatcher

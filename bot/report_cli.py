@@ -10,7 +10,12 @@ from pathlib import Path
 
 from bot.clock import utc_now
 from bot.i18n import Translator
-from bot.services.report import NARRATIVE_LANGUAGE, ReportFiles, ReportService
+from bot.services.report import (
+    NARRATIVE_LANGUAGE,
+    ReportFiles,
+    ReportService,
+    report_heading,
+)
 from bot.services.report_period import Period
 from bot.settings import Settings
 from storage.database import Database
@@ -30,7 +35,9 @@ async def _build(settings: Settings, period: Period) -> ReportFiles | None:
     db = Database(settings.database_path)
     await db.connect()
     try:
-        service = ReportService(db, Translator.load(), settings.timezone, utc_now)
+        service = ReportService(
+            db, Translator.load(), settings.timezone, utc_now, report_heading(settings)
+        )
         return await service.build(period, NARRATIVE_LANGUAGE)
     finally:
         await db.close()

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     feedback_delay: Annotated[timedelta, NoDecode] = timedelta(hours=2)
     # Who issues certificates, as printed on them.
     certificate_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1, max_length=300)
+    # The funders' report heading: who reports, on which project, under which grant agreement.
+    report_organisation: str = Field(default="", max_length=300)
+    report_project: str = Field(default="", max_length=300)
+    report_grant_agreement: str = Field(default="", max_length=100)
     faq_path: Path = BUNDLED_FAQ_PATH
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     webhook_url: str | None = None
@@ -106,6 +110,11 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http:// or https:// URL")
         return value
+
+    @field_validator("report_organisation", "report_project", "report_grant_agreement")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
 
     @field_validator("faq_path", "database_path", "certificate_issuer", mode="before")
     @classmethod

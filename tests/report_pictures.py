@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from bot.services.report import ReportFiles, ReportService
+from bot.services.report_model import ReportHeading
 from bot.services.report_period import Period
 from storage.database import Database
 from tests.report_seed import seed_report_story
@@ -23,6 +24,11 @@ from tests.report_seed import seed_report_story
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 TZ = ZoneInfo("Asia/Yekaterinburg")
 RESOLUTION = 70
+HEADING = ReportHeading(
+    organisation="Альянс социально ориентированных НКО Тюменской области",
+    project="Школа социального предпринимательства",
+    grant_agreement="№ 26-1-000000 от 01.03.2026",
+)
 
 
 async def sample(folder: Path) -> ReportFiles:
@@ -31,7 +37,8 @@ async def sample(folder: Path) -> ReportFiles:
     try:
         story = await seed_report_story(db, NOW)
         period = Period(story.first_day.astimezone(TZ).date(), story.last_day.astimezone(TZ).date())
-        files = await ReportService(db, Translator.load(), TZ, lambda: NOW).build(period, "ru")
+        service = ReportService(db, Translator.load(), TZ, lambda: NOW, HEADING)
+        files = await service.build(period, "ru")
     finally:
         await db.close()
     assert files is not None

@@ -1,8 +1,9 @@
 """One seeded story for the programme report's tests (service and e2e).
 
 Within the period: a seminar held in person, one moved (planned a week earlier) and held
-online, one cancelled. Before the period: a seminar Anna attended, so she returns. One
-attendee later used /forget_me. Every number the report should show is derived here from
+online, one cancelled. Before the period: a seminar Anna attended, so she returns; she also
+comes to both seminars of the period. One attendee came to both as well and later used
+/forget_me: two visits, no person. Every number the report should show is derived here from
 the story itself, separately from the report's own counting.
 """
 
@@ -25,12 +26,14 @@ CONFIRMED, WAITLIST, CANCELLED = (
 ANNA, BORIS, VERA, GLEB, GONE = 201, 202, 203, 204, 205
 PEOPLE = {
     ANNA: ("Андреева Анна", "НКО «Ромашка»"),
-    BORIS: ("Борисов Борис", "нко  «ромашка»"),  # the same organisation, typed differently
+    BORIS: ("Борисов Борис", ' Ано  "ромашка" '),  # the same organisation, typed differently
     VERA: ("Веселова Вера", "Фонд «Свет»"),
     GLEB: ("Глебов Глеб", "АНО «Берег»"),
     GONE: ("Удалённый Участник", "Фонд «Тень»"),
 }
 BEST_QUOTE = "Разобрали бизнес-модель социального предприятия на примерах из нашего региона"
+REPORTING_TOPIC = "Отчётность перед фондом"
+FAQ_ANSWERS_IN_PERIOD = 2
 
 
 @dataclass(frozen=True)
@@ -49,15 +52,19 @@ EXPECTED = {
     "cancelled": 1,
     "in_person": 1,
     "online": 1,
-    "registrations": 7,  # held: 5 seats; moved: 2 seats (Boris waits, not counted)
-    "attended": 5,  # held: Anna, Boris, Vera, the forgotten one; moved: Anna
-    "participants": 4,  # Anna, Boris, Vera and the forgotten person
-    "organisations": 2,  # «Ромашка» (twice, spelt differently) and «Свет»
+    "registrations": 8,  # held: 5 seats; moved: 3 seats (Boris waits, not counted)
+    "visits": 6,  # held: Anna, Boris, Vera, the forgotten one; moved: Anna, the forgotten one
+    "forgotten_visits": 2,
+    "participants": 3,  # Anna, Boris, Vera: the forgotten person is no longer a person
+    "organisations": ("НКО «Ромашка»", "Фонд «Свет»"),  # «Ромашка» spelt two ways; Gleb never came
     "new": 2,  # Boris and Vera
     "returning": 1,  # Anna came before the period
+    "repeat": 1,  # Anna came to both seminars of the period
     "questions_asked": 3,
     "questions_answered": 2,
-    "responses": 3,
+    "faq_answers": FAQ_ANSWERS_IN_PERIOD,
+    "responses": 3,  # Anna twice, Boris once
+    "reviewers": 2,
     "average_rating": 4.0,
 }
 
@@ -100,8 +107,10 @@ async def seed_report_story(db: Database, now: datetime) -> ReportStory:
     await repos.registrations.insert(held.id, GLEB, CONFIRMED, now - timedelta(days=25))
     await repos.feedback.set_rating(anna, 5, now)
     await repos.feedback.set_text(anna, FeedbackField.USEFUL, BEST_QUOTE, now)
+    await repos.feedback.set_text(anna, FeedbackField.NEXT_TOPIC, REPORTING_TOPIC, now)
     await repos.feedback.set_rating(boris, 4, now)
     await repos.feedback.set_text(boris, FeedbackField.USEFUL, "Хорошо", now)
+    await repos.feedback.set_text(boris, FeedbackField.NEXT_TOPIC, " отчётность  перед фондом", now)
 
     moved_planned = now - timedelta(days=15)
     moved = await _seminar(repos, "Маркетинг для НКО", moved_planned, now - timedelta(days=30))
@@ -111,9 +120,11 @@ async def seed_report_story(db: Database, now: datetime) -> ReportStory:
     await db.execute("UPDATE seminars SET format = 'online' WHERE id = ?", (moved.id,))
     moved = await repos.seminars.get(moved.id) or moved
     anna_online = await _came(repos, moved, ANNA, AttendanceKind.ONLINE)
+    await _came(repos, moved, GONE, AttendanceKind.ONLINE)
     await repos.registrations.insert(moved.id, VERA, CONFIRMED, now - timedelta(days=12))
     await repos.registrations.insert(moved.id, BORIS, WAITLIST, now - timedelta(days=11))
     await repos.feedback.set_rating(anna_online, 3, now)
+    await repos.feedback.set_text(anna_online, FeedbackField.NEXT_TOPIC, "Социальная реклама", now)
 
     cancelled = await _seminar(
         repos, "Отчётность НКО", now - timedelta(days=2), now - timedelta(days=30)
@@ -134,6 +145,9 @@ async def seed_report_story(db: Database, now: datetime) -> ReportStory:
             " VALUES (?, 'Вопрос', ?, ?, ?)",
             (VERA, to_db(asked), "Ответ" if answered else None, to_db(asked) if answered else None),
         )
+    # Confident FAQ answers: two in the period, one before it.
+    for days in (40, 9, 1):
+        await repos.faq_answers.record(now - timedelta(days=days))
     return ReportStory(
         held=held,
         moved=moved,

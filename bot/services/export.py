@@ -52,7 +52,7 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_TITLE_MAX = 31
 _TEXT_DATETIME = "%d.%m.%Y %H:%M"
-_EXCEL_DATETIME = "dd.mm.yyyy hh:mm"
+EXCEL_DATETIME = "dd.mm.yyyy hh:mm"
 _SIGN_IN_ROW_HEIGHT = 30  # points: room for a signature
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BOLD = Font(bold=True)
@@ -330,7 +330,9 @@ def build_csv(export: SeminarExport, labels: ExportLabels, tz: tzinfo) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def cell_value(sheet: Any, value: Value, *, bold: bool = False) -> Any:
+def cell_value(
+    sheet: Any, value: Value, *, bold: bool = False, date_format: str = EXCEL_DATETIME
+) -> Any:
     """A value for a write-only row; text can never become a formula or an error cell.
 
     Plain values are cheapest (openpyxl reuses one cell object per row), so only text
@@ -344,7 +346,7 @@ def cell_value(sheet: Any, value: Value, *, bold: bool = False) -> Any:
         cell.data_type = "s"
     elif isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = _EXCEL_DATETIME
+        cell.number_format = date_format
     else:
         return value
     if bold:
@@ -352,14 +354,16 @@ def cell_value(sheet: Any, value: Value, *, bold: bool = False) -> Any:
     return cell
 
 
-def column_widths(header: Sequence[str], rows: Iterable[Sequence[Value]]) -> list[float]:
+def column_widths(
+    header: Sequence[str], rows: Iterable[Sequence[Value]], max_width: int = _MAX_WIDTH
+) -> list[float]:
     widths = [len(text) for text in header]
     for row in rows:
         for index, value in enumerate(row):
             size = len(_text(value))
             if size > widths[index]:
                 widths[index] = size
-    return [min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths]
+    return [min(max(w + 2, _MIN_WIDTH), max_width) for w in widths]
 
 
 def _print_setup(sheet: Any) -> None:
@@ -378,19 +382,29 @@ def write_table(
     header: Sequence[str],
     rows: Sequence[Sequence[Value]],
     setup: Callable[[Any], None] | None = None,
+    *,
+    date_format: str = EXCEL_DATETIME,
+    notes: Sequence[str] = (),
+    max_width: int = _MAX_WIDTH,
 ) -> Any:
     """A sheet with a bold frozen header, autofilter and widths fitted to the content;
-    `setup` sees the sheet before any row is written (sheet properties go first)."""
+    `setup` sees the sheet before any row is written (sheet properties go first); `notes`
+    follow the table after an empty row, outside the filter; `max_width` caps column widths
+    (in characters)."""
     sheet = workbook.create_sheet(title)
     if setup is not None:
         setup(sheet)
     # Write-only sheets stream rows, so widths and panes must be set before the first row.
-    for index, width in enumerate(column_widths(header, rows), start=1):
+    for index, width in enumerate(column_widths(header, rows, max_width), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.append([cell_value(sheet, clean(label), bold=True) for label in header])
     for row in rows:
-        sheet.append([cell_value(sheet, value) for value in row])
+        sheet.append([cell_value(sheet, value, date_format=date_format) for value in row])
+    if notes:
+        sheet.append([])
+    for note in notes:
+        sheet.append([cell_value(sheet, note)])
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     return sheet
 

@@ -2,7 +2,8 @@
 
 Three outcomes besides greetings and thanks: confident answers (the best one shown
 in full), suggestions («Возможно, вы спрашиваете:») when the search is not sure, or
-nothing. Whatever got no confident answer is kept for the organisers' /faq_misses.
+nothing. Whatever got no confident answer is kept for the organisers' /faq_misses; a
+confident answer is counted (its moment only) for the funders' report.
 The search runs in a thread so that a long message does not hold up other chats.
 """
 
@@ -37,6 +38,8 @@ class FaqDesk:
             return FaqReply(talk=talk)
         await self._faq.ready()
         found = await asyncio.to_thread(self._faq.find, text, lang, limit)
-        if not found.answers:
+        if found.answers:
+            await self._learning.record_answer()
+        else:
             await self._learning.record_miss(user_id, lang, text)
         return FaqReply(answers=found.answers, suggestions=found.suggestions)

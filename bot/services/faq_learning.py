@@ -67,6 +67,10 @@ class FaqLearning:
             user_id, lang, text, wording, self._clock()
         )
 
+    async def record_answer(self) -> None:
+        """A confident answer was given: only the moment is kept, for the funders' report."""
+        await Repositories(self._db).faq_answers.record(self._clock())
+
     async def frequent_misses(self) -> list[MissWithCandidates]:
         misses = await Repositories(self._db).faq_learning.frequent_misses(MISSES_SHOWN)
         await self._faq.ready()

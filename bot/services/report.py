@@ -11,14 +11,24 @@ from datetime import datetime, tzinfo
 from bot.clock import Clock
 from bot.i18n import Tr, Translator
 from bot.services.report_docx import build_docx
-from bot.services.report_model import ReportData, Summary, summarise
+from bot.services.report_model import ReportData, ReportHeading, Summary, summarise
 from bot.services.report_period import Period, Preset, preset_period
 from bot.services.report_xlsx import build_xlsx
+from bot.settings import Settings
 from storage.database import Executor
+from storage.repositories.faq_answers import FaqAnswerRepository
 from storage.repositories.report import ReportRepository
 
 # The narrative part of a funder's report is written in Russian whatever the admin reads.
 NARRATIVE_LANGUAGE = "ru"
+
+
+def report_heading(settings: Settings) -> ReportHeading:
+    return ReportHeading(
+        organisation=settings.report_organisation,
+        project=settings.report_project,
+        grant_agreement=settings.report_grant_agreement,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +48,9 @@ async def seminar_period(db: Executor, tz: tzinfo) -> Period | None:
     return Period(span[0].astimezone(tz).date(), span[1].astimezone(tz).date())
 
 
-async def collect(db: Executor, period: Period, tz: tzinfo, now: datetime) -> ReportData | None:
+async def collect(
+    db: Executor, period: Period, tz: tzinfo, now: datetime, heading: ReportHeading
+) -> ReportData | None:
     """Everything the files need, read before any file work starts; None for an empty period."""
     repo = ReportRepository(db)
     start, end = period.bounds(tz)
@@ -53,8 +65,10 @@ async def collect(db: Executor, period: Period, tz: tzinfo, now: datetime) -> Re
         now=now,
         seminars=tuple(seminars),
         registrations={s.id: tuple(by_seminar[s.id]) for s in seminars},
-        returning=frozenset(await repo.attended_before(start)),
+        attended_before=frozenset(await repo.attended_before(start)),
         questions=await repo.questions(start, end),
+        faq_answers=await FaqAnswerRepository(db).count(start, end),
+        heading=heading,
     )
 
 
@@ -71,10 +85,16 @@ def _build(data: ReportData, sheet_tr: Tr, text_tr: Tr, tz: tzinfo) -> ReportFil
 
 
 async def build_report(
-    db: Executor, period: Period, sheet_tr: Tr, text_tr: Tr, tz: tzinfo, now: datetime
+    db: Executor,
+    period: Period,
+    sheet_tr: Tr,
+    text_tr: Tr,
+    tz: tzinfo,
+    now: datetime,
+    heading: ReportHeading,
 ) -> ReportFiles | None:
     """The spreadsheet in the admin's language, the narrative in `text_tr`'s (Russian)."""
-    data = await collect(db, period, tz, now)
+    data = await collect(db, period, tz, now, heading)
     if data is None:
         return None
     return await asyncio.to_thread(_build, data, sheet_tr, text_tr, tz)
@@ -83,8 +103,16 @@ async def build_report(
 class ReportService:
     """The /report use case: a period from a button or typed dates, then both files."""
 
-    def __init__(self, db: Executor, translator: Translator, tz: tzinfo, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Executor,
+        translator: Translator,
+        tz: tzinfo,
+        clock: Clock,
+        heading: ReportHeading | None = None,
+    ) -> None:
         self._db = db
+        self._heading = heading or ReportHeading()
         self._translator = translator
         self._tz = tz
         self._clock = clock
@@ -102,4 +130,5 @@ class ReportService:
             self._translator.for_language(NARRATIVE_LANGUAGE),
             self._tz,
             self._clock(),
+            self._heading,
         )

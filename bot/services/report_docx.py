@@ -16,15 +16,24 @@ from docx.shared import Cm, Pt
 
 from bot.formatting import format_decimal, zone_phrase
 from bot.i18n import Tr
-from bot.services.report_model import ReportData, Summary
+from bot.services.report_model import ReportData, ReportHeading, Summary
 from storage.repositories.report import ReportRegistration, ReportSeminar
 
 # Control characters XML 1.0 cannot hold.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 QUOTES = 5
 QUOTE_MAX = 600
-_TABLE_KEYS = ("number", "title", "format", "planned", "actual", "attended")
-_TABLE_WIDTHS_CM = (0.9, 6.0, 2.3, 2.9, 2.9, 2.0)  # 17 cm: A4 with 2 cm margins
+_TABLE_KEYS = (
+    "number",
+    "title",
+    "format",
+    "planned",
+    "actual",
+    "registered",
+    "attended",
+    "rating",
+)
+_TABLE_WIDTHS_CM = (0.8, 4.9, 1.7, 2.6, 2.6, 1.5, 1.4, 1.5)  # 17 cm: A4 with 2 cm margins
 _MARGIN_CM = 2.0
 
 
@@ -41,35 +50,43 @@ def _actual(seminar: ReportSeminar, tr: Tr, tz: tzinfo) -> str:
     return str(tr("report.cancelled")) if seminar.is_cancelled else _date(seminar.starts_at, tz)
 
 
+def _fill(cells: Any, values: tuple[str, ...]) -> None:
+    """Text and width of one row's cells (set here, row by row: python-docx finds a
+    column's cells by walking the whole table)."""
+    for cell, value, width in zip(cells, values, _TABLE_WIDTHS_CM, strict=True):
+        cell.text = value
+        cell.width = Cm(width)
+
+
 def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
     table = document.add_table(rows=1, cols=len(_TABLE_KEYS))
     table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, _TABLE_WIDTHS_CM, strict=True):
+        column.width = Cm(width)
     zone = zone_phrase(tz, tr)  # the date columns name the time zone their times are in
-    for cell, key in zip(table.rows[0].cells, _TABLE_KEYS, strict=True):
-        cell.text = str(tr(f"report.docx.table.{key}", zone=zone))
+    header = table.rows[0].cells
+    _fill(header, tuple(str(tr(f"report.docx.table.{key}", zone=zone)) for key in _TABLE_KEYS))
+    for cell in header:
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for number, line in enumerate(summary.lines, start=1):
-        cells = table.add_row().cells
         values = (
             str(number),
             _text(line.seminar.title),
             str(tr(f"report.format.{line.seminar.format.value}")),
             _date(line.seminar.planned_starts_at, tz),
             _actual(line.seminar, tr, tz),
+            str(line.registered),
             str(line.attended) if line.held else "—",
+            format_decimal(line.rating, tr) if line.rating is not None else "—",
         )
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = value
-    table.autofit = False
-    for column, width in zip(table.columns, _TABLE_WIDTHS_CM, strict=True):
-        column.width = Cm(width)
-        for cell in column.cells:
-            cell.width = Cm(width)
+        _fill(table.add_row().cells, values)
 
 
 def result_sentences(summary: Summary, tr: Tr) -> list[str]:
-    """The quantitative results, one sentence each, plural forms from the catalogue."""
+    """The quantitative results, one sentence each, every number with its unit (seminars,
+    registrations, visits or people), plural forms from the catalogue."""
     s = summary
     sentences = [
         tr("report.docx.held", count=s.held),
@@ -80,28 +97,40 @@ def result_sentences(summary: Summary, tr: Tr) -> list[str]:
     if s.upcoming:
         sentences.append(tr("report.docx.upcoming", count=s.upcoming))
     sentences.append(tr("report.docx.registrations", count=s.registrations))
+    people = tr("report.docx.people", count=s.participants)
+    visits = tr("report.docx.visits", count=s.visits)
     if s.attendance_rate is not None:
+        rate = format_decimal(s.attendance_rate * 100, tr)
         sentences.append(
             tr(
                 "report.docx.attended",
-                count=s.attended,
-                rate=format_decimal(s.attendance_rate * 100, tr),
+                count=s.participants,
+                people=people,
+                visits=visits,
+                rate=rate,
             )
         )
+    if s.forgotten_visits:
+        sentences.append(tr("report.docx.forgotten", count=s.forgotten_visits))
     sentences += [
-        tr("report.docx.participants", count=s.participants),
-        tr("report.docx.organisations", count=s.organisations),
-        tr("report.docx.new", count=s.new),
-        tr("report.docx.returning", count=s.returning),
+        tr(
+            "report.docx.new_and_returning",
+            new=tr("report.docx.people", count=s.new),
+            returning=tr("report.docx.people", count=s.returning),
+        ),
+        tr("report.docx.repeat", count=s.repeat),
+        tr("report.docx.organisations", count=len(s.organisations)),
         tr("report.docx.questions", count=s.questions_asked, answered=s.questions_answered),
-        tr("report.docx.faq_not_recorded"),
+        tr("report.docx.faq_answers", count=s.faq_answers),
     ]
     if s.response_rate is not None and s.average_rating is not None:
         sentences.append(
             tr(
                 "report.docx.feedback",
-                count=s.responses,
+                reviews=tr("report.docx.reviews", count=s.responses),
+                visits=visits,
                 rate=format_decimal(s.response_rate * 100, tr),
+                people=tr("report.docx.people", count=s.reviewers),
                 average=format_decimal(s.average_rating, tr),
             )
         )
@@ -127,12 +156,55 @@ def _shorten(text: str) -> str:
     return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1].rstrip() + "…"
 
 
+def heading_lines(heading: ReportHeading, tr: Tr) -> list[str]:
+    """Organisation, project and grant agreement, those that are set."""
+    fields = (
+        ("organisation", heading.organisation),
+        ("project", heading.project),
+        ("grant_agreement", heading.grant_agreement),
+    )
+    # Settings text is joined, not passed through the catalogue: it would be HTML-escaped.
+    return [f"{tr(f'report.docx.heading.{key}')}: {_text(value)}" for key, value in fields if value]
+
+
+def _metadata(document: Any, heading: ReportHeading, tr: Tr) -> None:
+    properties = document.core_properties
+    properties.author = _text(heading.organisation)
+    properties.last_modified_by = _text(heading.organisation)
+    title = str(tr("report.docx.title"))
+    properties.title = f"{title}: {_text(heading.project)}" if heading.project else title
+
+
+def _organisations(document: Any, summary: Summary, tr: Tr) -> None:
+    document.add_heading(str(tr("report.docx.organisations_heading")), level=1)
+    if not summary.organisations:
+        document.add_paragraph(str(tr("report.docx.no_organisations")))
+    else:
+        # One paragraph, not a bulleted list: python-docx looks a style up slowly, and a
+        # season has hundreds of organisations.
+        document.add_paragraph("; ".join(_text(name) for name in summary.organisations) + ".")
+
+
+def _needs(document: Any, summary: Summary, tr: Tr) -> None:
+    document.add_heading(str(tr("report.docx.needs_heading")), level=1)
+    if not summary.needs:
+        document.add_paragraph(str(tr("report.docx.no_needs")))
+        return
+    document.add_paragraph(str(tr("report.docx.needs_intro")))
+    for need in summary.needs:
+        answers = str(tr("report.docx.answers", count=need.answers))
+        document.add_paragraph(f"{_shorten(_text(need.topic))} ({answers})", style="List Bullet")
+
+
 def build_docx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     document = Document()
+    _metadata(document, data.heading, tr)
     document.styles["Normal"].font.size = Pt(11)
     for section in document.sections:
         section.left_margin = section.right_margin = Cm(_MARGIN_CM)
     document.add_heading(str(tr("report.docx.title")), level=0)
+    for line in heading_lines(data.heading, tr):
+        document.add_paragraph(line)
     document.add_paragraph(
         str(
             tr(
@@ -147,6 +219,7 @@ def build_docx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     document.add_heading(str(tr("report.docx.results_heading")), level=1)
     for sentence in result_sentences(summary, tr):
         document.add_paragraph(sentence)
+    _organisations(document, summary, tr)
     document.add_heading(str(tr("report.docx.quotes_heading")), level=1)
     quotes = best_quotes(data)
     if not quotes:
@@ -156,6 +229,7 @@ def build_docx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         paragraph.add_run(f"«{_shorten(_text(row.useful or ''))}»")
         source = str(tr("report.docx.quote_source"))
         paragraph.add_run(f" — {source} «{_text(seminar.title)}»")
+    _needs(document, summary, tr)
     document.add_heading(str(tr("report.docx.links_heading")), level=1)
     placeholder = document.add_paragraph().add_run(str(tr("report.docx.links_placeholder")))
     placeholder.bold = True

@@ -1,14 +1,32 @@
-"""The report's numbers, counted once from the rows and shared by both files."""
+"""The report's numbers, counted once from the rows and shared by both files.
+
+Three units never mix: registrations (seats taken), visits (a registration marked as
+attended) and people (different participants). People who used /forget_me have no identity
+left, so their visits are counted as visits and never as people.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.services.organisations import merge_spellings
 from bot.services.report_period import Period
 from storage.models import RegistrationStatus, SeminarFormat, SeminarStatus
 from storage.repositories.report import QuestionTotals, ReportRegistration, ReportSeminar
+
+NEEDS_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ReportHeading:
+    """Who reports on what, for the DOCX heading and its metadata (REPORT_* settings)."""
+
+    organisation: str = ""
+    project: str = ""
+    grant_agreement: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +35,10 @@ class ReportData:
     now: datetime
     seminars: tuple[ReportSeminar, ...]
     registrations: Mapping[int, tuple[ReportRegistration, ...]]  # by seminar id
-    returning: frozenset[int]  # users who had attended a seminar before the period
+    attended_before: frozenset[int]  # users who had attended a seminar before the period
     questions: QuestionTotals
+    faq_answers: int  # confident answers the bot gave from the FAQ in the period
+    heading: ReportHeading = ReportHeading()
 
     def held(self, seminar: ReportSeminar) -> bool:
         return seminar.status is not SeminarStatus.CANCELLED and seminar.starts_at <= self.now
@@ -31,9 +51,17 @@ class SeminarLine:
     seminar: ReportSeminar
     held: bool
     registered: int
-    attended: int
+    attended: int  # visits
     rating: float | None
     responses: int
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """A topic participants asked for next, with how many answers named it."""
+
+    topic: str
+    answers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +73,31 @@ class Summary:
     online: int
     hybrid: int
     registrations: int  # seats taken at seminars held
-    attended: int
-    participants: int  # different people who came (forgotten ones each count once per visit)
-    forgotten_visits: int
-    organisations: int
-    new: int
-    returning: int
+    visits: int  # registrations marked as attended, forgotten people's included
+    forgotten_visits: int  # of `visits`, those of people removed at their request
+    participants: int  # different identified people with at least one visit
+    organisations: tuple[str, ...]  # different organisations of those people, one spelling each
+    new: int  # participants whose first visit ever falls in the period
+    returning: int  # participants who had a visit before the period
+    repeat: int  # participants with visits to two or more seminars in the period
     questions_asked: int
     questions_answered: int
-    responses: int
+    faq_answers: int
+    responses: int  # visits followed by a rating
+    reviewers: int  # different identified people who gave a rating
     average_rating: float | None
+    needs: tuple[Need, ...]
     lines: tuple[SeminarLine, ...]
 
     @property
     def attendance_rate(self) -> float | None:
-        return self.attended / self.registrations if self.registrations else None
+        """Visits ÷ registrations at seminars held."""
+        return self.visits / self.registrations if self.registrations else None
 
     @property
     def response_rate(self) -> float | None:
-        return self.responses / self.attended if self.attended else None
+        """Visits with a rating ÷ visits."""
+        return self.responses / self.visits if self.visits else None
 
 
 def _mean(ratings: list[int]) -> float | None:
@@ -84,6 +118,21 @@ def _line(data: ReportData, seminar: ReportSeminar) -> SeminarLine:
     )
 
 
+def needs(rows: list[ReportRegistration]) -> tuple[Need, ...]:
+    """Answers to «what topic next?», the same wording (case and spaces aside) merged, the
+    most asked first."""
+    counted: dict[str, Counter[str]] = {}
+    for row in rows:
+        topic = " ".join((row.next_topic or "").split())
+        if topic:
+            counted.setdefault(topic.casefold().rstrip(".!"), Counter())[topic] += 1
+    merged = [
+        Need(spellings.most_common(1)[0][0], spellings.total()) for spellings in counted.values()
+    ]
+    merged.sort(key=lambda need: (-need.answers, need.topic.casefold()))
+    return tuple(merged[:NEEDS_SHOWN])
+
+
 def summarise(data: ReportData) -> Summary:
     lines = tuple(_line(data, seminar) for seminar in data.seminars)
     held = [line for line in lines if line.held]
@@ -91,14 +140,11 @@ def summarise(data: ReportData) -> Summary:
     visits = [
         row for line in held for row in data.registrations[line.seminar.id] if row.came is not None
     ]
-    people = {row.user_id for row in visits if row.user_id is not None}
-    organisations = {
-        " ".join(row.organisation.casefold().split())
-        for row in visits
-        if row.user_id is not None and row.organisation
-    }
-    ratings = [row.rating for row in visits if row.rating is not None]
-    forgotten = sum(row.user_id is None for row in visits)
+    known = [row for row in visits if row.user_id is not None]
+    seminars_of: Counter[int] = Counter(row.user_id for row in known if row.user_id is not None)
+    people = set(seminars_of)
+    rated = [row for row in visits if row.rating is not None]
+    ratings = [row.rating for row in rated if row.rating is not None]
     return Summary(
         held=len(held),
         cancelled=sum(line.seminar.status is SeminarStatus.CANCELLED for line in lines),
@@ -109,15 +155,19 @@ def summarise(data: ReportData) -> Summary:
         online=formats.count(SeminarFormat.ONLINE),
         hybrid=formats.count(SeminarFormat.HYBRID),
         registrations=sum(line.registered for line in held),
-        attended=len(visits),
-        participants=len(people) + forgotten,
-        forgotten_visits=forgotten,
-        organisations=len(organisations),
-        new=len(people - data.returning),
-        returning=len(people & data.returning),
+        visits=len(visits),
+        forgotten_visits=len(visits) - len(known),
+        participants=len(people),
+        organisations=tuple(merge_spellings(row.organisation or "" for row in known)),
+        new=len(people - data.attended_before),
+        returning=len(people & data.attended_before),
+        repeat=sum(count >= 2 for count in seminars_of.values()),
         questions_asked=data.questions.asked,
         questions_answered=data.questions.answered,
-        responses=len(ratings),
+        faq_answers=data.faq_answers,
+        responses=len(rated),
+        reviewers=len({row.user_id for row in rated if row.user_id is not None}),
         average_rating=_mean(ratings),
+        needs=needs([row for line in lines for row in data.registrations[line.seminar.id]]),
         lines=lines,
     )

@@ -38,6 +38,7 @@ EVENT_KEYS = (
 _REGISTERED_COLUMN = EVENT_KEYS.index("registered") + 1
 _CHART_ANCHOR_GAP = 2  # empty columns between the table and the chart
 _CHART_ROW_HEIGHT_CM = 0.6
+DEFINITION_WIDTH = 130  # the Summary's "what is counted" column shows each definition whole
 
 
 def _percent(part: float | None) -> Value:
@@ -48,31 +49,59 @@ def _round(value: float | None) -> Value:
     return None if value is None else round(value, 2)
 
 
+SUMMARY_KEYS = (
+    "held",
+    "cancelled",
+    "upcoming",
+    "in_person",
+    "online",
+    "hybrid",
+    "registrations",
+    "visits",
+    "forgotten_visits",
+    "attendance_rate",
+    "participants",
+    "new",
+    "returning",
+    "repeat",
+    "organisations",
+    "questions_asked",
+    "questions_answered",
+    "faq_answers",
+    "responses",
+    "response_rate",
+    "reviewers",
+    "average_rating",
+)
+
+
+def _summary_value(summary: Summary, key: str) -> Value:
+    if key == "attendance_rate":
+        return _percent(summary.attendance_rate)
+    if key == "response_rate":
+        return _percent(summary.response_rate)
+    if key == "average_rating":
+        return _round(summary.average_rating)
+    if key == "organisations":
+        return len(summary.organisations)
+    value: int = getattr(summary, key)
+    return value
+
+
 def summary_rows(summary: Summary, tr: Tr) -> list[list[Value]]:
-    """Indicator and value, in the order a funder's form asks for them."""
-    pairs: list[tuple[str, Value]] = [
-        ("held", summary.held),
-        ("cancelled", summary.cancelled),
-        ("upcoming", summary.upcoming),
-        ("in_person", summary.in_person),
-        ("online", summary.online),
-        ("hybrid", summary.hybrid),
-        ("registrations", summary.registrations),
-        ("attended", summary.attended),
-        ("attendance_rate", _percent(summary.attendance_rate)),
-        ("participants", summary.participants),
-        ("forgotten", summary.forgotten_visits),
-        ("organisations", summary.organisations),
-        ("new", summary.new),
-        ("returning", summary.returning),
-        ("questions_asked", summary.questions_asked),
-        ("questions_answered", summary.questions_answered),
-        ("faq_answers", str(tr("report.xlsx.not_recorded"))),
-        ("responses", summary.responses),
-        ("response_rate", _percent(summary.response_rate)),
-        ("average_rating", _round(summary.average_rating)),
+    """Indicator, value and what exactly it counts, in the order a funder's form asks."""
+    return [
+        [
+            str(tr(f"report.xlsx.summary.{key}")),
+            _summary_value(summary, key),
+            str(tr(f"report.xlsx.definitions.{key}")),
+        ]
+        for key in SUMMARY_KEYS
     ]
-    return [[str(tr(f"report.xlsx.summary.{key}")), value] for key, value in pairs]
+
+
+def organisation_rows(summary: Summary) -> list[list[Value]]:
+    return [[clean(name)] for name in summary.organisations]
 
 
 def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[list[Value]]:
@@ -201,9 +230,10 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     write_table(
         workbook,
         str(tr("report.xlsx.sheets.summary")),
-        _labels(tr, "report.xlsx.summary_header", ("indicator", "value")),
+        _labels(tr, "report.xlsx.summary_header", ("indicator", "value", "definition")),
         summary_rows(summary, tr),
-        _one_page_wide,
+        _one_page_wide_landscape,
+        max_width=DEFINITION_WIDTH,
     )
     events = write_table(
         workbook,
@@ -212,6 +242,7 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         _labels(tr, "report.xlsx.events", EVENT_KEYS, zone=zone_phrase(tz, tr)),
         event_rows(data, summary, tr, tz),
         _one_page_wide_landscape,
+        date_format=str(tr("report.xlsx.date_format")),
     )
     _add_chart(events, len(summary.lines), tr)
     write_table(
@@ -220,6 +251,15 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         attendance_header(summary, tr, tz),
         attendance_rows(data, summary, tr),
         _one_page_wide_landscape,
+        notes=_labels(tr, "report.xlsx.legend", ("came", "missed", "blank", "forgotten")),
+    )
+    write_table(
+        workbook,
+        str(tr("report.xlsx.sheets.organisations")),
+        [str(tr("report.xlsx.organisations.name"))],
+        organisation_rows(summary),
+        _one_page_wide,
+        notes=[str(tr("report.xlsx.organisations.note"))],
     )
     write_table(
         workbook,

@@ -9,6 +9,7 @@ from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.certificates import CertificateRepository
 from storage.repositories.exports import ExportRepository
 from storage.repositories.faq import FaqRepository
+from storage.repositories.faq_answers import FaqAnswerRepository
 from storage.repositories.faq_learning import FaqLearningRepository
 from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.materials import MaterialRepository
@@ -36,6 +37,7 @@ class Repositories:
         self.stats = StatsRepository(db)
         self.faq = FaqRepository(db)
         self.faq_learning = FaqLearningRepository(db)
+        self.faq_answers = FaqAnswerRepository(db)
         self.questions = QuestionRepository(db)
         self.tickets = TicketRepository(db)
         self.attendance = AttendanceRepository(db)

@@ -24,6 +24,7 @@ from tests.report_seed import ANNA, GONE, PEOPLE, ReportStory, seed_report_story
 ADMIN_ID = 7001
 TZ = ZoneInfo("Asia/Yekaterinburg")  # the default TIMEZONE
 REFUSAL = "только организаторам"
+ORGANISATION = "АНО «Центр социальных инноваций»"
 
 
 async def seed(db_path: Path, now: datetime) -> ReportStory:
@@ -61,6 +62,37 @@ def independent_count(db_path: Path, story: ReportStory) -> dict[str, int]:
             "questions": one(
                 "SELECT COUNT(*) FROM questions s WHERE s.created_at >= ? AND s.created_at < ?"
             ),
+            "forgotten_visits": one(
+                "SELECT COUNT(*) FROM attendance a JOIN registrations r ON r.id = a.registration_id"
+                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held} AND r.user_id IS NULL"
+            ),
+            "people": one(
+                "SELECT COUNT(DISTINCT r.user_id) FROM attendance a"
+                " JOIN registrations r ON r.id = a.registration_id"
+                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held}"
+            ),
+            "returning": one(
+                "SELECT COUNT(DISTINCT r.user_id) FROM attendance a"
+                " JOIN registrations r ON r.id = a.registration_id"
+                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held} AND r.user_id IN ("
+                "  SELECT r2.user_id FROM attendance a2"
+                "  JOIN registrations r2 ON r2.id = a2.registration_id"
+                "  JOIN seminars s2 ON s2.id = r2.seminar_id WHERE s2.starts_at < ?1)"
+            ),
+            "repeat": one(
+                "SELECT COUNT(*) FROM (SELECT r.user_id FROM attendance a"
+                " JOIN registrations r ON r.id = a.registration_id"
+                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held} AND r.user_id IS NOT NULL"
+                " GROUP BY r.user_id HAVING COUNT(*) >= 2)"
+            ),
+            "reviews": one(
+                "SELECT COUNT(*) FROM feedback f JOIN attendance a USING (registration_id)"
+                " JOIN registrations r ON r.id = f.registration_id"
+                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held} AND f.rating IS NOT NULL"
+            ),
+            "faq_answers": one(
+                "SELECT COUNT(*) FROM faq_answers WHERE answered_at >= ? AND answered_at < ?"
+            ),
         }
 
 
@@ -86,7 +118,7 @@ async def test_report_for_typed_dates_and_a_button_non_admin_refused(
     story = await seed(db_path, now)
     admin = fake_api.user(ADMIN_ID, "Admin", username="boss")
     anna = fake_api.user(ANNA, "Анна")
-    await run_bot(env={"ADMIN_IDS": str(ADMIN_ID)})
+    await run_bot(env={"ADMIN_IDS": str(ADMIN_ID), "REPORT_ORGANISATION": ORGANISATION})
 
     await admin.send("/report")
     menu = await admin.wait_message("За какой период")
@@ -107,13 +139,20 @@ async def test_report_for_typed_dates_and_a_button_non_admin_refused(
     assert xlsx_message.document_bytes is not None and docx_message.document_bytes is not None
 
     book = load_workbook(io.BytesIO(xlsx_message.document_bytes))
-    assert book.sheetnames == ["Сводка", "Мероприятия", "Посещаемость", "Отзывы"]
+    assert book.sheetnames == ["Сводка", "Мероприятия", "Посещаемость", "Организации", "Отзывы"]
     summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=2, values_only=True)}
     counted = independent_count(db_path, story)
     assert summary["Проведено семинаров"] == counted["held"] == 2
     assert summary["Отменено семинаров"] == counted["cancelled"] == 1
     assert summary["Записи на проведённые семинары"] == counted["registrations"]
-    assert summary["Посещения"] == counted["attended"]
+    assert summary["Посещения"] == counted["attended"] == 6
+    assert summary["Из них посещений людей, удалённых по их запросу"] == counted["forgotten_visits"]
+    assert summary["Участники (разные люди)"] == counted["people"] == 3
+    assert summary["Из них новые"] == counted["people"] - counted["returning"]
+    assert summary["Из них вернувшиеся"] == counted["returning"] == 1
+    assert summary["Из них были на двух семинарах периода и более"] == counted["repeat"] == 1
+    assert summary["Отзывы с оценкой"] == counted["reviews"]
+    assert summary["Ответы из справочника (FAQ)"] == counted["faq_answers"] == 2
     assert summary["Задано вопросов"] == counted["questions"]
     assert len(book["Мероприятия"]._charts) == 1
     matrix = " ".join(
@@ -133,7 +172,11 @@ async def test_report_for_typed_dates_and_a_button_non_admin_refused(
     assert "отменён" in table
     assert f"Проведено {counted['held']} семинара." in text
     assert f"подано {counted['registrations']} заявок" in text
-    assert f"посетили {counted['attended']} участников" in text
+    assert (
+        f"Семинары посетили {counted['people']} участника — {counted['attended']} посещений" in text
+    )
+    assert f"Организация: {ORGANISATION}" in text
+    assert document.core_properties.author == ORGANISATION
 
     await admin.send("/report")
     await admin.wait_message("За какой период")

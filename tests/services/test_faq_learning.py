@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.app import App
 from bot.services.faq_learning import AttachOutcome
 from storage.repositories import Repositories
+from storage.timecodec import to_db
 from tests.services.conftest import FakeClock
 
 FAQ = """
@@ -98,3 +99,18 @@ async def test_misses_purged_after_90_days_and_erased_by_forget_me(
     rows = await app.db.fetch_all("SELECT user_id, text FROM faq_misses")
     assert [(row["user_id"], row["text"]) for row in rows] == [(PETR, "вопрос Петра про парковку")]
     assert await Repositories(app.db).faq_learning.delete_misses_of_user(ANNA) == 0
+
+
+async def test_confident_answers_counted_by_moment_only(
+    app: App, tmp_path: Path, clock: FakeClock
+) -> None:
+    await load(app, tmp_path)
+    await users(app, ANNA)
+
+    answered = await app.faq_desk.respond(ANNA, "ru", "Сколько стоит участие?", 3)
+    missed = await app.faq_desk.respond(ANNA, "ru", "Пускают ли с собакой?", 3)
+    await app.faq_desk.respond(ANNA, "ru", "Спасибо!", 3)  # small talk
+
+    assert answered.answers and not missed.answers
+    rows = await app.db.fetch_all("SELECT * FROM faq_answers")
+    assert [dict(row) for row in rows] == [{"id": 1, "answered_at": to_db(clock())}]

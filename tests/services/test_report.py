@@ -14,9 +14,20 @@ from openpyxl import load_workbook
 
 from bot.i18n import Translator
 from bot.services.report import ReportFiles, ReportService
+from bot.services.report_model import ReportHeading
 from bot.services.report_period import Period, Preset, parse_range, preset_period
 from storage.database import Database
-from tests.report_seed import BEST_QUOTE, EXPECTED, GONE, PEOPLE, ReportStory, seed_report_story
+from tests.report_seed import (
+    ANNA,
+    BEST_QUOTE,
+    EXPECTED,
+    GLEB,
+    GONE,
+    PEOPLE,
+    REPORTING_TOPIC,
+    ReportStory,
+    seed_report_story,
+)
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -30,17 +41,26 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def service(db: Database) -> ReportService:
-    return ReportService(db, Translator.load(), TZ, lambda: NOW)
+HEADING = ReportHeading(
+    organisation="АНО «Центр социальных инноваций»",
+    project="Школа социального предпринимательства",
+    grant_agreement="№ 24-1-000123 от 01.06.2026",
+)
+
+
+def service(db: Database, heading: ReportHeading | None = None) -> ReportService:
+    return ReportService(db, Translator.load(), TZ, lambda: NOW, heading)
 
 
 def story_period(story: ReportStory) -> Period:
     return Period(story.first_day.astimezone(TZ).date(), story.last_day.astimezone(TZ).date())
 
 
-async def report(db: Database, lang: str = "ru") -> tuple[ReportStory, ReportFiles]:
+async def report(
+    db: Database, lang: str = "ru", heading: ReportHeading | None = None
+) -> tuple[ReportStory, ReportFiles]:
     story = await seed_report_story(db, NOW)
-    files = await service(db).build(story_period(story), lang)
+    files = await service(db, heading).build(story_period(story), lang)
     assert files is not None
     return story, files
 
@@ -92,8 +112,12 @@ async def test_summary_equals_the_story_count(db: Database) -> None:
     summary = files.summary
     for name, value in EXPECTED.items():
         assert getattr(summary, name) == value, name
-    assert summary.attendance_rate == pytest.approx(5 / 7)
-    assert summary.response_rate == pytest.approx(3 / 5)
+    assert summary.attendance_rate == pytest.approx(6 / 8)
+    assert summary.response_rate == pytest.approx(3 / 6)  # ratings per visit
+    assert [(need.topic, need.answers) for need in summary.needs] == [
+        (REPORTING_TOPIC, 2),
+        ("Социальная реклама", 1),
+    ]
 
 
 async def test_planned_start_survives_a_move(db: Database) -> None:
@@ -106,12 +130,14 @@ async def test_planned_start_survives_a_move(db: Database) -> None:
 async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     story, files = await report(db)
     book = load_workbook(io.BytesIO(files.xlsx))
-    assert book.sheetnames == ["Сводка", "Мероприятия", "Посещаемость", "Отзывы"]
+    assert book.sheetnames == ["Сводка", "Мероприятия", "Посещаемость", "Организации", "Отзывы"]
     summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=2, values_only=True)}
     assert summary["Проведено семинаров"] == 2
-    assert summary["Посещения"] == 5
-    assert summary["Доля пришедших от записавшихся, %"] == 71.4
-    assert summary["Ответы из справочника (FAQ)"] == "бот их не учитывает"
+    assert summary["Посещения"] == 6
+    assert summary["Из них посещений людей, удалённых по их запросу"] == 2
+    assert summary["Участники (разные люди)"] == 3
+    assert summary["Доля посещений от записей, %"] == 75.0
+    assert summary["Ответы из справочника (FAQ)"] == 2
     events = book["Мероприятия"]
     assert events.freeze_panes == "A2" and events.auto_filter.ref == "A1:J4"
     assert len(events._charts) == 1
@@ -119,13 +145,15 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     moved = next(row for row in rows if row[0] == story.moved.title)
     planned = story.moved_planned.astimezone(TZ).replace(tzinfo=None)
     assert moved[4] == planned and isinstance(moved[5], datetime) and moved[5] != planned
+    assert events.cell(row=2, column=5).number_format == "dd.mm.yyyy hh:mm"
     cancelled = next(row for row in rows if row[0] == story.cancelled.title)
     assert cancelled[5] == "отменён"
     matrix = [row for row in book["Посещаемость"].iter_rows(values_only=True)]
     names = {row[0] for row in matrix}
     assert PEOPLE[GONE][0] not in names
     assert "Удалены по запросу (число)" in names
-    assert matrix[-1][0] == "Итого" and matrix[-1][-1] == 5
+    totals = next(row for row in matrix if row[0] == "Итого")
+    assert totals[-1] == 6
     for sheet in ("Сводка", "Мероприятия", "Отзывы"):
         text = " ".join(str(v) for row in book[sheet].iter_rows(values_only=True) for v in row)
         assert PEOPLE[GONE][0] not in text
@@ -143,11 +171,18 @@ async def test_document_tells_the_period_dates_and_numbers(db: Database) -> None
     assert "отменён" in cells
     assert "Проведено 2 семинара." in text
     assert "Отменён 1 семинар." in text
-    assert "На проведённые семинары подано 7 заявок." in text
-    assert "Семинары посетили 5 участников — 71,4 % записавшихся." in text
-    assert "Всего в программе участвовали 4 человека." in text
-    assert "Участники представляли 2 организации." in text
-    assert "Отзывы оставили 3 участника (60,0 % пришедших), средняя оценка — 4,0 из 5." in text
+    assert "На проведённые семинары подано 8 заявок." in text
+    assert "Семинары посетили 3 участника — 6 посещений (75,0 % записей)." in text
+    assert "Из посещений 2 — людей, удаливших свои данные по их запросу" in text
+    assert "новых (впервые пришли на семинар программы в этом периоде) — 2 участника" in text
+    assert "вернувшихся (бывали на семинарах программы раньше) — 1 участник." in text
+    assert "На двух семинарах периода и более побывал 1 участник." in text
+    assert "Участники представляли 2 организации (список ниже)." in text
+    assert "На 2 вопроса бот ответил сам из справочника частых вопросов." in text
+    assert (
+        "Отзывы с оценкой: 3 отзыва на 6 посещений (50,0 % посещений), авторы — 2 участника;"
+        " средняя оценка — 4,0 из 5." in text
+    )
     assert BEST_QUOTE in text
     assert "ССЫЛКИ НА ПУБЛИКАЦИИ" in text
     assert PEOPLE[GONE][0] not in text + cells
@@ -159,6 +194,7 @@ async def test_english_admin_gets_english_sheets_and_a_russian_draft(db: Databas
         "Summary",
         "Events",
         "Attendance",
+        "Organisations",
         "Feedback",
     ]
     assert "Отчётный период" in Document(io.BytesIO(files.docx)).paragraphs[1].text
@@ -178,3 +214,56 @@ async def test_feedback_sheet_has_comments_without_names(db: Database) -> None:
     assert BEST_QUOTE in {row[2] for row in rows[1:]}
     text = " ".join(str(value) for row in rows for value in row)
     assert not any(name in text for name, _ in PEOPLE.values())
+
+
+async def test_attendance_matrix_explains_its_marks(db: Database) -> None:
+    _, files = await report(db)
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Посещаемость"]
+    rows = list(sheet.iter_rows(values_only=True))
+    anna = next(row for row in rows if row[0] == PEOPLE[ANNA][0])
+    gleb = next(row for row in rows if row[0] == PEOPLE[GLEB][0])
+    assert anna[2:] == (1, 1, 2)
+    assert gleb[2:] == (0, None, 0)  # had a seat at the first, not registered for the second
+    notes = [row[0] for row in rows[rows.index(next(r for r in rows if r[0] == "Итого")) + 1 :]]
+    assert "1 — пришёл (очно или онлайн)." in notes
+    assert "0 — был записан, но не пришёл." in notes
+    assert "Пустая клетка — не был записан на этот семинар." in notes
+    assert sheet.auto_filter.ref.endswith(str(len(rows) - len(notes)))  # notes outside the filter
+
+
+async def test_organisations_merged_and_listed_once(db: Database) -> None:
+    _, files = await report(db)
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Организации"]
+    rows = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert rows[:2] == ["НКО «Ромашка»", "Фонд «Свет»"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(files.docx)).paragraphs)
+    assert "Организации-участники\nНКО «Ромашка»; Фонд «Свет».\n" in text
+    assert "ромашка" not in text.replace("«Ромашка»", "")
+
+
+async def test_document_heading_metadata_table_and_needs(db: Database) -> None:
+    story, files = await report(db, heading=HEADING)
+    document = Document(io.BytesIO(files.docx))
+    assert document.core_properties.author == HEADING.organisation
+    assert HEADING.project in document.core_properties.title
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"Организация: {HEADING.organisation}" in text
+    assert f"Проект: {HEADING.project}" in text
+    assert f"Договор о предоставлении гранта: {HEADING.grant_agreement}" in text
+    [table] = document.tables
+    header = [cell.text for cell in table.rows[0].cells]
+    assert header[-3:] == ["Записались", "Пришли", "Оценка"]
+    by_title = {row.cells[1].text: [c.text for c in row.cells] for row in table.rows[1:]}
+    assert by_title[story.held.title][-3:] == ["5", "4", "4,5"]
+    assert by_title[story.moved.title][-3:] == ["3", "2", "3,0"]
+    assert by_title[story.cancelled.title][-3:] == ["0", "—", "—"]
+    needs = text[text.index("Потребности участников") :]
+    assert f"{REPORTING_TOPIC} (2 ответа)" in needs
+    assert "Социальная реклама (1 ответ)" in needs
+
+
+async def test_document_without_heading_settings_has_no_library_author(db: Database) -> None:
+    _, files = await report(db)
+    properties = Document(io.BytesIO(files.docx)).core_properties
+    assert properties.author == ""
+    assert properties.title == "Аналитический отчёт о реализации программы (черновик)"
