@@ -100,6 +100,7 @@ class UserContextMiddleware(BaseMiddleware):
             return await handler(event, data)
         # Before the first database write: if it fails, the apology still has a language.
         data["tr"] = self._translator.for_language(pick_language(None, from_user.language_code))
+        chat: Chat | None = data.get("event_chat")
         user = await self._users.seen(
             from_user.id,
             TelegramIdentity(
@@ -108,11 +109,11 @@ class UserContextMiddleware(BaseMiddleware):
                 from_user.username,
                 from_user.language_code,
             ),
+            in_private=chat is not None and chat.type == "private",
         )
         data["user"] = user
         data["is_admin"] = self._settings.is_admin(user.id)
         lang = pick_language(user.language, user.language_code)
-        chat: Chat | None = data.get("event_chat")
         if chat is not None and chat.id == self._settings.staff_chat_id:
             lang = self._settings.staff_language  # the staff chat speaks one language
         data["tr"] = self._translator.for_language(lang)

@@ -46,13 +46,19 @@ class UserDirectory:
         self._clock = clock
         self._monotonic = monotonic
         self._refresh = refresh_seconds
-        self._recent: OrderedDict[int, tuple[TelegramIdentity, float, User]] = OrderedDict()
+        # user id -> (identity, when written, row, whether that write was from a private chat)
+        self._recent: OrderedDict[int, tuple[TelegramIdentity, float, User, bool]] = OrderedDict()
 
-    async def seen(self, user_id: int, identity: TelegramIdentity) -> User:
-        """Record that the user wrote; returns their row (active, whatever it was before)."""
+    async def seen(self, user_id: int, identity: TelegramIdentity, *, in_private: bool) -> User:
+        """Record that the user wrote (in a private chat or in a group); returns their row."""
         cached = self._recent.get(user_id)
         now = self._monotonic()
-        if cached is not None and cached[0] == identity and now - cached[1] < self._refresh:
+        if (
+            cached is not None
+            and cached[0] == identity
+            and now - cached[1] < self._refresh
+            and (cached[3] or not in_private)
+        ):
             self._recent.move_to_end(user_id)
             return cached[2]
         user = await Repositories(self._db).users.record_seen(
@@ -63,8 +69,9 @@ class UserDirectory:
             identity.username,
             identity.language_code,
             self._clock(),
+            in_private=in_private,
         )
-        self._recent[user_id] = (identity, now, user)
+        self._recent[user_id] = (identity, now, user, in_private)
         self._recent.move_to_end(user_id)
         if len(self._recent) > CACHE_SIZE:
             self._recent.popitem(last=False)

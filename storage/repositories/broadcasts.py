@@ -49,7 +49,8 @@ def _audience_query(audience: Audience, seminar_id: int | None) -> tuple[str, Pa
     """SELECT of the user ids an audience reaches now; users who blocked the bot excluded."""
     if audience is Audience.ALL:
         return (
-            "SELECT id AS user_id FROM users WHERE is_active = 1 AND forgotten_at IS NULL",
+            "SELECT id AS user_id FROM users WHERE is_active = 1 AND forgotten_at IS NULL"
+            " AND private_chat_at IS NOT NULL",
             (),
         )
     if seminar_id is None:

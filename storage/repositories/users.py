@@ -34,23 +34,39 @@ class UserRepository:
         username: str | None,
         language_code: str | None,
         now: datetime,
+        *,
+        in_private: bool = True,
     ) -> User:
-        """Insert or refresh the user; writing to the bot makes a blocked user active again."""
+        """Insert or refresh the user. Writing to the bot in a private chat makes a blocked
+        user active again and puts a new one in the "Everyone" audience; a message in a group
+        (the staff chat) does neither."""
         row = await self._db.fetch_one(
             """
             INSERT INTO users (id, first_name, last_name, username, language_code,
-                               is_active, created_at, last_seen_at)
-            VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+                               is_active, created_at, last_seen_at, private_chat_at)
+            VALUES (?, ?, ?, ?, ?, 1, ?, ?, CASE WHEN ? THEN ? END)
             ON CONFLICT (id) DO UPDATE SET
                 first_name = excluded.first_name,
                 last_name = excluded.last_name,
                 username = excluded.username,
                 language_code = excluded.language_code,
-                is_active = 1,
-                last_seen_at = excluded.last_seen_at
+                is_active = CASE WHEN ? THEN 1 ELSE is_active END,
+                last_seen_at = excluded.last_seen_at,
+                private_chat_at = COALESCE(private_chat_at, excluded.private_chat_at)
             RETURNING *
             """,
-            (user_id, first_name, last_name, username, language_code, to_db(now), to_db(now)),
+            (
+                user_id,
+                first_name,
+                last_name,
+                username,
+                language_code,
+                to_db(now),
+                to_db(now),
+                in_private,
+                to_db(now),
+                in_private,
+            ),
         )
         assert row is not None
         return _user(row)

@@ -14,6 +14,7 @@ from storage.models import RegistrationStatus
 from storage.repositories import Repositories
 from storage.repositories.certificates import CertificateSubject, Qualifier
 from storage.repositories.materials import MaterialMessage
+from storage.timecodec import to_db
 
 MIGRATIONS = load_migrations()
 
@@ -95,7 +96,11 @@ async def test_after_seminar_claims_move_to_the_outbox(tmp_path: Path) -> None:
     await old.connect()
     now = datetime(2026, 9, 25, 10, 0, tzinfo=UTC)
     repos = Repositories(old)
-    await repos.users.record_seen(7, "Анна", None, None, "ru", now)
+    await old.execute(  # as the code of that time wrote it
+        "INSERT INTO users (id, first_name, language_code, created_at, last_seen_at)"
+        " VALUES (7, 'Анна', 'ru', ?, ?)",
+        (to_db(now), to_db(now)),
+    )
     seminar = await repos.seminars.create("Семинар", "", now, "Тюмень", 5, None, now)
     registration = await repos.registrations.insert(
         seminar.id, 7, RegistrationStatus.CONFIRMED, now
