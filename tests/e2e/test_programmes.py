@@ -89,7 +89,7 @@ async def test_programme_rule_gives_a_certificate_to_one_and_not_the_other(
     assert re.search(r"\(\d+ \w+ \d{4} — \d+ \w+ \d{4}\)", preview.text or "")
     assert preview.buttons == ["Выдать", "Другой семинар"]
     await admin.press("Выдать", message_id=preview.message_id)
-    await admin.wait_message("Выдан 1 сертификат")
+    await admin.wait_edit(preview.message_id, "Выдан 1 сертификат")
 
     text = pdf_text(await anna.wait_message(predicate=is_pdf, timeout=60))
     assert ANNA.full_name in text and "по программе" in text
