@@ -32,7 +32,7 @@ class BatchResendCb(CallbackData, prefix="adm_bres"):
 
 
 def report_text(tr: Tr, batch: DeliveryBatch, tally: BatchTally) -> str:
-    return (
+    text = (
         tr(f"batches.{batch.kind}", title=batch.title)
         + "\n"
         + tr(
@@ -43,6 +43,9 @@ def report_text(tr: Tr, batch: DeliveryBatch, tally: BatchTally) -> str:
             uncertain=tally.uncertain,
         )
     )
+    if tally.uncertain:  # sending again is the admin's choice, knowing the risk
+        text += "\n\n" + tr(f"batches.twice_{batch.kind}")
+    return text
 
 
 class BatchBoard:

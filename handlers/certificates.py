@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.formatting import format_date_with_year, format_datetime, shorten, zone_phrase
+from bot.formatting import format_datetime, shorten, zone_phrase
 from bot.i18n import Html, Tr
-from bot.services.certificates import VERIFY_PREFIX, SubjectKind
+from bot.services.certificates import VERIFY_PREFIX, SubjectKind, date_span
 from bot.settings import Settings
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
@@ -37,6 +37,10 @@ class CertIssueCb(CallbackData, prefix="adm_cri"):
     id: RowId
 
 
+class CertPickerCb(CallbackData, prefix="adm_crp"):
+    pass
+
+
 class MyCertificatesCb(CallbackData, prefix="crt_my"):
     pass
 
@@ -47,6 +51,20 @@ def my_certificates_button(tr: Tr) -> tuple[str, MyCertificatesCb]:
 
 
 async def certificates_command(
+    message: Message, certificates: CertificateService, settings: Settings, tr: Tr
+) -> None:
+    await send_picker(message, certificates, settings, tr)
+
+
+async def picker_again(
+    query: CallbackQuery, certificates: CertificateService, settings: Settings, tr: Tr
+) -> None:
+    """«Другой семинар» under a preview: the choice of seminar or programme again."""
+    if isinstance(query.message, Message):
+        await send_picker(query.message, certificates, settings, tr)
+
+
+async def send_picker(
     message: Message, certificates: CertificateService, settings: Settings, tr: Tr
 ) -> None:
     seminars = await certificates.ended_seminars(SEMINAR_BUTTONS)
@@ -78,7 +96,7 @@ def render_preview(preview: Preview, tr: Tr, settings: Settings) -> str:
         tr(
             "certificates.admin.preview",
             title=shorten(preview.title, TITLE_LIMIT),
-            date=format_date_with_year(preview.starts_at, settings.timezone, tr),
+            date=date_span(preview.starts_at, preview.ends_at, settings.timezone, tr),
             issued=preview.issued,
             count=len(preview.qualifiers),
         )
@@ -105,16 +123,18 @@ async def show_preview(
     if preview is None:
         alert(callback_answer, tr("certificates.admin.not_found"))
         return
-    markup: InlineKeyboardMarkup | None = None
+    builder = InlineKeyboardBuilder()
     if preview.qualifiers:
-        builder = InlineKeyboardBuilder()
         builder.button(
             text=tr("certificates.admin.issue"),
             callback_data=CertIssueCb(kind=preview.kind, id=preview.id),
         )
-        markup = builder.as_markup()
+    builder.button(text=tr("certificates.admin.other"), callback_data=CertPickerCb())
+    builder.adjust(1)
     if isinstance(query.message, Message):
-        await query.message.answer(render_preview(preview, tr, settings), reply_markup=markup)
+        await query.message.answer(
+            render_preview(preview, tr, settings), reply_markup=builder.as_markup()
+        )
 
 
 async def issue(
@@ -183,5 +203,6 @@ def create_router() -> Router:
     router.message.register(certificates_command, Command("certificates"), IsAdmin())
     router.callback_query.register(show_preview, CertSubjectCb.filter(), IsAdmin())
     router.callback_query.register(issue, CertIssueCb.filter(), IsAdmin())
+    router.callback_query.register(picker_again, CertPickerCb.filter(), IsAdmin())
     router.callback_query.register(my_certificates, MyCertificatesCb.filter())
     return router

@@ -133,9 +133,12 @@ async def rate(
     callback_answer: CallbackAnswer,
 ) -> None:
     if not 1 <= callback_data.rating <= 5:
-        alert(callback_answer, tr("feedback.stale"))
+        alert(callback_answer, tr("feedback.not_found"))
         return
     result = await feedback.rate(user.id, callback_data.registration_id, callback_data.rating)
+    if result.outcome is RateOutcome.NOT_FOUND:
+        alert(callback_answer, tr("feedback.not_found"))
+        return
     if result.outcome is RateOutcome.STALE or result.seminar is None:
         alert(callback_answer, tr("feedback.stale"))
         return
@@ -202,7 +205,10 @@ def _refusal(outcome: TextOutcome) -> str | None:
     """The i18n key that explains why an answer was not taken, or None when it was."""
     if outcome is TextOutcome.SAVED:
         return None
-    return "feedback.closed" if outcome is TextOutcome.CLOSED else "feedback.stale"
+    return {
+        TextOutcome.CLOSED: "feedback.closed",
+        TextOutcome.NOT_FOUND: "feedback.not_found",
+    }.get(outcome, "feedback.stale")
 
 
 def _field_of(state_name: str | None) -> FeedbackField:

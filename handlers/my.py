@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
 from bot.formatting import format_datetime
-from bot.i18n import Html, Tr, escape, join
+from bot.i18n import Html, Tr, join
 from bot.settings import Settings
 from handlers.certificates import my_certificates_button
 from handlers.materials import my_materials_button
@@ -58,7 +58,9 @@ async def render_my(
     parts: list[str] = [tr("seminars.my.title")]
     parts.append("\n".join(line for _, line in upcoming) if upcoming else tr("seminars.my.empty"))
     if past:
-        titles = join("; ", (escape(f"«{s.title}»") for s in past[:PAST_SHOWN]))
+        titles = join(
+            "; ", (tr("seminars.my.past_title", title=s.title) for s in past[:PAST_SHOWN])
+        )
         parts.append(tr("seminars.my.past", count=len(past), titles=titles))
     profile = await repos.profiles.get(user.id)
     if profile is None:
@@ -82,7 +84,9 @@ async def render_my(
             text=tr("tickets.button", title=Html(seminar.title)),
             callback_data=TicketCb(seminar_id=seminar.id),
         )
-    with_materials = await repos.materials.with_materials([s.id for s in past[:PAST_SHOWN]])
+    with_materials = await repos.materials.seminars_received(
+        user.id, [s.id for s in past[:PAST_SHOWN]]
+    )
     for seminar in past[:PAST_SHOWN]:
         if seminar.id in with_materials:
             label, data = my_materials_button(tr, seminar.id)

@@ -28,7 +28,7 @@ ACCENT = (176, 137, 64)
 @dataclass(frozen=True, slots=True)
 class CertificateText:
     heading: str  # «СЕРТИФИКАТ»
-    lead: str  # «Настоящий сертификат выдан»
+    lead: str  # «Участник:», the name on its own line below
     full_name: str
     completed: str  # «в подтверждение прохождения обучения на семинаре» / programme
     title: str

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from aiogram import Bot
@@ -114,12 +114,20 @@ class SubjectKind(StrEnum):
     PROGRAMME = "p"
 
 
+def date_span(starts_at: datetime, ends_at: datetime, tz: tzinfo, tr: Tr) -> str:
+    """`25 сентября 2026` or, for a programme, `25 сентября 2026 — 14 ноября 2026`."""
+    first = format_date_with_year(starts_at, tz, tr)
+    last = format_date_with_year(ends_at, tz, tr)
+    return first if first == last else tr("certificates.date_range", first=first, last=last)
+
+
 @dataclass(frozen=True, slots=True)
 class Preview:
     kind: SubjectKind
     id: int
     title: str
     starts_at: datetime
+    ends_at: datetime
     qualifiers: list[Qualifier]
     issued: int
 
@@ -208,6 +216,7 @@ class CertificateService:
             id=subject_id,
             title=subject.title,
             starts_at=subject.starts_at,
+            ends_at=subject.ends_at,
             qualifiers=qualifiers,
             issued=await repos.certificates.count_issued(subject.seminar_id, subject.programme_id),
         )
@@ -276,11 +285,7 @@ class CertificateService:
         )
 
     def dates(self, certificate: Certificate, tr: Tr) -> str:
-        """`25 сентября 2026` or, for a programme, `25 сентября 2026 — 14 ноября 2026`."""
-        tz = self._settings.timezone
-        first = format_date_with_year(certificate.starts_at, tz, tr)
-        last = format_date_with_year(certificate.ends_at, tz, tr)
-        return first if first == last else tr("certificates.date_range", first=first, last=last)
+        return date_span(certificate.starts_at, certificate.ends_at, self._settings.timezone, tr)
 
     async def mine(self, user_id: int) -> list[Certificate]:
         return await Repositories(self._db).certificates.for_user(user_id)

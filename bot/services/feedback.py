@@ -64,7 +64,8 @@ class RateOutcome(StrEnum):
     CHANGED = "changed"
     SAME = "same"  # pressed the rating already stored
     CLOSED = "closed"  # the week is over
-    STALE = "stale"  # not the presser's registration (a forwarded survey), or no such one
+    STALE = "stale"  # not the presser's registration (a forwarded survey)
+    NOT_FOUND = "not_found"  # no such registration or seminar (forged or long gone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class TextOutcome(StrEnum):
     SAVED = "saved"
     CLOSED = "closed"
     STALE = "stale"
+    NOT_FOUND = "not_found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,15 +157,16 @@ class FeedbackService:
     ) -> tuple[Seminar | None, TextOutcome]:
         """The presser's registration and seminar, or the outcome that refuses the answer."""
         registration = await repos.registrations.get(registration_id)
+        if registration is None:
+            return None, TextOutcome.NOT_FOUND
         if (
-            registration is None
-            or registration.user_id != user_id
+            registration.user_id != user_id
             or registration.status is not RegistrationStatus.CONFIRMED
         ):
             return None, TextOutcome.STALE
         seminar = await repos.seminars.get(registration.seminar_id)
         if seminar is None:
-            return None, TextOutcome.STALE
+            return None, TextOutcome.NOT_FOUND
         closes = survey_due_at(seminar, self._settings.feedback_delay) + FEEDBACK_WEEK
         if self._clock() >= closes:
             return seminar, TextOutcome.CLOSED

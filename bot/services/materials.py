@@ -22,7 +22,7 @@ from bot.services.batches import BatchWatcher
 from bot.services.outbox import Outbox, Send
 from bot.services.sender import Delivery, Sender
 from storage.database import Database
-from storage.models import DeliveryStatus, OutboxItem, Priority, RegistrationStatus, Seminar
+from storage.models import DeliveryStatus, OutboxItem, Priority, Seminar
 from storage.repositories import Repositories
 from storage.repositories.batches import ref
 from storage.repositories.materials import MaterialAudience, MaterialMessage
@@ -113,12 +113,9 @@ class MaterialService:
         return Delivery.SENT
 
     async def again(self, user_id: int, seminar_id: int) -> Delivery | None:
-        """/my: a participant with a seat gets the materials again; None when there are none."""
-        repos = Repositories(self._db)
-        registration = await repos.registrations.live(seminar_id, user_id)
-        if registration is None or registration.status is not RegistrationStatus.CONFIRMED:
-            return None
-        messages = await repos.materials.messages(seminar_id)
+        """/my: a participant who was in a sending's audience gets those materials again;
+        None for anyone else (an attendees-only sending is not for a no-show)."""
+        messages = await Repositories(self._db).materials.received(seminar_id, user_id)
         if not messages:
             return None
         return await self.copy(user_id, messages)

@@ -166,11 +166,23 @@ class FeedbackRepository:
         )
 
     async def totals(self, seminar_id: int) -> FeedbackTotals:
+        # Surveyed: the survey was sent, or may have been (uncertain after a crash), or was
+        # answered whatever its record says; so the rate never exceeds 100 %.
         surveyed = await self._db.fetch_one(
             """
-            SELECT COUNT(*) AS n FROM outbox AS d
-            JOIN registrations AS r ON d.ref = CAST(r.id AS TEXT)
-            WHERE r.seminar_id = ? AND d.kind = 'survey' AND d.status = 'sent'
+            SELECT COUNT(*) AS n FROM registrations AS r
+            WHERE r.seminar_id = ?
+              AND (
+                  EXISTS (
+                      SELECT 1 FROM outbox AS d
+                      WHERE d.kind = 'survey' AND d.ref = CAST(r.id AS TEXT)
+                        AND d.status IN ('sent', 'uncertain')
+                  )
+                  OR EXISTS (
+                      SELECT 1 FROM feedback AS f
+                      WHERE f.registration_id = r.id AND f.rating IS NOT NULL
+                  )
+              )
             """,
             (seminar_id,),
         )

@@ -38,6 +38,18 @@ _AUDIENCE_SQL = {
 }
 
 
+# Materials queued for a person: the outbox rows of kind `materials` (refs
+# `<batch id>:<material id>`) name each recipient of each sending, whatever its audience.
+_RECEIVED = """
+    FROM materials AS m
+    WHERE EXISTS (
+        SELECT 1 FROM outbox AS o
+        WHERE o.kind = 'materials' AND o.chat_id = ?
+          AND substr(o.ref, instr(o.ref, ':') + 1) = CAST(m.id AS TEXT)
+    )
+"""
+
+
 class MaterialRepository:
     def __init__(self, db: Executor) -> None:
         self._db = db
@@ -58,20 +70,22 @@ class MaterialRepository:
             stored.append((material_id, message))
         return stored
 
-    async def messages(self, seminar_id: int) -> list[MaterialMessage]:
+    async def received(self, seminar_id: int, user_id: int) -> list[MaterialMessage]:
+        """The seminar's messages whose sending had this person in its audience."""
         rows = await self._db.fetch_all(
-            "SELECT from_chat_id, message_id FROM materials WHERE seminar_id = ? ORDER BY id",
-            (seminar_id,),
+            f"SELECT m.from_chat_id, m.message_id {_RECEIVED} AND m.seminar_id = ? ORDER BY m.id",
+            (user_id, seminar_id),
         )
         return [MaterialMessage(row["from_chat_id"], row["message_id"]) for row in rows]
 
-    async def with_materials(self, seminar_ids: Sequence[int]) -> set[int]:
+    async def seminars_received(self, user_id: int, seminar_ids: Sequence[int]) -> set[int]:
+        """Those of the seminars whose materials were sent to this person's audience."""
         if not seminar_ids:
             return set()
         marks = ",".join("?" * len(seminar_ids))
         rows = await self._db.fetch_all(
-            f"SELECT DISTINCT seminar_id FROM materials WHERE seminar_id IN ({marks})",
-            tuple(seminar_ids),
+            f"SELECT DISTINCT m.seminar_id {_RECEIVED} AND m.seminar_id IN ({marks})",
+            (user_id, *seminar_ids),
         )
         return {row["seminar_id"] for row in rows}
 

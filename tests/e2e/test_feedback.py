@@ -126,6 +126,10 @@ async def test_survey_after_the_delay_answers_reminder_once_and_results(
     query = await oleg.press_data(data, own.message_id)
     answer = await fake_api.wait_callback_answer(query)
     assert "другому участнику" in answer.get("text", "")
+    # Garbage data names no survey at all: not found, not «someone else's».
+    query = await oleg.press_data(f"{data.split(':')[0]}:999999:5", own.message_id)
+    answer = await fake_api.wait_callback_answer(query)
+    assert "не найден" in answer.get("text", "")
 
     boris_survey = boris.last_message
     assert boris_survey is not None

@@ -22,7 +22,7 @@ def texts(fake_api: FakeBotAPI, chat_id: int) -> list[str]:
 async def test_materials_reach_attendees_only_and_again_from_my(
     fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
 ) -> None:
-    await seed_past_seminar(tmp_path / "bot.sqlite3")  # Anna and Boris came, Oleg did not
+    seminar_id, _ = await seed_past_seminar(tmp_path / "bot.sqlite3")  # Anna, Boris came; Oleg not
     admin = fake_api.user(ADMIN_ID, "Ирина")
     anna = fake_api.user(ANNA.user_id, ANNA.first_name)
     boris = fake_api.user(BORIS.user_id, BORIS.first_name)
@@ -69,4 +69,14 @@ async def test_materials_reach_attendees_only_and_again_from_my(
     await anna.wait_message(NOTES)
     assert texts(fake_api, ANNA.user_id).count(SLIDES) == 2
     assert texts(fake_api, BORIS.user_id).count(SLIDES) == 1
+
+    # Oleg had a seat but did not come: the attendees-only sending was not for him.
+    await oleg.send("/my")
+    mine = await oleg.wait_message("Мои записи")
+    assert not any(b.startswith("Материалы") for b in mine.buttons)
+    forged = await oleg.press_data(f"mat_my:{seminar_id}", message_id=mine.message_id)
+    refused = await fake_api.wait_callback_answer(forged)
+    assert "только участникам" in refused.get("text", "")
+    await oleg.assert_no_new_messages(within=1.0)
+    assert SLIDES not in texts(fake_api, OLEG.user_id)
     fake_api.assert_no_rejections()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,8 +85,11 @@ async def test_programme_rule_gives_a_certificate_to_one_and_not_the_other(
     await admin.press(f"Программа: {PROGRAMME}", message_id=picker.message_id)
     preview = await admin.wait_message("Получат сейчас: 1")
     assert ANNA.full_name in (preview.text or "") and BORIS.full_name not in (preview.text or "")
+    # The dates of the programme, first to last, as on the PDF.
+    assert re.search(r"\(\d+ \w+ \d{4} — \d+ \w+ \d{4}\)", preview.text or "")
+    assert preview.buttons == ["Выдать", "Другой семинар"]
     await admin.press("Выдать", message_id=preview.message_id)
-    await admin.wait_message("Выдан 1 сертификат")
+    await admin.wait_edit(preview.message_id, "Выдан 1 сертификат")
 
     text = pdf_text(await anna.wait_message(predicate=is_pdf, timeout=60))
     assert ANNA.full_name in text and "по программе" in text

@@ -324,6 +324,11 @@ async def test_my_lists_registrations_past_and_profile(
     profile = await Repositories(app.db).profiles.get(70)
     assert profile is not None and profile.phone == "+79120000001"
 
+    # In English the titles take English quotes.
+    await feed(app, updates.message(updates.tg_user(70, "en"), "/my"))
+    english = session.texts(70)[-1]
+    assert "The last one: “Давно”." in english and "«" not in english
+
 
 async def test_menu_buttons_open_list_and_my(
     app: App, session: RecordingSession, updates: UpdateFactory

@@ -120,8 +120,10 @@ async def test_only_attendees_with_a_name_qualify_and_each_gets_one_pdf(
     assert held[0].number in text
     assert "СЕРТИФИКАТ" in text
     assert "2 часа" in text  # the default duration of a seminar
-    # A formal wording without a gender bracket; the written verification instruction.
-    assert "Настоящий сертификат выдан" in text and "(-ла)" not in text
+    # A formal wording without a gender bracket or a nominative name after «выдан»; the
+    # written verification instruction.
+    assert "Участник:" in text and "Настоящим подтверждается прохождение обучения" in text
+    assert "выдан" not in text and "(-ла)" not in text
     assert f"t.me/seminar_test_bot?start=v_{held[0].number}" in text
 
 

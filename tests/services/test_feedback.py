@@ -153,3 +153,21 @@ async def test_results_count_surveyed_ratings_and_comments(app: App, clock: Fake
     assert results.totals.average == 3.5
     assert results.totals.distribution == {1: 0, 2: 1, 3: 0, 4: 0, 5: 1}
     assert [(c.rating, c.useful) for c in results.comments] == [(5, "Кейсы")]
+
+
+async def test_a_survey_in_flight_at_a_crash_counts_as_surveyed(app: App, clock: FakeClock) -> None:
+    seminar = await ended_seminar(app, clock, marked=(ANNA, BORIS))
+    clock.advance(TWO_HOURS)
+    await sweep(app)
+    # Anna's survey was being sent when the bot was killed: its outcome is unknown, yet she
+    # answered. Boris's delivery is recorded as failed, yet he answered too.
+    for user_id, status in ((ANNA, "uncertain"), (BORIS, "failed")):
+        await app.db.execute(
+            "UPDATE outbox SET status = ? WHERE kind = 'survey' AND chat_id = ?",
+            (status, user_id),
+        )
+    await app.feedback.rate(ANNA, await registration_of(app, seminar, ANNA), 4)
+    await app.feedback.rate(BORIS, await registration_of(app, seminar, BORIS), 3)
+    results = await app.feedback.results(seminar.id)
+    assert results is not None
+    assert (results.totals.surveyed, results.totals.responded) == (2, 2)
