@@ -35,7 +35,7 @@ from bot.services.profile import (
 )
 from bot.services.registration import RegistrationService
 from handlers.faq import render_entry
-from handlers.filters import HAS_CONTACT, HAS_TEXT, NO_TEXT, NOT_COMMAND
+from handlers.filters import HAS_CONTACT, NOT_COMMAND, NOT_TYPED, TYPED
 from handlers.seminar_views import card_keyboard, load_card, registration_reply, render_card
 from storage.models import User
 from storage.repositories import Repositories
@@ -135,12 +135,16 @@ async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     await message.answer(tr("profile.consent_pending"))
 
 
+def _typed(message: Message) -> str:
+    return message.text or message.caption or ""
+
+
 def _text_error(tr: Tr, problem: str) -> str:
     return tr(f"profile.errors.{problem}", min=TEXT_MIN_LENGTH, max=TEXT_MAX_LENGTH)
 
 
 async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_full_name(message.text or "")
+    checked = check_full_name(_typed(message))
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.full_name')}"
@@ -152,7 +156,7 @@ async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
 
 
 async def organisation(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_text(message.text or "")
+    checked = check_text(_typed(message))
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.organisation')}"
@@ -173,7 +177,7 @@ async def phone_text(
     registration: RegistrationService,
 ) -> None:
     tr = ctx.tr
-    phone = normalise_phone(message.text or "")
+    phone = normalise_phone(_typed(message))
     if phone is None:
         await message.answer(
             f"{tr('profile.errors.phone')}\n\n{tr('profile.ask.phone')}",
@@ -290,15 +294,13 @@ def create_router() -> Router:
         decline, ProfileCb.filter(F.action == "decline"), StateFilter(ProfileForm.consent)
     )
     router.message.register(consent_reminder, StateFilter(ProfileForm.consent), NOT_COMMAND)
-    router.message.register(full_name, StateFilter(ProfileForm.full_name), HAS_TEXT, NOT_COMMAND)
-    router.message.register(
-        organisation, StateFilter(ProfileForm.organisation), HAS_TEXT, NOT_COMMAND
-    )
-    router.message.register(phone_text, StateFilter(ProfileForm.phone), HAS_TEXT, NOT_COMMAND)
+    router.message.register(full_name, StateFilter(ProfileForm.full_name), TYPED, NOT_COMMAND)
+    router.message.register(organisation, StateFilter(ProfileForm.organisation), TYPED, NOT_COMMAND)
+    router.message.register(phone_text, StateFilter(ProfileForm.phone), TYPED, NOT_COMMAND)
     router.message.register(phone_contact, StateFilter(ProfileForm.phone), HAS_CONTACT)
     router.message.register(
         not_text,
         StateFilter(ProfileForm.full_name, ProfileForm.organisation, ProfileForm.phone),
-        NO_TEXT,
+        NOT_TYPED,
     )
     return router
