@@ -20,6 +20,12 @@ from handlers.stale import section_of
         ("/exprt 5", False, None),  # participants are never pointed at admin commands
         ("/xyzzy", False, None),
         ("/semnars@seminar_test_bot", False, "seminars"),
+        ("/семинары", False, "seminars"),
+        ("/Семинар", False, "seminars"),
+        ("/мои_записи", False, "my"),
+        ("/помощь", False, "help"),
+        ("/ыуьштфкы", False, "seminars"),
+        ("/абырвалг", False, None),
     ],
 )
 def test_closest_command(typed: str, is_admin: bool, expected: str | None) -> None:
