@@ -12,7 +12,6 @@ from bot.i18n import Tr
 from handlers.filters import IS_COMMAND, NO_TEXT, PRIVATE_CHAT
 from handlers.stale import expired_button
 
-
 # Commands typed in Russian (`/семинары`): the start of a word and the command it means.
 _RUSSIAN_WORDS = (
     ("семинар", "seminars"),
