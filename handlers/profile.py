@@ -125,14 +125,15 @@ async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     A question typed here («а это обязательно?») is answered from the FAQ first; the
     dialog stays where it was either way.
     """
-    text = message.text or message.caption or ""
-    if text.rstrip().endswith("?"):
-        matches = faq.search(text, tr.lang, limit=1)
-        if matches:
-            pending = tr("profile.consent_pending")
-            await message.answer(join("\n\n", [render_entry(tr, matches[0]), pending]))
-            return
-    await message.answer(tr("profile.consent_pending"))
+    text = _typed(message)
+    pending = tr("profile.consent_pending")
+    if not text.rstrip().endswith("?"):
+        await message.answer(pending)
+        return
+    # Only a confident match is shown here; an unknown question goes to the organisers later.
+    matches = faq.search(text, tr.lang, limit=1)
+    answer = render_entry(tr, matches[0]) if matches else tr("profile.consent_unknown_question")
+    await message.answer(join("\n\n", [answer, pending]))
 
 
 def _typed(message: Message) -> str:

@@ -124,6 +124,10 @@ async def test_card_register_with_profile_dialog(
     consent = session.texts(2)[-1]
     for fragment in ("ФИО", "организации", "телефон", "администратор", "/forget_me"):
         assert fragment in consent
+    for question in ("а можно с ребёнком?", "что будет, если я не соглашусь?"):
+        await feed(app, updates.message(user, question))
+        reply = session.texts(2)[-1]
+        assert "Готового ответа" in reply and "/ask" in reply and "«Согласен ✅»" in reply
     await feed(app, updates.callback(user, button(session, 2, "Согласен")))
     assert "фамилию, имя и отчество" in session.texts(2)[-1]
 
