@@ -30,7 +30,7 @@ from bot.services.profile import (
     TEXT_MAX_LENGTH,
     TEXT_MIN_LENGTH,
     check_full_name,
-    check_text,
+    check_organisation,
     normalise_phone,
 )
 from bot.services.registration import RegistrationService
@@ -157,7 +157,7 @@ async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
 
 
 async def organisation(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_text(_typed(message))
+    checked = check_organisation(_typed(message))
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.organisation')}"
