@@ -39,6 +39,9 @@ def test_closest_command(typed: str, is_admin: bool, expected: str | None) -> No
         ("sems:-1", "seminars"),
         ("faq:entry:0123", "faq"),
         ("rem:drop:5", "my"),
+        ("prof:agree", "seminars"),  # «Согласен ✅» after /cancel: registration, not /my
+        ("prof:decline", "seminars"),
+        ("prof:edit", "my"),
         ("menu:my", "my"),
         ("menu:bogus", None),
         ("adm_new:publish", None),
