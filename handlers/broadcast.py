@@ -225,6 +225,11 @@ async def audience_chosen(
         )
 
 
+async def audience_pending(message: Message, tr: Tr) -> None:
+    """Text typed before an audience is chosen: the buttons above are the way on."""
+    await message.answer(tr("broadcast.pick_audience"))
+
+
 def seminar_body(message: Message, seminar: Seminar, tr: Tr) -> BroadcastBody | None:
     """The message with the seminar's line first, for the one request each recipient gets.
 
@@ -387,6 +392,7 @@ def create_router() -> Router:
     router.callback_query.filter(IsAdmin())
     router.message.register(broadcast_command, Command("broadcast"))
     router.callback_query.register(audience_chosen, AudienceCb.filter())
+    router.message.register(audience_pending, StateFilter(BroadcastDialog.audience), NOT_COMMAND)
     # Commands are left to their own handlers, so /cancel and friends still work here.
     router.message.register(
         message_received,

@@ -12,13 +12,38 @@ from bot.i18n import Tr
 from handlers.filters import IS_COMMAND, NO_TEXT, PRIVATE_CHAT
 from handlers.stale import expired_button
 
+# Commands typed in Russian (`/семинары`): the start of a word and the command it means.
+_RUSSIAN_WORDS = (
+    ("семинар", "seminars"),
+    ("расписан", "seminars"),
+    ("запис", "my"),
+    ("мои", "my"),
+    ("мой", "my"),
+    ("помо", "help"),
+    ("справк", "help"),
+    ("вопрос", "ask"),
+    ("спрос", "ask"),
+    ("старт", "start"),
+    ("начат", "start"),
+    ("меню", "start"),
+    ("отмен", "cancel"),
+    ("язык", "language"),
+    ("удал", "forget_me"),
+    ("забуд", "forget_me"),
+)
+# The same keys on a Russian keyboard layout: `/ыуьштфкы` is `/seminars` typed in Cyrillic.
+_LATIN_KEYS = str.maketrans("йцукенгшщзхъфывапролджэячсмитьбю", "qwertyuiop[]asdfghjkl;'zxcvbnm,.")
+
 
 def closest_command(typed: str, is_admin: bool) -> str | None:
-    """The real command a typo most likely meant (`/semnars` → `seminars`), if any."""
-    name = typed.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].casefold()
+    """The real command a typo most likely meant (`/semnars`, `/семинары` → `seminars`)."""
+    name = typed.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0].casefold().replace("ё", "е")
     known = PARTICIPANT_COMMANDS + (ADMIN_ONLY_COMMANDS if is_admin else ())
-    matches = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
-    return matches[0] if matches else None
+    for candidate in (name, name.translate(_LATIN_KEYS)):
+        matches = difflib.get_close_matches(candidate, known, n=1, cutoff=0.7)
+        if matches:
+            return matches[0]
+    return next((command for stem, command in _RUSSIAN_WORDS if name.startswith(stem)), None)
 
 
 async def unknown_command(message: Message, tr: Tr, is_admin: bool) -> None:

@@ -30,12 +30,12 @@ from bot.services.profile import (
     TEXT_MAX_LENGTH,
     TEXT_MIN_LENGTH,
     check_full_name,
-    check_text,
+    check_organisation,
     normalise_phone,
 )
 from bot.services.registration import RegistrationService
 from handlers.faq import render_entry
-from handlers.filters import HAS_CONTACT, HAS_TEXT, NO_TEXT, NOT_COMMAND
+from handlers.filters import HAS_CONTACT, NOT_COMMAND, NOT_TYPED, TYPED
 from handlers.seminar_views import card_keyboard, load_card, registration_reply, render_card
 from storage.models import User
 from storage.repositories import Repositories
@@ -125,14 +125,19 @@ async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     A question typed here («а это обязательно?») is answered from the FAQ first; the
     dialog stays where it was either way.
     """
-    text = message.text or message.caption or ""
-    if text.rstrip().endswith("?"):
-        matches = faq.search(text, tr.lang, limit=1)
-        if matches:
-            pending = tr("profile.consent_pending")
-            await message.answer(join("\n\n", [render_entry(tr, matches[0]), pending]))
-            return
-    await message.answer(tr("profile.consent_pending"))
+    text = _typed(message)
+    pending = tr("profile.consent_pending")
+    if not text.rstrip().endswith("?"):
+        await message.answer(pending)
+        return
+    # Only a confident match is shown here; an unknown question goes to the organisers later.
+    matches = faq.search(text, tr.lang, limit=1)
+    answer = render_entry(tr, matches[0]) if matches else tr("profile.consent_unknown_question")
+    await message.answer(join("\n\n", [answer, pending]))
+
+
+def _typed(message: Message) -> str:
+    return message.text or message.caption or ""
 
 
 def _text_error(tr: Tr, problem: str) -> str:
@@ -140,7 +145,7 @@ def _text_error(tr: Tr, problem: str) -> str:
 
 
 async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_full_name(message.text or "")
+    checked = check_full_name(_typed(message))
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.full_name')}"
@@ -152,7 +157,7 @@ async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
 
 
 async def organisation(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_text(message.text or "")
+    checked = check_organisation(_typed(message))
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.organisation')}"
@@ -173,7 +178,7 @@ async def phone_text(
     registration: RegistrationService,
 ) -> None:
     tr = ctx.tr
-    phone = normalise_phone(message.text or "")
+    phone = normalise_phone(_typed(message))
     if phone is None:
         await message.answer(
             f"{tr('profile.errors.phone')}\n\n{tr('profile.ask.phone')}",
@@ -290,15 +295,13 @@ def create_router() -> Router:
         decline, ProfileCb.filter(F.action == "decline"), StateFilter(ProfileForm.consent)
     )
     router.message.register(consent_reminder, StateFilter(ProfileForm.consent), NOT_COMMAND)
-    router.message.register(full_name, StateFilter(ProfileForm.full_name), HAS_TEXT, NOT_COMMAND)
-    router.message.register(
-        organisation, StateFilter(ProfileForm.organisation), HAS_TEXT, NOT_COMMAND
-    )
-    router.message.register(phone_text, StateFilter(ProfileForm.phone), HAS_TEXT, NOT_COMMAND)
+    router.message.register(full_name, StateFilter(ProfileForm.full_name), TYPED, NOT_COMMAND)
+    router.message.register(organisation, StateFilter(ProfileForm.organisation), TYPED, NOT_COMMAND)
+    router.message.register(phone_text, StateFilter(ProfileForm.phone), TYPED, NOT_COMMAND)
     router.message.register(phone_contact, StateFilter(ProfileForm.phone), HAS_CONTACT)
     router.message.register(
         not_text,
         StateFilter(ProfileForm.full_name, ProfileForm.organisation, ProfileForm.phone),
-        NO_TEXT,
+        NOT_TYPED,
     )
     return router

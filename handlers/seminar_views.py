@@ -103,8 +103,9 @@ def render_seminar_card(
         tr("formats.line", format=tr(f"formats.{seminar.format.value}")),
     ]
     if seminar.is_cancelled:
-        lines += [blank, tr("seminars.card.cancelled")]
-    elif seminar.starts_at <= now:
+        # Neither "free" nor the user's registration: nothing here can be attended.
+        return join("\n", [*lines, blank, tr("seminars.card.cancelled")])
+    if seminar.starts_at <= now:
         lines += [blank, tr("seminars.card.past")]
     else:
         lines.append(
@@ -169,8 +170,12 @@ def card_keyboard(tr: Tr, card: CardData, now: datetime) -> InlineKeyboardMarkup
 
 
 def notice_keyboard(tr: Tr, seminar: Seminar) -> InlineKeyboardMarkup:
-    """Buttons under a notice about one's own seat: open the seminar, or give the seat up."""
+    """Buttons under a notice about one's own seat: open the seminar, or give the seat up;
+    for a cancelled seminar, the list of the others."""
     builder = InlineKeyboardBuilder()
+    if seminar.is_cancelled:
+        builder.button(text=tr("seminars.buttons.list"), callback_data=SeminarPageCb(page=0))
+        return builder.as_markup()
     builder.button(
         text=tr("seminars.buttons.open"), callback_data=SeminarCb(action="card", id=seminar.id)
     )

@@ -28,7 +28,13 @@ _SECTIONS = {
 }
 
 
+# Consent buttons belong to registering for a seminar, not to the profile in /my.
+_REGISTRATION_STEPS = ("prof:agree", "prof:decline")
+
+
 def section_of(data: str | None) -> str | None:
+    if (data or "").startswith(_REGISTRATION_STEPS):
+        return "seminars"
     prefix = (data or "").split(":", 1)[0]
     if prefix == "menu":
         action = (data or "").split(":", 2)[1:2]

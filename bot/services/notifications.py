@@ -58,10 +58,10 @@ class NoticeDelivery:
         text = self._text(tr, payload)
         seminar_id = payload.get("seminar_id")
         seminar = await repos.seminars.get(int(seminar_id)) if seminar_id is not None else None
-        if seminar is None or seminar.is_cancelled:
+        if seminar is None:
             return lambda: self._bot.send_message(item.chat_id, text)
         markup = self._seminar_buttons(tr, seminar)
-        if not payload.get("calendar"):
+        if seminar.is_cancelled or not payload.get("calendar"):
             return lambda: self._bot.send_message(item.chat_id, text, reply_markup=markup)
 
         async def send_with_calendar() -> object:

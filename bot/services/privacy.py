@@ -94,7 +94,7 @@ class PrivacyService:
             cancelled = 0
             for live in await repos.registrations.live_for_user(user_id):
                 seminar = await repos.seminars.get(live.seminar_id)
-                if seminar is None or seminar.starts_at <= now:
+                if seminar is None or seminar.is_cancelled or seminar.starts_at <= now:
                     continue
                 result = await self._registration.cancel_in(tx, user_id, live.seminar_id)
                 if result.outcome is CancelOutcome.CANCELLED:

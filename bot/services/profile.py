@@ -24,6 +24,8 @@ class TextProblem(StrEnum):
     NO_LETTERS = "no_letters"
     QUESTION = "question"
     ONE_WORD = "one_word"
+    NOT_A_NAME = "not_a_name"
+    NOT_AN_ORGANISATION = "not_an_organisation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +79,64 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+# Words of an organisation's name («ТОС «Заречный»» is where one works, not who one is).
+_ORGANISATION_WORDS = frozenset(
+    {
+        "тос",
+        "ано",
+        "нко",
+        "ооо",
+        "оао",
+        "зао",
+        "пао",
+        "ип",
+        "фонд",
+        "ассоциация",
+        "союз",
+        "центр",
+        "организация",
+        "учреждение",
+        "ngo",
+        "llc",
+        "foundation",
+        "association",
+    }
+)
+_QUOTES = '«»"„“”'
+_WORD = re.compile(r"\w+")
+# An answer about a phone at the organisation step: «мой телефон», «номер».
+_PHONE_WORDS = frozenset({"телефон", "номер", "phone", "number"})
+
+
+def _words(text: str) -> set[str]:
+    return {word.casefold() for word in _WORD.findall(text)}
+
+
 def check_full_name(raw: str) -> Checked:
-    """As `check_text`, and at least two words that are not a question."""
+    """As `check_text`, and at least two words that are not a question nor an organisation."""
     checked = check_text(raw)
     if checked.value is None:
         return checked
     words = checked.value.split(" ")
     if checked.value.endswith("?") or words[0].casefold().rstrip(",!") in _QUESTION_WORDS:
         return Checked(None, TextProblem.QUESTION)
+    if (
+        any(ch in _QUOTES or ch.isdigit() for ch in checked.value)
+        or _words(checked.value) & _ORGANISATION_WORDS
+    ):
+        return Checked(None, TextProblem.NOT_A_NAME)
     if len(words) < 2:
         return Checked(None, TextProblem.ONE_WORD)
+    return checked
+
+
+def check_organisation(raw: str) -> Checked:
+    """As `check_text`, and not a phone number nor words about one."""
+    if normalise_phone(raw) is not None:
+        return Checked(None, TextProblem.NOT_AN_ORGANISATION)
+    checked = check_text(raw)
+    if checked.value is not None and _words(checked.value) & _PHONE_WORDS:
+        return Checked(None, TextProblem.NOT_AN_ORGANISATION)
     return checked
 
 

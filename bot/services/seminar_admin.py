@@ -415,6 +415,7 @@ class SeminarAdmin:
                     {"title": seminar.title},
                     {"when": seminar.starts_at},
                     zone_at=seminar.starts_at,
+                    seminar_id=seminar_id,
                 ),
                 now,
             )

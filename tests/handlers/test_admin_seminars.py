@@ -347,13 +347,26 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
     stored = await Repositories(app.db).seminars.get(seminar.id)
     assert stored is not None and stored.status is SeminarStatus.CANCELLED
     assert reminder_times(app, seminar.id) == [None, None]
-    assert "отменён организаторами" in session.texts(11)[-1]
-    assert "has been cancelled" in session.texts(12)[-1]
+    notice = session.texts(11)[-1]
+    assert "отменён организаторами" in notice and "has been cancelled" in session.texts(12)[-1]
+    assert "))" not in notice and "/seminars" not in notice
+    assert list(session.buttons(11)) == ["📅 Ближайшие семинары"]
 
+    # An older notice's «Открыть семинар»: cancelled, not "registered", not "free".
+    await press(app, updates, 11, f"sem:card:{seminar.id}")
+    card = session.texts(11)[-1]
+    assert "отменён организаторами" in card
+    assert "Вы записаны" not in card and "бесплатное" not in card
+    assert list(session.buttons(11)) == ["◀️ К списку семинаров"]
+    await say(app, updates, 11, "/forget_me")
+    await press(app, updates, 11, "forget:yes")
+    assert "ваши данные удалены" in last_text(session, 11)
+    assert "предстоящие" not in last_text(session, 11)
+
+    told = len(session.texts(11))
     await press(app, updates, ADMIN_ID, yes)
     assert session.of_type(AnswerCallbackQuery)[-1].text == "Этот семинар уже отменён."
-    assert len(session.texts(11)) == 1
-
+    assert len(session.texts(11)) == told
     await say(app, updates, ADMIN_ID, "/edit_seminar")
     assert "Ближайших семинаров нет" in last_text(session, ADMIN_ID)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.profile import TextProblem, check_full_name
+from bot.services.profile import TextProblem, check_full_name, check_organisation
 from handlers.fallback import closest_command
 from handlers.stale import section_of
 
@@ -20,6 +20,12 @@ from handlers.stale import section_of
         ("/exprt 5", False, None),  # participants are never pointed at admin commands
         ("/xyzzy", False, None),
         ("/semnars@seminar_test_bot", False, "seminars"),
+        ("/семинары", False, "seminars"),
+        ("/Семинар", False, "seminars"),
+        ("/мои_записи", False, "my"),
+        ("/помощь", False, "help"),
+        ("/ыуьштфкы", False, "seminars"),
+        ("/абырвалг", False, None),
     ],
 )
 def test_closest_command(typed: str, is_admin: bool, expected: str | None) -> None:
@@ -33,6 +39,9 @@ def test_closest_command(typed: str, is_admin: bool, expected: str | None) -> No
         ("sems:-1", "seminars"),
         ("faq:entry:0123", "faq"),
         ("rem:drop:5", "my"),
+        ("prof:agree", "seminars"),  # «Согласен ✅» after /cancel: registration, not /my
+        ("prof:decline", "seminars"),
+        ("prof:edit", "my"),
         ("menu:my", "my"),
         ("menu:bogus", None),
         ("adm_new:publish", None),
@@ -53,6 +62,10 @@ def test_section_of_a_stale_button(data: str | None, section: str | None) -> Non
         ("Анна", TextProblem.ONE_WORD),
         ("/cancel", TextProblem.COMMAND),
         ("🎉🎉", TextProblem.NO_LETTERS),
+        ("ТОС «Заречный»", TextProblem.NOT_A_NAME),
+        ('АНО "Добро"', TextProblem.NOT_A_NAME),
+        ("Фонд Добрые соседи", TextProblem.NOT_A_NAME),
+        ("Иванова Анна 1985", TextProblem.NOT_A_NAME),
     ],
 )
 def test_full_name_refused(text: str, problem: TextProblem) -> None:
@@ -64,3 +77,13 @@ def test_full_name_refused(text: str, problem: TextProblem) -> None:
 )
 def test_full_name_accepted(text: str) -> None:
     assert check_full_name(text).value == " ".join(text.split())
+
+
+@pytest.mark.parametrize("text", ["мой телефон", "+7 912 345-67-89", "89123456789", "номер"])
+def test_organisation_refused(text: str) -> None:
+    assert check_organisation(text).problem is TextProblem.NOT_AN_ORGANISATION
+
+
+@pytest.mark.parametrize("text", ["АНО «Добро»", "ТОС «Заречный»", "частное лицо", "ООО 2ГИС"])
+def test_organisation_accepted(text: str) -> None:
+    assert check_organisation(text).value == text

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, SendMessage
-from aiogram.types import Contact, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from aiogram.types import Contact, PhotoSize, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from aiogram.types import User as TgUser
 from icalendar import Calendar
 
@@ -69,6 +69,14 @@ def contact_update(updates: UpdateFactory, user: TgUser, owner: int) -> Update:
     return update.model_copy(update={"message": message})
 
 
+def photo_update(updates: UpdateFactory, user: TgUser, caption: str) -> Update:
+    update = updates.message(user, "x")
+    assert update.message is not None
+    photo = [PhotoSize(file_id="photo-1", file_unique_id="p1", width=9, height=9)]
+    message = update.message.model_copy(update={"text": None, "photo": photo, "caption": caption})
+    return update.model_copy(update={"message": message})
+
+
 async def test_list_shows_dates_plurals_and_pages(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
@@ -116,13 +124,18 @@ async def test_card_register_with_profile_dialog(
     consent = session.texts(2)[-1]
     for fragment in ("ФИО", "организации", "телефон", "администратор", "/forget_me"):
         assert fragment in consent
+    for question in ("а можно с ребёнком?", "что будет, если я не соглашусь?"):
+        await feed(app, updates.message(user, question))
+        reply = session.texts(2)[-1]
+        assert "Готового ответа" in reply and "/ask" in reply and "«Согласен ✅»" in reply
     await feed(app, updates.callback(user, button(session, 2, "Согласен")))
     assert "фамилию, имя и отчество" in session.texts(2)[-1]
 
     await feed(app, updates.message(user, "Я" * 5000))
     assert "не больше 200" in session.texts(2)[-1]
     assert "фамилию, имя и отчество" in session.texts(2)[-1]
-    await feed(app, updates.message(user, "Иванова Анна Петровна"))
+    # A photo with a caption is text: the caption is the name.
+    await feed(app, photo_update(updates, user, "Иванова Анна Петровна"))
     await feed(app, updates.message(user, "😀🎉🔥"))
     assert "буквы" in session.texts(2)[-1] and "организацию" in session.texts(2)[-1]
     await feed(app, updates.message(user, "АНО «Добро»"))
