@@ -257,11 +257,13 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     await feed(app, callback_update(organiser, AnswerCb(question_id=1).pack(), STAFF_CHAT))
     assert "уже ответил(а)" in callback_answers(session)[-1]
 
-    # An organiser who is not an admin may not publish; an admin reviews a draft first.
-    await feed(app, callback_update(organiser, AddToFaqCb(question_id=1).pack(), STAFF_CHAT))
-    assert callback_answers(session)[-1] == (
-        "Добавлять ответы в частые вопросы могут только администраторы бота."
-    )
+    # An organiser who is not an admin may not publish or attach; an admin reviews a draft.
+    for faq_button in (AddToFaqCb(question_id=1), AttachQuestionCb(question_id=1)):
+        for person in (organiser, member):
+            await feed(app, callback_update(person, faq_button.pack(), STAFF_CHAT))
+            assert callback_answers(session)[-1] == (
+                "Добавлять ответы в частые вопросы могут только администраторы бота."
+            )
     admin = updates.tg_user(ADMIN_ID)
     await feed(app, callback_update(admin, AddToFaqCb(question_id=1).pack(), STAFF_CHAT))
     draft = sent(session, STAFF_CHAT)[-1]
