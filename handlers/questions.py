@@ -36,7 +36,7 @@ from bot.services.questions import (
     is_forgotten,
 )
 from bot.services.sender import Delivery
-from handlers.alerts import alert
+from handlers.alerts import alert, toast
 from handlers.faq_learning import AttachQuestionCb
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
 from handlers.menu import MenuCb
@@ -461,11 +461,12 @@ async def draft_button(
         if not await questions.drop_draft(question_id, query.from_user.id):
             alert(callback_answer, closed)
             return
-        await query.message.answer(tr("questions.draft_dropped"))
+        # The draft's message now says it was cancelled: a toast confirms the press.
+        toast(callback_answer, tr("questions.draft_dropped"))
         return
     outcome = await questions.publish_draft(question_id, query.from_user.id)
     if outcome is AddToFaqOutcome.ADDED:
-        await query.message.answer(tr("questions.faq_added", number=question_id))
+        toast(callback_answer, tr("questions.faq_added", number=question_id))
         return
     alert(callback_answer, closed)
 

@@ -609,8 +609,9 @@ async def test_11_one_message_after_the_profile_and_no_answer_sent_echo(
     await staff.assert_no_new_messages(within=1.0)  # no «Ответ отправлен» on top of the edit
     await admin.press("Добавить в FAQ", question.message_id, STAFF_CHAT)
     draft = await staff.wait_message("Черновик")
-    await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
-    await staff.wait_message("добавлен в частые вопросы")
+    published = await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
+    toast = await fake_api.wait_callback_answer(published)
+    assert "добавлен в частые вопросы" in toast["text"] and not toast.get("show_alert")
     # The question's message loses its FAQ buttons once the entry is there.
     assert fake_api.message(STAFF_CHAT, question.message_id).buttons == []
 

@@ -85,8 +85,9 @@ async def test_faq_and_questions_story(fake_api: FakeBotAPI, run_bot: RunBot) ->
     await admin.press("Добавить в FAQ", dog.message_id, STAFF_CHAT)
     draft = await staff.wait_message("Черновик")
     assert "Пускают ли с собакой?" in (draft.text or "")
-    await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
-    await staff.wait_message("добавлен в частые вопросы")
+    published = await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
+    toast = await fake_api.wait_callback_answer(published)
+    assert "добавлен в частые вопросы" in toast["text"] and not toast.get("show_alert")
     await anna.assert_no_new_messages()
     fake_api.assert_no_rejections()
 

@@ -97,8 +97,9 @@ async def test_a_plain_member_of_the_staff_chat_cannot_answer_or_publish(
     await staff.wait_message("новый текст вопроса")
     await admin.send_in(STAFF_CHAT, "Где припарковаться у места семинара?")
     redraft = await staff.wait_message("Где припарковаться у места семинара?")
-    await admin.press("Опубликовать", redraft.message_id, STAFF_CHAT)
-    await staff.wait_message("добавлен в частые вопросы")
+    published = await admin.press("Опубликовать", redraft.message_id, STAFF_CHAT)
+    toast = await fake_api.wait_callback_answer(published)
+    assert "добавлен в частые вопросы" in toast["text"] and not toast.get("show_alert")
 
     await boris.send("где припарковаться у места семинара")
     await boris.wait_message("Парковка во дворе")
@@ -138,8 +139,9 @@ async def test_forget_me_leaves_no_byte_of_a_question_in_the_database_or_the_faq
             await staff.wait_message("новый текст вопроса")
             await admin.send_in(STAFF_CHAT, rewrite)
             draft = await staff.wait_message(rewrite)
-        await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
-        await staff.wait_message("добавлен в частые вопросы")
+        published = await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
+        toast = await fake_api.wait_callback_answer(published)
+        assert "добавлен в частые вопросы" in toast["text"] and not toast.get("show_alert")
         return post.message_id
 
     # Published word for word (an admin's slip): it carries the phone and the street.

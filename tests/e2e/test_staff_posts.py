@@ -122,12 +122,14 @@ async def test_a_published_or_cancelled_draft_loses_its_buttons(
     await admin.send_in(STAFF_CHAT, "Где вход на семинар?")
     second = await staff.wait_message("Где вход на семинар?")
     stale = {text: callback_data(first, text) for text in ("Опубликовать", "Изменить вопрос")}
-    await admin.press("Опубликовать", second.message_id, STAFF_CHAT)
-    await staff.wait_message("добавлен в частые вопросы")
+    published = await admin.press("Опубликовать", second.message_id, STAFF_CHAT)
+    toast = await fake_api.wait_callback_answer(published)
+    assert "добавлен в частые вопросы" in toast["text"] and not toast.get("show_alert")
     # Both versions of the draft say what happened, without buttons.
     for shown in (first, second):
         closed = await staff.wait_edit(shown.message_id, "опубликован в частых вопросах (Ирина)")
         assert closed.buttons == []
+    await staff.assert_no_new_messages()  # the edits and the toast say it all
     for data in stale.values():
         pressed = await admin.press_data(data, first.message_id, STAFF_CHAT)
         assert (await fake_api.wait_callback_answer(pressed))["text"] == CLOSED
@@ -136,8 +138,8 @@ async def test_a_published_or_cancelled_draft_loses_its_buttons(
 
     cancelled = await draft_of("Будет ли обед?", "Да, в 13:00.")
     drop = callback_data(cancelled, "Отменить")
-    await admin.press("Отменить", cancelled.message_id, STAFF_CHAT)
-    await staff.wait_message("Черновик удалён")
+    pressed = await admin.press("Отменить", cancelled.message_id, STAFF_CHAT)
+    assert (await fake_api.wait_callback_answer(pressed))["text"] == "Черновик отменён."
     closed = await staff.wait_edit(cancelled.message_id, "отменён (Ирина)")
     assert closed.buttons == []
     pressed = await admin.press_data(drop, cancelled.message_id, STAFF_CHAT)
