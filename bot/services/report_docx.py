@@ -110,8 +110,8 @@ def result_sentences(summary: Summary, tr: Tr) -> list[str]:
                 rate=rate,
             )
         )
-    if s.forgotten_visits:
-        sentences.append(tr("report.docx.forgotten", count=s.forgotten_visits))
+    if s.forgotten_people:
+        sentences.append(tr("report.docx.forgotten", count=s.forgotten_people))
     sentences += [
         tr(
             "report.docx.new_and_returning",
@@ -120,7 +120,11 @@ def result_sentences(summary: Summary, tr: Tr) -> list[str]:
         ),
         tr("report.docx.repeat", count=s.repeat),
         tr("report.docx.organisations", count=len(s.organisations)),
-        tr("report.docx.questions", count=s.questions_asked, answered=s.questions_answered),
+        (
+            tr("report.docx.questions", count=s.questions_asked, answered=s.questions_answered)
+            if s.questions_asked
+            else tr("report.docx.no_questions")
+        ),
         tr("report.docx.faq_answers", count=s.faq_answers),
     ]
     if s.response_rate is not None and s.average_rating is not None:

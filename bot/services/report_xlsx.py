@@ -61,6 +61,7 @@ SUMMARY_KEYS = (
     "forgotten_visits",
     "attendance_rate",
     "participants",
+    "forgotten_people",
     "new",
     "returning",
     "repeat",

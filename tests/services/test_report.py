@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from bot.i18n import Translator
 from bot.services.report import ReportFiles, ReportService
+from bot.services.report_docx import result_sentences
 from bot.services.report_model import ReportHeading
 from bot.services.report_period import Period, Preset, parse_range, preset_period
 from storage.database import Database
@@ -135,7 +137,8 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     assert summary["Проведено семинаров"] == 2
     assert summary["Посещения"] == 6
     assert summary["Из них посещений людей, удалённых по их запросу"] == 2
-    assert summary["Участники (разные люди)"] == 3
+    assert summary["Участники (разные люди)"] == 4
+    assert summary["Из них удалили свои данные по своему запросу"] == 1
     assert summary["Доля посещений от записей, %"] == 75.0
     assert summary["Ответы из справочника (FAQ)"] == 2
     events = book["Мероприятия"]
@@ -172,11 +175,12 @@ async def test_document_tells_the_period_dates_and_numbers(db: Database) -> None
     assert "Проведено 2 семинара." in text
     assert "Отменён 1 семинар." in text
     assert "На проведённые семинары подано 8 заявок." in text
-    assert "Семинары посетили 3 участника — 6 посещений (75,0 % записей)." in text
-    assert "Из посещений 2 — людей, удаливших свои данные по их запросу" in text
-    assert "новых (впервые пришли на семинар программы в этом периоде) — 2 участника" in text
+    assert "Семинары посетили 4 участника — 6 посещений (75,0 % записей)." in text
+    forgotten = "В том числе 1 участник удалил свои данные по своему запросу: он учтён без имени."
+    assert forgotten in text
+    assert "новых (впервые пришли на семинар программы в этом периоде) — 3 участника" in text
     assert "вернувшихся (бывали на семинарах программы раньше) — 1 участник." in text
-    assert "На двух семинарах периода и более побывал 1 участник." in text
+    assert "На двух семинарах периода и более побывали 2 участника." in text
     assert "Участники представляли 2 организации (список ниже)." in text
     assert "На 2 вопроса бот ответил сам из справочника частых вопросов." in text
     assert (
@@ -267,3 +271,11 @@ async def test_document_without_heading_settings_has_no_library_author(db: Datab
     properties = Document(io.BytesIO(files.docx)).core_properties
     assert properties.author == ""
     assert properties.title == "Аналитический отчёт о реализации программы (черновик)"
+
+
+async def test_no_questions_is_said_in_words(db: Database) -> None:
+    _, files = await report(db)
+    quiet = dataclasses.replace(files.summary, questions_asked=0, questions_answered=0)
+    sentences = result_sentences(quiet, Translator.load().for_language("ru"))
+    assert "Вопросов организаторам не было." in sentences
+    assert not any("0 вопросов" in sentence for sentence in sentences)
