@@ -106,6 +106,7 @@ def organisation_rows(summary: Summary) -> list[list[Value]]:
 
 
 def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[list[Value]]:
+    """A seminar not held (cancelled or still ahead) has no attended figure: «—», not 0."""
     cancelled = str(tr("report.cancelled"))
     return [
         [
@@ -117,7 +118,7 @@ def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[l
             cancelled if line.seminar.is_cancelled else local_time(line.seminar.starts_at, tz),
             line.seminar.capacity,
             line.registered,
-            line.attended,
+            line.attended if line.held else "—",
             _round(line.rating),
         ]
         for line in summary.lines

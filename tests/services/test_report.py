@@ -151,6 +151,7 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     assert events.cell(row=2, column=5).number_format == "dd.mm.yyyy hh:mm"
     cancelled = next(row for row in rows if row[0] == story.cancelled.title)
     assert cancelled[5] == "отменён"
+    assert cancelled[8] == "—"  # no attended figure: not a no-show
     matrix = [row for row in book["Посещаемость"].iter_rows(values_only=True)]
     names = {row[0] for row in matrix}
     assert PEOPLE[GONE][0] not in names
