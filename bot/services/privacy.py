@@ -2,8 +2,8 @@
 
 Upcoming registrations are cancelled (the waitlist moves up); past registrations and those
 of a cancelled seminar are kept for statistics, detached from the user, with their feedback
-ratings (the written answers go) and certificates (still valid, without the holder's name and id). The
-user's questions are kept as a count (asked, answered) but their texts and the answers
+ratings (the written answers go) and certificates (still valid, without the holder's name
+and id). The user's questions are kept as a count (asked, answered) but their texts and the answers
 are blanked; an FAQ entry made from one of them is removed unless an admin rewrote its
 question, and an unpublished draft goes too. The profile, Telegram names and every
 unfinished dialog of the user (in any chat) are deleted, the user leaves the "Everyone"
