@@ -171,12 +171,15 @@ def heading_lines(heading: ReportHeading, tr: Tr) -> list[str]:
     return [f"{tr(f'report.docx.heading.{key}')}: {_text(value)}" for key, value in fields if value]
 
 
-def _metadata(document: Any, heading: ReportHeading, tr: Tr) -> None:
+def _metadata(document: Any, data: ReportData, tr: Tr) -> None:
+    """Author, title with the period and the build moment, instead of the template's."""
     properties = document.core_properties
-    properties.author = _text(heading.organisation)
-    properties.last_modified_by = _text(heading.organisation)
-    title = str(tr("report.docx.title"))
-    properties.title = f"{title}: {_text(heading.project)}" if heading.project else title
+    author = _text(data.heading.author or data.heading.organisation)
+    properties.author = properties.last_modified_by = author
+    properties.title = _text(data.document_title(str(tr("report.docx.title"))))
+    properties.comments = ""
+    properties.created = properties.modified = data.now.replace(tzinfo=None)
+    properties.revision = 1
 
 
 def _organisations(document: Any, summary: Summary, tr: Tr) -> None:
@@ -202,7 +205,7 @@ def _needs(document: Any, summary: Summary, tr: Tr) -> None:
 
 def build_docx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     document = Document()
-    _metadata(document, data.heading, tr)
+    _metadata(document, data, tr)
     document.styles["Normal"].font.size = Pt(11)
     for section in document.sections:
         section.left_margin = section.right_margin = Cm(_MARGIN_CM)

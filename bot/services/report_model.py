@@ -28,6 +28,7 @@ class ReportHeading:
     organisation: str = ""
     project: str = ""
     grant_agreement: str = ""
+    author: str = ""  # the files' author: the organisation, else the certificates' issuer
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,12 @@ class ReportData:
     questions: QuestionTotals
     faq_answers: int  # confident answers the bot gave from the FAQ in the period
     heading: ReportHeading = ReportHeading()
+
+    def document_title(self, title: str) -> str:
+        """The files' title property: the report's title, the period and the project."""
+        period = f"{self.period.first:%d.%m.%Y} – {self.period.last:%d.%m.%Y}"
+        project = " ".join(self.heading.project.split())
+        return f"{title}, {period}" + (f": {project}" if project else "")
 
     def held(self, seminar: ReportSeminar) -> bool:
         return seminar.status is not SeminarStatus.CANCELLED and seminar.starts_at <= self.now

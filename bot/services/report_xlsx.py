@@ -229,6 +229,10 @@ def _one_page_wide_landscape(sheet: Any) -> None:
 
 def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     workbook = Workbook(write_only=True)
+    properties = workbook.properties
+    properties.creator = properties.lastModifiedBy = clean(data.heading.author) or None
+    properties.title = clean(data.document_title(str(tr("report.xlsx.title"))))
+    properties.created = properties.modified = data.now.replace(tzinfo=None)
     write_table(
         workbook,
         str(tr("report.xlsx.sheets.summary")),
