@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 from collections.abc import AsyncIterator
@@ -14,10 +15,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.i18n import Translator
+from bot.report_cli import run_report
 from bot.services.report import ReportFiles, ReportService
 from bot.services.report_docx import result_sentences
 from bot.services.report_model import ReportHeading
 from bot.services.report_period import Period, Preset, parse_range, preset_period
+from bot.settings import Settings
 from storage.database import Database
 from tests.report_seed import (
     ANNA,
@@ -291,3 +294,16 @@ async def test_no_questions_is_said_in_words(db: Database) -> None:
     sentences = result_sentences(quiet, Translator.load().for_language("ru"))
     assert "Вопросов организаторам не было." in sentences
     assert not any("0 вопросов" in sentence for sentence in sentences)
+
+
+async def test_command_line_takes_dates_as_the_bot_does(
+    db: Database, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = await seed_report_story(db, datetime.now(UTC))
+    await db.close()
+    period = story_period(story)
+    out = tmp_path / "out"
+    argv = ["--from", f"{period.first:%d.%m.%Y}", "--to", f"{period.last:%d.%m.%Y}"]
+    status = await asyncio.to_thread(run_report, settings, [*argv, "--out", str(out)])
+    assert status == 0, capsys.readouterr()
+    assert sorted(path.suffix for path in out.iterdir()) == [".docx", ".xlsx"]
