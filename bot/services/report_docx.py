@@ -79,7 +79,10 @@ def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
             _actual(line.seminar, tr, tz),
             str(line.registered),
             str(line.attended) if line.held else "—",
-            format_decimal(line.rating, tr) if line.rating is not None else "—",
+            # How many ratings the average rests on, in brackets: «4,5 (2)».
+            f"{format_decimal(line.rating, tr)} ({line.responses})"
+            if line.rating is not None
+            else "—",
         )
         _fill(table.add_row().cells, values)
 

@@ -34,6 +34,7 @@ EVENT_KEYS = (
     "registered",
     "attended",
     "rating",
+    "ratings",
 )
 _REGISTERED_COLUMN = EVENT_KEYS.index("registered") + 1
 _CHART_ANCHOR_GAP = 2  # empty columns between the table and the chart
@@ -120,6 +121,7 @@ def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[l
             line.registered,
             line.attended if line.held else "—",
             _round(line.rating),
+            line.responses,
         ]
         for line in summary.lines
     ]

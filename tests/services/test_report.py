@@ -145,7 +145,7 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     assert summary["Доля посещений от записей, %"] == 75.0
     assert summary["Ответы из справочника (FAQ)"] == 2
     events = book["Мероприятия"]
-    assert events.freeze_panes == "A2" and events.auto_filter.ref == "A1:J4"
+    assert events.freeze_panes == "A2" and events.auto_filter.ref == "A1:K4"
     assert len(events._charts) == 1
     rows = list(events.iter_rows(min_row=2, values_only=True))
     moved = next(row for row in rows if row[0] == story.moved.title)
@@ -155,6 +155,8 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     cancelled = next(row for row in rows if row[0] == story.cancelled.title)
     assert cancelled[5] == "отменён"
     assert cancelled[8] == "—"  # no attended figure: not a no-show
+    held = next(row for row in rows if row[0] == story.held.title)
+    assert held[9:] == (4.5, 2)  # the rating and how many ratings it rests on
     matrix = [row for row in book["Посещаемость"].iter_rows(values_only=True)]
     names = {row[0] for row in matrix}
     assert PEOPLE[GONE][0] not in names
@@ -262,8 +264,8 @@ async def test_document_heading_metadata_table_and_needs(db: Database) -> None:
     header = [cell.text for cell in table.rows[0].cells]
     assert header[-3:] == ["Записались", "Пришли", "Оценка"]
     by_title = {row.cells[1].text: [c.text for c in row.cells] for row in table.rows[1:]}
-    assert by_title[story.held.title][-3:] == ["5", "4", "4,5"]
-    assert by_title[story.moved.title][-3:] == ["3", "2", "3,0"]
+    assert by_title[story.held.title][-3:] == ["5", "4", "4,5 (2)"]
+    assert by_title[story.moved.title][-3:] == ["3", "2", "3,0 (1)"]
     assert by_title[story.cancelled.title][-3:] == ["0", "—", "—"]
     needs = text[text.index("Потребности участников") :]
     assert f"{REPORTING_TOPIC} (2 ответа)" in needs
