@@ -16,17 +16,24 @@ from bot.services.report import (
     ReportService,
     report_heading,
 )
-from bot.services.report_period import Period
+from bot.services.report_period import Period, parse_date
 from bot.settings import Settings
 from storage.database import Database
+
+
+def _day(text: str) -> date:
+    day = parse_date(text.strip())
+    if day is None:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (31.12.2026 or 2026-12-31)")
+    return day
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot report", description="The programme report for funders."
     )
-    parser.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
-    parser.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
+    parser.add_argument("--from", dest="first", type=_day, required=True)
+    parser.add_argument("--to", dest="last", type=_day, required=True)
     parser.add_argument("--out", type=Path, required=True, help="folder for the two files")
     return parser
 

@@ -42,7 +42,9 @@ async def _send_report(
     await bot.send_message(chat_id, tr("report.preparing", **dates))
     files = await report.build(period, tr.lang)
     if files is None:
-        await bot.send_message(chat_id, tr("report.empty", **dates))
+        await bot.send_message(
+            chat_id, tr("report.empty", **dates), reply_markup=period_keyboard(tr)
+        )
         return
     await bot.send_document(
         chat_id,

@@ -1,9 +1,9 @@
 """`/forget_me`: removing a participant's personal data in one transaction.
 
-Upcoming registrations are cancelled (the waitlist moves up); past registrations are
-kept for statistics, detached from the user, with their feedback ratings (the written
-answers go) and certificates (still valid, without the holder's name and id). The
-user's questions are kept as a count (asked, answered) but their texts and the answers
+Upcoming registrations are cancelled (the waitlist moves up); past registrations and those
+of a cancelled seminar are kept for statistics, detached from the user, with their feedback
+ratings (the written answers go) and certificates (still valid, without the holder's name
+and id). The user's questions are kept as a count (asked, answered) but their texts and the answers
 are blanked; an FAQ entry made from one of them is removed unless an admin rewrote its
 question, and an unpublished draft goes too. The profile, Telegram names and every
 unfinished dialog of the user (in any chat) are deleted, the user leaves the "Everyone"
@@ -94,6 +94,7 @@ class PrivacyService:
             cancelled = 0
             for live in await repos.registrations.live_for_user(user_id):
                 seminar = await repos.seminars.get(live.seminar_id)
+                # A cancelled seminar's registrations are its record: kept, like past ones.
                 if seminar is None or seminar.is_cancelled or seminar.starts_at <= now:
                     continue
                 result = await self._registration.cancel_in(tx, user_id, live.seminar_id)

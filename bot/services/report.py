@@ -28,6 +28,7 @@ def report_heading(settings: Settings) -> ReportHeading:
         organisation=settings.report_organisation,
         project=settings.report_project,
         grant_agreement=settings.report_grant_agreement,
+        author=settings.report_organisation or settings.certificate_issuer,
     )
 
 

@@ -79,7 +79,10 @@ def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
             _actual(line.seminar, tr, tz),
             str(line.registered),
             str(line.attended) if line.held else "—",
-            format_decimal(line.rating, tr) if line.rating is not None else "—",
+            # How many ratings the average rests on, in brackets: «4,5 (2)».
+            f"{format_decimal(line.rating, tr)} ({line.responses})"
+            if line.rating is not None
+            else "—",
         )
         _fill(table.add_row().cells, values)
 
@@ -110,8 +113,8 @@ def result_sentences(summary: Summary, tr: Tr) -> list[str]:
                 rate=rate,
             )
         )
-    if s.forgotten_visits:
-        sentences.append(tr("report.docx.forgotten", count=s.forgotten_visits))
+    if s.forgotten_people:
+        sentences.append(tr("report.docx.forgotten", count=s.forgotten_people))
     sentences += [
         tr(
             "report.docx.new_and_returning",
@@ -120,7 +123,11 @@ def result_sentences(summary: Summary, tr: Tr) -> list[str]:
         ),
         tr("report.docx.repeat", count=s.repeat),
         tr("report.docx.organisations", count=len(s.organisations)),
-        tr("report.docx.questions", count=s.questions_asked, answered=s.questions_answered),
+        (
+            tr("report.docx.questions", count=s.questions_asked, answered=s.questions_answered)
+            if s.questions_asked
+            else tr("report.docx.no_questions")
+        ),
         tr("report.docx.faq_answers", count=s.faq_answers),
     ]
     if s.response_rate is not None and s.average_rating is not None:
@@ -167,12 +174,15 @@ def heading_lines(heading: ReportHeading, tr: Tr) -> list[str]:
     return [f"{tr(f'report.docx.heading.{key}')}: {_text(value)}" for key, value in fields if value]
 
 
-def _metadata(document: Any, heading: ReportHeading, tr: Tr) -> None:
+def _metadata(document: Any, data: ReportData, tr: Tr) -> None:
+    """Author, title with the period and the build moment, instead of the template's."""
     properties = document.core_properties
-    properties.author = _text(heading.organisation)
-    properties.last_modified_by = _text(heading.organisation)
-    title = str(tr("report.docx.title"))
-    properties.title = f"{title}: {_text(heading.project)}" if heading.project else title
+    author = _text(data.heading.author or data.heading.organisation)
+    properties.author = properties.last_modified_by = author
+    properties.title = _text(data.document_title(str(tr("report.docx.title"))))
+    properties.comments = ""
+    properties.created = properties.modified = data.now.replace(tzinfo=None)
+    properties.revision = 1
 
 
 def _organisations(document: Any, summary: Summary, tr: Tr) -> None:
@@ -198,7 +208,7 @@ def _needs(document: Any, summary: Summary, tr: Tr) -> None:
 
 def build_docx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     document = Document()
-    _metadata(document, data.heading, tr)
+    _metadata(document, data, tr)
     document.styles["Normal"].font.size = Pt(11)
     for section in document.sections:
         section.left_margin = section.right_margin = Cm(_MARGIN_CM)

@@ -1,8 +1,9 @@
 """The report's numbers, counted once from the rows and shared by both files.
 
 Three units never mix: registrations (seats taken), visits (a registration marked as
-attended) and people (different participants). People who used /forget_me have no identity
-left, so their visits are counted as visits and never as people.
+attended) and people (different participants). People who used /forget_me have no name or
+id left, but an opaque number keeps them countable as people; only registrations forgotten
+before that number existed count as visits and not as people.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class ReportHeading:
     organisation: str = ""
     project: str = ""
     grant_agreement: str = ""
+    author: str = ""  # the files' author: the organisation, else the certificates' issuer
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +37,16 @@ class ReportData:
     now: datetime
     seminars: tuple[ReportSeminar, ...]
     registrations: Mapping[int, tuple[ReportRegistration, ...]]  # by seminar id
-    attended_before: frozenset[int]  # users who had attended a seminar before the period
+    attended_before: frozenset[int]  # people (`person` keys) who came before the period
     questions: QuestionTotals
     faq_answers: int  # confident answers the bot gave from the FAQ in the period
     heading: ReportHeading = ReportHeading()
+
+    def document_title(self, title: str) -> str:
+        """The files' title property: the report's title, the period and the project."""
+        period = f"{self.period.first:%d.%m.%Y} – {self.period.last:%d.%m.%Y}"
+        project = " ".join(self.heading.project.split())
+        return f"{title}, {period}" + (f": {project}" if project else "")
 
     def held(self, seminar: ReportSeminar) -> bool:
         return seminar.status is not SeminarStatus.CANCELLED and seminar.starts_at <= self.now
@@ -75,7 +83,8 @@ class Summary:
     registrations: int  # seats taken at seminars held
     visits: int  # registrations marked as attended, forgotten people's included
     forgotten_visits: int  # of `visits`, those of people removed at their request
-    participants: int  # different identified people with at least one visit
+    participants: int  # different people with at least one visit, forgotten ones included
+    forgotten_people: int  # of `participants`, those removed at their request
     organisations: tuple[str, ...]  # different organisations of those people, one spelling each
     new: int  # participants whose first visit ever falls in the period
     returning: int  # participants who had a visit before the period
@@ -84,7 +93,7 @@ class Summary:
     questions_answered: int
     faq_answers: int
     responses: int  # visits followed by a rating
-    reviewers: int  # different identified people who gave a rating
+    reviewers: int  # different people who gave a rating
     average_rating: float | None
     needs: tuple[Need, ...]
     lines: tuple[SeminarLine, ...]
@@ -141,7 +150,7 @@ def summarise(data: ReportData) -> Summary:
         row for line in held for row in data.registrations[line.seminar.id] if row.came is not None
     ]
     known = [row for row in visits if row.user_id is not None]
-    seminars_of: Counter[int] = Counter(row.user_id for row in known if row.user_id is not None)
+    seminars_of: Counter[int] = Counter(row.person for row in visits if row.person is not None)
     people = set(seminars_of)
     rated = [row for row in visits if row.rating is not None]
     ratings = [row.rating for row in rated if row.rating is not None]
@@ -158,6 +167,7 @@ def summarise(data: ReportData) -> Summary:
         visits=len(visits),
         forgotten_visits=len(visits) - len(known),
         participants=len(people),
+        forgotten_people=sum(person < 0 for person in people),
         organisations=tuple(merge_spellings(row.organisation or "" for row in known)),
         new=len(people - data.attended_before),
         returning=len(people & data.attended_before),
@@ -166,7 +176,7 @@ def summarise(data: ReportData) -> Summary:
         questions_answered=data.questions.answered,
         faq_answers=data.faq_answers,
         responses=len(rated),
-        reviewers=len({row.user_id for row in rated if row.user_id is not None}),
+        reviewers=len({row.person for row in rated if row.person is not None}),
         average_rating=_mean(ratings),
         needs=needs([row for line in lines for row in data.registrations[line.seminar.id]]),
         lines=lines,

@@ -55,7 +55,8 @@ def preset_period(preset: Preset, today: date, seminars: Period | None) -> Perio
     return Period(min(seminars.first, today), max(seminars.last, today))
 
 
-def _parse_date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
+    """`31.12.2026` (as the bot takes it) or ISO `2026-12-31`; None if neither."""
     try:
         if "." in text:
             day, month, year = (int(part) for part in text.split("."))
@@ -70,7 +71,7 @@ def parse_range(text: str) -> Period | None:
     match = _RANGE.match(text)
     if match is None:
         return None
-    first, last = _parse_date(match.group(1)), _parse_date(match.group(2))
+    first, last = parse_date(match.group(1)), parse_date(match.group(2))
     if first is None or last is None or last < first:
         return None
     if (last - first).days > MAX_SPAN_DAYS:

@@ -34,6 +34,7 @@ EVENT_KEYS = (
     "registered",
     "attended",
     "rating",
+    "ratings",
 )
 _REGISTERED_COLUMN = EVENT_KEYS.index("registered") + 1
 _CHART_ANCHOR_GAP = 2  # empty columns between the table and the chart
@@ -61,6 +62,7 @@ SUMMARY_KEYS = (
     "forgotten_visits",
     "attendance_rate",
     "participants",
+    "forgotten_people",
     "new",
     "returning",
     "repeat",
@@ -105,6 +107,7 @@ def organisation_rows(summary: Summary) -> list[list[Value]]:
 
 
 def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[list[Value]]:
+    """A seminar not held (cancelled or still ahead) has no attended figure: «—», not 0."""
     cancelled = str(tr("report.cancelled"))
     return [
         [
@@ -116,8 +119,9 @@ def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[l
             cancelled if line.seminar.is_cancelled else local_time(line.seminar.starts_at, tz),
             line.seminar.capacity,
             line.registered,
-            line.attended,
+            line.attended if line.held else "—",
             _round(line.rating),
+            line.responses,
         ]
         for line in summary.lines
     ]
@@ -227,6 +231,10 @@ def _one_page_wide_landscape(sheet: Any) -> None:
 
 def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
     workbook = Workbook(write_only=True)
+    properties = workbook.properties
+    properties.creator = properties.lastModifiedBy = clean(data.heading.author) or None
+    properties.title = clean(data.document_title(str(tr("report.xlsx.title"))))
+    properties.created = properties.modified = data.now.replace(tzinfo=None)
     write_table(
         workbook,
         str(tr("report.xlsx.sheets.summary")),

@@ -152,7 +152,13 @@ class RegistrationRepository:
         return [_registration(r) for r in rows]
 
     async def anonymise_user(self, user_id: int) -> int:
-        """Detach every remaining registration of the user from their identity."""
+        """Detach every remaining registration of the user from their identity, giving them
+        one new opaque number so that the person is still counted once (never named)."""
+        row = await self._db.fetch_one(
+            "SELECT COALESCE(MAX(forgotten_person), 0) + 1 AS next FROM registrations"
+        )
+        assert row is not None
         return await self._db.execute(
-            "UPDATE registrations SET user_id = NULL WHERE user_id = ?", (user_id,)
+            "UPDATE registrations SET user_id = NULL, forgotten_person = ? WHERE user_id = ?",
+            (row["next"], user_id),
         )

@@ -22,7 +22,7 @@ _SEMINARS_SQL = """
 """
 
 _REGISTRATIONS_SQL = """
-    SELECT r.seminar_id, r.user_id, r.status, p.full_name, p.organisation,
+    SELECT r.seminar_id, r.user_id, r.forgotten_person, r.status, p.full_name, p.organisation,
            a.kind AS came, f.rating, f.useful, f.next_topic
     FROM seminars AS s
     JOIN registrations AS r ON r.seminar_id = s.id
@@ -35,11 +35,11 @@ _REGISTRATIONS_SQL = """
 
 # Who had come to any seminar before the period: they return, the others are new.
 _RETURNING_SQL = """
-    SELECT DISTINCT r.user_id
+    SELECT DISTINCT r.user_id, r.forgotten_person
     FROM seminars AS s
     JOIN registrations AS r ON r.seminar_id = s.id
     JOIN attendance AS a ON a.registration_id = r.id
-    WHERE s.starts_at < ? AND r.user_id IS NOT NULL
+    WHERE s.starts_at < ? AND (r.user_id IS NOT NULL OR r.forgotten_person IS NOT NULL)
 """
 
 _QUESTIONS_SQL = """
@@ -67,10 +67,12 @@ class ReportSeminar:
 
 @dataclass(frozen=True, slots=True)
 class ReportRegistration:
-    """One registration; `user_id` None means the person used /forget_me."""
+    """One registration; `user_id` None means the person used /forget_me, and then
+    `forgotten_person` (when recorded) tells that person's registrations apart from others'."""
 
     seminar_id: int
     user_id: int | None
+    forgotten_person: int | None
     status: RegistrationStatus
     full_name: str | None
     organisation: str | None
@@ -79,11 +81,23 @@ class ReportRegistration:
     useful: str | None
     next_topic: str | None
 
+    @property
+    def person(self) -> int | None:
+        """Who this is, for counting people: the user id, or a forgotten person's number
+        negated (Telegram ids are positive); None when the person cannot be told apart."""
+        return _person_key(self.user_id, self.forgotten_person)
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionTotals:
     asked: int
     answered: int
+
+
+def _person_key(user_id: int | None, forgotten_person: int | None) -> int | None:
+    if user_id is not None:
+        return user_id
+    return None if forgotten_person is None else -forgotten_person
 
 
 def _seminar(row: sqlite3.Row) -> ReportSeminar:
@@ -104,6 +118,7 @@ def _registration(row: sqlite3.Row) -> ReportRegistration:
     return ReportRegistration(
         seminar_id=row["seminar_id"],
         user_id=row["user_id"],
+        forgotten_person=row["forgotten_person"],
         status=RegistrationStatus(row["status"]),
         full_name=row["full_name"],
         organisation=row["organisation"],
@@ -128,8 +143,10 @@ class ReportRepository:
         return [_registration(row) for row in rows]
 
     async def attended_before(self, start: datetime) -> set[int]:
+        """People (as `ReportRegistration.person`) who came to a seminar before `start`."""
         rows = await self._db.fetch_all(_RETURNING_SQL, (to_db(start),))
-        return {row["user_id"] for row in rows}
+        keys = (_person_key(row["user_id"], row["forgotten_person"]) for row in rows)
+        return {key for key in keys if key is not None}
 
     async def questions(self, start: datetime, end: datetime) -> QuestionTotals:
         row = await self._db.fetch_one(_QUESTIONS_SQL, (to_db(start), to_db(end)))

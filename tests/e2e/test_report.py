@@ -67,7 +67,7 @@ def independent_count(db_path: Path, story: ReportStory) -> dict[str, int]:
                 f" JOIN seminars s ON s.id = r.seminar_id WHERE {held} AND r.user_id IS NULL"
             ),
             "people": one(
-                "SELECT COUNT(DISTINCT r.user_id) FROM attendance a"
+                "SELECT COUNT(DISTINCT COALESCE(r.user_id, -r.forgotten_person)) FROM attendance a"
                 " JOIN registrations r ON r.id = a.registration_id"
                 f" JOIN seminars s ON s.id = r.seminar_id WHERE {held}"
             ),
@@ -79,11 +79,16 @@ def independent_count(db_path: Path, story: ReportStory) -> dict[str, int]:
                 "  JOIN registrations r2 ON r2.id = a2.registration_id"
                 "  JOIN seminars s2 ON s2.id = r2.seminar_id WHERE s2.starts_at < ?1)"
             ),
-            "repeat": one(
-                "SELECT COUNT(*) FROM (SELECT r.user_id FROM attendance a"
+            "forgotten_people": one(
+                "SELECT COUNT(DISTINCT r.forgotten_person) FROM attendance a"
                 " JOIN registrations r ON r.id = a.registration_id"
-                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held} AND r.user_id IS NOT NULL"
-                " GROUP BY r.user_id HAVING COUNT(*) >= 2)"
+                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held} AND r.user_id IS NULL"
+            ),
+            "repeat": one(
+                "SELECT COUNT(*) FROM (SELECT COALESCE(r.user_id, -r.forgotten_person) AS who"
+                " FROM attendance a JOIN registrations r ON r.id = a.registration_id"
+                f" JOIN seminars s ON s.id = r.seminar_id WHERE {held}"
+                " GROUP BY who HAVING COUNT(*) >= 2)"
             ),
             "reviews": one(
                 "SELECT COUNT(*) FROM feedback f JOIN attendance a USING (registration_id)"
@@ -147,10 +152,13 @@ async def test_report_for_typed_dates_and_a_button_non_admin_refused(
     assert summary["Записи на проведённые семинары"] == counted["registrations"]
     assert summary["Посещения"] == counted["attended"] == 6
     assert summary["Из них посещений людей, удалённых по их запросу"] == counted["forgotten_visits"]
-    assert summary["Участники (разные люди)"] == counted["people"] == 3
+    # The person who used /forget_me is still one of the people, counted without a name.
+    assert summary["Участники (разные люди)"] == counted["people"] == 4
+    assert summary["Из них удалили свои данные по своему запросу"] == counted["forgotten_people"]
+    assert counted["forgotten_people"] == 1
     assert summary["Из них новые"] == counted["people"] - counted["returning"]
     assert summary["Из них вернувшиеся"] == counted["returning"] == 1
-    assert summary["Из них были на двух семинарах периода и более"] == counted["repeat"] == 1
+    assert summary["Из них были на двух семинарах периода и более"] == counted["repeat"] == 2
     assert summary["Отзывы с оценкой"] == counted["reviews"]
     assert summary["Ответы из справочника (FAQ)"] == counted["faq_answers"] == 2
     assert summary["Задано вопросов"] == counted["questions"]
@@ -188,7 +196,8 @@ async def test_report_for_typed_dates_and_a_button_non_admin_refused(
 
     await admin.send("/report 01.01.2001–31.12.2001")
     await admin.wait_message("Готовлю отчёт")
-    await admin.wait_message("За период 01.01.2001 – 31.12.2001 семинаров нет")
+    empty = await admin.wait_message("За период 01.01.2001 – 31.12.2001 семинаров нет")
+    assert "Всё время" in empty.buttons  # another period is one press away
     await admin.assert_no_new_messages()
 
     await anna.send("/report")

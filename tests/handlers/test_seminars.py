@@ -388,6 +388,25 @@ async def test_forget_me_removes_personal_data_from_file(
     assert b"user90" not in stored()
 
 
+async def test_forget_me_keeps_a_cancelled_seminars_registration(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    s = await seminar(app)
+    user = await with_profile(app, updates, 92)
+    await app.registration.register(92, s.id)
+    await Repositories(app.db).seminars.set_status(s.id, SeminarStatus.CANCELLED, datetime.now(UTC))
+
+    await feed(app, updates.message(user, "/forget_me"))
+    await feed(app, updates.callback(user, button(session, 92, "Да, удалить")))
+
+    # The report counts registrations as they were when the seminar was cancelled.
+    row = await app.db.fetch_one(
+        "SELECT status, user_id FROM registrations WHERE seminar_id = ?", (s.id,)
+    )
+    assert row is not None
+    assert (row["status"], row["user_id"]) == ("confirmed", None)
+
+
 async def test_declining_consent_saves_nothing(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:

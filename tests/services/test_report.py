@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -13,9 +15,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.i18n import Translator
+from bot.report_cli import run_report
 from bot.services.report import ReportFiles, ReportService
+from bot.services.report_docx import result_sentences
 from bot.services.report_model import ReportHeading
 from bot.services.report_period import Period, Preset, parse_range, preset_period
+from bot.settings import Settings
 from storage.database import Database
 from tests.report_seed import (
     ANNA,
@@ -135,11 +140,12 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     assert summary["Проведено семинаров"] == 2
     assert summary["Посещения"] == 6
     assert summary["Из них посещений людей, удалённых по их запросу"] == 2
-    assert summary["Участники (разные люди)"] == 3
+    assert summary["Участники (разные люди)"] == 4
+    assert summary["Из них удалили свои данные по своему запросу"] == 1
     assert summary["Доля посещений от записей, %"] == 75.0
     assert summary["Ответы из справочника (FAQ)"] == 2
     events = book["Мероприятия"]
-    assert events.freeze_panes == "A2" and events.auto_filter.ref == "A1:J4"
+    assert events.freeze_panes == "A2" and events.auto_filter.ref == "A1:K4"
     assert len(events._charts) == 1
     rows = list(events.iter_rows(min_row=2, values_only=True))
     moved = next(row for row in rows if row[0] == story.moved.title)
@@ -148,6 +154,9 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     assert events.cell(row=2, column=5).number_format == "dd.mm.yyyy hh:mm"
     cancelled = next(row for row in rows if row[0] == story.cancelled.title)
     assert cancelled[5] == "отменён"
+    assert cancelled[8] == "—"  # no attended figure: not a no-show
+    held = next(row for row in rows if row[0] == story.held.title)
+    assert held[9:] == (4.5, 2)  # the rating and how many ratings it rests on
     matrix = [row for row in book["Посещаемость"].iter_rows(values_only=True)]
     names = {row[0] for row in matrix}
     assert PEOPLE[GONE][0] not in names
@@ -172,11 +181,12 @@ async def test_document_tells_the_period_dates_and_numbers(db: Database) -> None
     assert "Проведено 2 семинара." in text
     assert "Отменён 1 семинар." in text
     assert "На проведённые семинары подано 8 заявок." in text
-    assert "Семинары посетили 3 участника — 6 посещений (75,0 % записей)." in text
-    assert "Из посещений 2 — людей, удаливших свои данные по их запросу" in text
-    assert "новых (впервые пришли на семинар программы в этом периоде) — 2 участника" in text
+    assert "Семинары посетили 4 участника — 6 посещений (75,0 % записей)." in text
+    forgotten = "В том числе 1 участник удалил свои данные по своему запросу: он учтён без имени."
+    assert forgotten in text
+    assert "новых (впервые пришли на семинар программы в этом периоде) — 3 участника" in text
     assert "вернувшихся (бывали на семинарах программы раньше) — 1 участник." in text
-    assert "На двух семинарах периода и более побывал 1 участник." in text
+    assert "На двух семинарах периода и более побывали 2 участника." in text
     assert "Участники представляли 2 организации (список ниже)." in text
     assert "На 2 вопроса бот ответил сам из справочника частых вопросов." in text
     assert (
@@ -254,16 +264,48 @@ async def test_document_heading_metadata_table_and_needs(db: Database) -> None:
     header = [cell.text for cell in table.rows[0].cells]
     assert header[-3:] == ["Записались", "Пришли", "Оценка"]
     by_title = {row.cells[1].text: [c.text for c in row.cells] for row in table.rows[1:]}
-    assert by_title[story.held.title][-3:] == ["5", "4", "4,5"]
-    assert by_title[story.moved.title][-3:] == ["3", "2", "3,0"]
+    assert by_title[story.held.title][-3:] == ["5", "4", "4,5 (2)"]
+    assert by_title[story.moved.title][-3:] == ["3", "2", "3,0 (1)"]
     assert by_title[story.cancelled.title][-3:] == ["0", "—", "—"]
     needs = text[text.index("Потребности участников") :]
     assert f"{REPORTING_TOPIC} (2 ответа)" in needs
     assert "Социальная реклама (1 ответ)" in needs
 
 
-async def test_document_without_heading_settings_has_no_library_author(db: Database) -> None:
-    _, files = await report(db)
+async def test_files_metadata_name_the_author_the_period_and_the_build_moment(
+    db: Database,
+) -> None:
+    story, files = await report(db, heading=ReportHeading(author="Бот семинаров"))
+    first, last = story_period(story).first, story_period(story).last
+    period = f"{first:%d.%m.%Y} – {last:%d.%m.%Y}"
+    built = NOW.replace(tzinfo=None)
     properties = Document(io.BytesIO(files.docx)).core_properties
-    assert properties.author == ""
-    assert properties.title == "Аналитический отчёт о реализации программы (черновик)"
+    assert properties.author == properties.last_modified_by == "Бот семинаров"
+    assert properties.title == f"Аналитический отчёт о реализации программы (черновик), {period}"
+    assert properties.comments == ""  # not the library's «generated by python-docx»
+    assert properties.created == properties.modified == NOW
+    book = load_workbook(io.BytesIO(files.xlsx)).properties
+    assert book.creator == "Бот семинаров"
+    assert book.title == f"Отчёт о реализации программы, {period}"
+    assert book.created == built
+
+
+async def test_no_questions_is_said_in_words(db: Database) -> None:
+    _, files = await report(db)
+    quiet = dataclasses.replace(files.summary, questions_asked=0, questions_answered=0)
+    sentences = result_sentences(quiet, Translator.load().for_language("ru"))
+    assert "Вопросов организаторам не было." in sentences
+    assert not any("0 вопросов" in sentence for sentence in sentences)
+
+
+async def test_command_line_takes_dates_as_the_bot_does(
+    db: Database, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = await seed_report_story(db, datetime.now(UTC))
+    await db.close()
+    period = story_period(story)
+    out = tmp_path / "out"
+    argv = ["--from", f"{period.first:%d.%m.%Y}", "--to", f"{period.last:%d.%m.%Y}"]
+    status = await asyncio.to_thread(run_report, settings, [*argv, "--out", str(out)])
+    assert status == 0, capsys.readouterr()
+    assert sorted(path.suffix for path in out.iterdir()) == [".docx", ".xlsx"]
