@@ -138,22 +138,33 @@ class ChatPage:
         yield
         expect(rows.nth(before)).to_be_visible(timeout=WAIT_MS)
 
+    def _bot_messages(self) -> dict[str, str]:
+        """Each bot message on screen by its id, with everything it shows.
+
+        `textContent`, not `innerText`: a row under the mouse shows its reply arrow,
+        which must not count as the bot editing the message.
+        """
+        found: dict[str, str] = self.page.evaluate(
+            """() => Object.fromEntries([...document.querySelectorAll('.messages .row.in')]
+                .map((row) => [row.dataset.id, row.textContent +
+                    [...row.querySelectorAll('img')].map((image) => image.src).join(' ')]))"""
+        )
+        return found
+
     @contextmanager
     def answered(self, count: int = 1) -> Iterator[None]:
         """Wait, after the block, for `count` answers from the bot in this chat.
 
-        An answer is a new bot message, or the bot's newest message edited in place
-        (a button that turns its message into the next step).
+        An answer is a new bot message or any of the bot's messages edited in place
+        (a button that turns its message into the next step, a post rewritten after a reply).
         """
-        rows = self.page.locator(".messages .row.in")
-        before = rows.count()
-        newest = rows.last.inner_text() if before else ""
+        before = self._bot_messages()
         yield
         deadline = time.monotonic() + WAIT_MS / 1000
         while True:
-            added = rows.count() - before
-            edited = before > 0 and rows.nth(before - 1).inner_text() != newest
-            if added + edited >= count:
+            now = self._bot_messages()
+            changed = sum(before.get(key) != shown for key, shown in now.items())
+            if changed >= count:
                 return
             if time.monotonic() > deadline:
                 raise AssertionError(f"the bot did not answer {count} time(s) in {self.page.url}")

@@ -46,6 +46,15 @@ def shot(page: Page, name: str) -> None:
     """The chat column only, in a small palette, written only when it changed."""
     page.mouse.move(1, 1)  # no hover effects in the picture
     expect(page.locator("#toast")).to_be_hidden(timeout=WAIT_MS)  # a button's passing note
+    # A photo gets its height only once loaded, after the page scrolled to the newest bubble.
+    page.wait_for_function(
+        "[...document.querySelectorAll('#messages img')].every((image) => image.complete)",
+        timeout=WAIT_MS,
+    )
+    page.evaluate(
+        "() => { const box = document.getElementById('messages');"
+        " box.scrollTop = box.scrollHeight; }"
+    )
     page.wait_for_timeout(300)  # let the last bubble's scroll settle before the picture
     raw = page.locator("main.chat").screenshot(animations="disabled", caret="hide")
     picture = Image.open(io.BytesIO(raw)).convert("RGB")
@@ -183,8 +192,8 @@ def after(chat: ChatPage) -> None:
     with chat.answered():
         chat.press(SEMINAR)
     shot(chat.page, "organiser-certificates-preview")
-    with chat.answered():
-        chat.press_at(0)  # issue
+    with chat.answered(2):
+        chat.press_at(0)  # issue; then the report of the delivery
     shot(chat.page, "organiser-certificates-issued")
 
     chat.be("anna")
