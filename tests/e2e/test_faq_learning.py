@@ -74,7 +74,7 @@ async def test_answer_suggestions_and_no_match(
     # Greetings and thanks are answered as such, with nothing to send on.
     await anna.send("Здравствуйте!")
     hello = await anna.wait_message("Напишите вопрос своими словами")
-    assert hello.buttons == []
+    assert hello.buttons and not [b for b in hello.buttons if "организатор" in b]  # the menu
     await anna.send("спасибо!")
     thanks = await anna.wait_message("Пожалуйста")
     assert thanks.buttons == []

@@ -48,7 +48,7 @@ async def test_forget_me_rewrites_every_staff_message_with_the_participants_word
     await anna.send(f"Позвоните мне {PHONE}, можно прийти на {STREET} с ребёнком?")
     post = await staff.wait_message(PHONE)
     await admin.send_in(STAFF_CHAT, "Да, с детьми можно.", post.message_id)
-    confirmation = await staff.wait_message("отправлен участнику")
+    confirmation = await staff.wait_edit(post.message_id, "Ответил(а)")
     await admin.press("Добавить в FAQ", confirmation.message_id, STAFF_CHAT)
     draft = await staff.wait_message("Черновик")
     assert PHONE in (draft.text or "") and STREET in (draft.text or "")
@@ -70,7 +70,7 @@ async def test_forget_me_rewrites_every_staff_message_with_the_participants_word
     await anna.wait_message("Готово, ваши данные удалены")
 
     await staff.wait_edit(draft.message_id, "Участник удалил свои данные")
-    await staff.wait_edit(confirmation.message_id, "участник удалил свои данные")
+    await staff.wait_edit(confirmation.message_id, "удалил свои данные")
     await staff.wait_edit(overview.message_id, "участник удалил свои данные")
     await staff.wait_edit(post.message_id, "Участник удалил свои данные")
     for message in fake_api.messages(STAFF_CHAT):
@@ -112,7 +112,7 @@ async def test_a_published_or_cancelled_draft_loses_its_buttons(
         await anna.send(question)
         post = await staff.wait_message(question)
         await admin.send_in(STAFF_CHAT, answer, post.message_id)
-        confirmation = await staff.wait_message("отправлен участнику")
+        confirmation = await staff.wait_edit(post.message_id, "Ответил(а)")
         await admin.press("Добавить в FAQ", confirmation.message_id, STAFF_CHAT)
         return await staff.wait_message("Черновик")
 
@@ -216,7 +216,7 @@ async def test_the_forget_me_receipt_lists_only_what_was_there(
     await boris.wait_message("Удалить ваши персональные данные?")
     await boris.press("Да, удалить")
     receipt = await boris.wait_message("Готово")
-    assert "У меня были только ваши имя и username из Telegram" in (receipt.text or "")
+    assert "У меня были только ваше имя и имя пользователя (@…) из Telegram" in (receipt.text or "")
     assert "удалены:" not in (receipt.text or "")
 
     await anna.send("/forget_me")
