@@ -102,7 +102,6 @@ _ORGANISATION_WORDS = frozenset(
         "association",
     }
 )
-_QUOTES = '«»"„“”'
 _WORD = re.compile(r"\w+")
 # An answer about a phone at the organisation step: «мой телефон», «номер».
 _PHONE_WORDS = frozenset({"телефон", "номер", "phone", "number"})
@@ -120,10 +119,9 @@ def check_full_name(raw: str) -> Checked:
     words = checked.value.split(" ")
     if checked.value.endswith("?") or words[0].casefold().rstrip(",!") in _QUESTION_WORDS:
         return Checked(None, TextProblem.QUESTION)
-    if (
-        any(ch in _QUOTES or ch.isdigit() for ch in checked.value)
-        or _words(checked.value) & _ORGANISATION_WORDS
-    ):
+    # Only an organisation's type word refuses a name: quotes or digits alone do not, since
+    # a name in an export may legitimately start like a formula and is neutralised there.
+    if _words(checked.value) & _ORGANISATION_WORDS:
         return Checked(None, TextProblem.NOT_A_NAME)
     if len(words) < 2:
         return Checked(None, TextProblem.ONE_WORD)
