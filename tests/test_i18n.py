@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from bot.i18n import Html, Translator, pick_language, plural_form
+from bot.commands import ADMIN_ONLY_COMMANDS, CHECKIN_COMMANDS
+from bot.i18n import LANGUAGES, Html, Translator, pick_language, plural_form
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +101,11 @@ def test_plural_message_is_chosen_by_count() -> None:
 )
 def test_pick_language(chosen: str | None, code: str | None, expected: str) -> None:
     assert pick_language(chosen, code) == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_admin_greeting_names_every_admin_command(translator: Translator, lang: str) -> None:
+    """An organiser who follows the bot, not the guide, finds every job."""
+    hint = translator.text(lang, "start.admin_hint")
+    named = set(re.findall(r"/(\w+)", hint))
+    assert named == set(ADMIN_ONLY_COMMANDS) | set(CHECKIN_COMMANDS)
