@@ -27,6 +27,7 @@ from bot.services.recipients import Recipients
 from bot.services.sender import Sender
 from handlers.alerts import alert
 from handlers.filters import NOT_COMMAND, IsAdmin, RowId
+from handlers.stale import expired_button
 from storage.models import (
     Audience,
     BodyKind,
@@ -206,12 +207,13 @@ async def audience_chosen(
     repos: Repositories,
     broadcasts: BroadcastService,
     callback_answer: CallbackAnswer,
+    bot: Bot,
 ) -> None:
     seminar = None
     if callback_data.audience is not Audience.ALL:
         seminar = await repos.seminars.get(callback_data.seminar_id)
         if seminar is None or seminar.is_cancelled:
-            alert(callback_answer, tr("errors.expired_button"))
+            await expired_button(query, bot, tr, callback_answer, is_admin=True)
             return
     seminar_id = seminar.id if seminar else None
     if await broadcasts.count(callback_data.audience, seminar_id) == 0:
@@ -326,7 +328,7 @@ async def send_confirmed(
     if await state.get_state() != BroadcastDialog.confirm.state or not isinstance(
         query.message, Message
     ):
-        alert(callback_answer, tr("errors.expired_button"))
+        await expired_button(query, bot, tr, callback_answer, is_admin=True)
         return
     await state.clear()
     chat_id = query.message.chat.id

@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
@@ -25,6 +25,7 @@ from bot.i18n import Tr
 from bot.services.faq_learning import AttachOutcome, MissWithCandidates
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
+from handlers.stale import expired_button
 
 if TYPE_CHECKING:
     from bot.services.faq import FaqService
@@ -92,13 +93,14 @@ async def miss_button(
     tr: Tr,
     faq_learning: FaqLearning,
     callback_answer: CallbackAnswer,
+    bot: Bot,
 ) -> None:
     if not isinstance(query.message, Message):
         return
     if callback_data.action == "attach":
         outcome = await faq_learning.attach_miss(callback_data.miss_id, callback_data.key)
         if outcome is AttachOutcome.GONE:
-            alert(callback_answer, tr("errors.expired_button"))
+            await expired_button(query, bot, tr, callback_answer, is_admin=True)
             return
         await _drop_buttons(query.message)
         await query.message.answer(tr(f"faq_misses.{outcome.value}"))
@@ -107,7 +109,7 @@ async def miss_button(
         await _drop_buttons(query.message)
         await query.message.answer(tr("faq_misses.dismissed"))
         return
-    alert(callback_answer, tr("errors.expired_button"))
+    await expired_button(query, bot, tr, callback_answer, is_admin=True)
 
 
 async def attach_question(
