@@ -243,6 +243,58 @@ async def test_3_no_dead_ends(fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: P
 # ---------------------------------------------------------------------- 4. greetings
 
 
+async def test_3_stale_organiser_and_forged_buttons_lead_back(
+    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    anna = fake_api.user(3008, "Анна")
+    await seed(db_path, [Person(anna, RegistrationStatus.CONFIRMED)])
+    await run_bot(env={"ADMIN_IDS": str(ADMIN)})
+    admin = fake_api.user(ADMIN, "Ирина")
+
+    # «Отправить» of a broadcast whose dialog ended: its section and a button to reopen it.
+    await admin.send("/broadcast")
+    menu = await admin.wait_message("Кому отправить рассылку")
+    await admin.press("Всем", message_id=menu.message_id)
+    await admin.wait_edit(menu.message_id, "Отправьте сообщение")
+    await admin.send("Объявление")
+    note = await admin.wait_message("Отправить?")
+    await admin.send("/cancel")
+    await admin.wait_message("Действие отменено")
+    query = await admin.press("Отправить", message_id=note.message_id)
+    answer = await fake_api.wait_callback_answer(query)
+    assert "«Рассылка»" in answer["text"]
+    stale = await admin.wait_message("Эта кнопка устарела")
+    assert "«Рассылка»" in text_of(stale) and "/broadcast" in text_of(stale)
+    assert stale.buttons == ["Рассылка"]
+    await admin.press("Рассылка", message_id=stale.message_id)
+    await admin.wait_message("Кому отправить рассылку")
+    assert not fake_api.calls("copyMessage")[1:]  # only the preview: nothing was sent
+
+    # A stale seminar picker of /new_seminar names its section too.
+    await admin.press_data("adm_new:publish", message_id=stale.message_id)
+    picker = await admin.wait_message("«Создать семинар»")
+    assert picker.buttons == ["Создать семинар"]
+
+    # Forged garbage: the short line and the main menu.
+    await admin.press_data("zzz:1:2", message_id=stale.message_id)
+    forged = await admin.wait_message("Откройте раздел заново")
+    assert "📅 Семинары" in forged.buttons
+
+    # A participant replaying an organiser's button gets no organiser's button.
+    await anna.send("/start")
+    hello = await anna.wait_message()
+    query = await anna.press_data("chk:1", message_id=hello.message_id)
+    assert (await fake_api.wait_callback_answer(query))["text"] == (
+        "Эта кнопка устарела. Откройте раздел заново."
+    )
+    query = await anna.press_data("open:broadcast", message_id=hello.message_id)
+    await fake_api.wait_callback_answer(query)
+    await anna.assert_no_new_messages()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM broadcasts").fetchone() == (0,)
+
+
 async def test_4_greetings_and_thanks_are_answered_not_relayed(
     fake_api: FakeBotAPI, run_bot: RunBot
 ) -> None:
