@@ -27,7 +27,7 @@ from bot.formatting import shorten
 from bot.i18n import Html, Tr
 from bot.services.faq_file import FaqEntry
 from bot.services.small_talk import SmallTalk
-from handlers.filters import HAS_CAPTION, HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
+from handlers.filters import NOT_COMMAND, PRIVATE_CHAT, TYPED, typed_text
 from handlers.menu import MenuCb, main_menu
 from handlers.questions import AskCb
 from handlers.stale import expired_button
@@ -174,7 +174,7 @@ async def free_text(
     The reply quotes the user's message, so the "ask the organisers" button can send
     that text as the question without making the user type it again.
     """
-    typed = message.text or message.caption or ""  # a photo's caption is its text
+    typed = typed_text(message)
     reply = await faq_desk.respond(user.id, tr.lang, typed, RELATED_LIMIT + 1)
     if reply.talk is not None:
         # A greeting is answered with the main menu, so the next step is one press away.
@@ -202,6 +202,5 @@ def create_router() -> Router:
     router.callback_query.register(faq_menu, MenuCb.filter(F.action == "faq"))
     router.callback_query.register(faq_navigate, FaqCb.filter())
     # The catch-all: only private chats (never the staff chat), no dialog, no command.
-    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
-    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_CAPTION)
+    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, TYPED, NOT_COMMAND)
     return router

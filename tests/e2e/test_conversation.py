@@ -295,6 +295,30 @@ async def test_3_stale_organiser_and_forged_buttons_lead_back(
         assert conn.execute("SELECT COUNT(*) FROM broadcasts").fetchone() == (0,)
 
 
+async def test_3_a_caption_is_the_text_in_every_dialog(
+    fake_api: FakeBotAPI, run_bot: RunBot
+) -> None:
+    staff = fake_api.group(STAFF_CHAT, "Организаторы")
+    await run_bot(env={"ADMIN_IDS": str(ADMIN), "STAFF_CHAT_ID": str(STAFF_CHAT)})
+    vera = fake_api.user(3009, "Вера")
+    admin = fake_api.user(ADMIN, "Ирина")
+
+    # /ask: a photo with the question in its caption is the question.
+    await vera.send("/ask")
+    await vera.wait_message("вопрос")
+    await send_photo(fake_api, vera, "Можно ли прийти с коллегой?")
+    await vera.wait_message("отправлен организаторам")
+    staff_post = await staff.wait_message("Можно ли прийти с коллегой?")
+    assert staff_post.buttons
+
+    # An organiser's dialog: the title typed as a caption moves on to the next step.
+    await admin.send("/new_seminar")
+    await admin.wait_message("Шаг 1:")
+    await send_photo(fake_api, admin, "Семинар о грантах")
+    await admin.wait_message("Шаг 2:")
+    assert not [t for t in bot_texts(fake_api, admin.id) if "текстом" in t]
+
+
 async def test_4_greetings_and_thanks_are_answered_not_relayed(
     fake_api: FakeBotAPI, run_bot: RunBot
 ) -> None:
