@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import RenderContext
-from bot.i18n import Html, Tr
+from bot.i18n import Html, Tr, join
 from bot.services.calendar import ics_filename, seminar_ics, seminar_link
 from bot.services.registration import CancelOutcome, RegisterOutcome, RegistrationService
 from handlers.alerts import alert
@@ -76,7 +76,7 @@ async def render_list(
         if page < pages - 1:
             nav.button(text=tr("seminars.list.next"), callback_data=SeminarPageCb(page=page + 1))
         builder.attach(nav)
-    parts.append(tr("seminars.list.hint"))
+    parts.append(join("\n", [tr("seminars.list.zone", zone=ctx.zone()), tr("seminars.list.hint")]))
     return "\n\n".join(parts), builder.as_markup()
 
 
@@ -220,7 +220,7 @@ async def ask_cancel(
     when = ctx.when(seminar.starts_at)
     await bot.send_message(
         _chat_id(query),
-        tr(key, title=seminar.title, when=when),
+        tr(key, title=seminar.title, when=when, zone=ctx.zone(seminar.starts_at)),
         reply_markup=builder.as_markup(),
     )
 

@@ -377,6 +377,19 @@ async def test_5_times_say_which_time_and_the_year_when_not_this_one(
     assert f"15 January {next_year}, " in text_of(english)
     assert "10:00–12:00, Tyumen time (UTC+5)" in text_of(english)
 
+    # The registration result, /my and /seminars say which time too (lists once, below).
+    await anna.press("Записаться", card.message_id)
+    registered = await anna.wait_message("Вы записаны")
+    assert "10:00 по тюменскому времени (МСК+2)" in text_of(registered)
+    await anna.send("/my")
+    mine = await anna.wait_message("Мои записи")
+    assert text_of(mine).count("Время — по тюменскому времени (МСК+2).") == 1
+    await anna.send("/seminars")
+    listed = await anna.wait_message("Ближайшие семинары")
+    assert text_of(listed).count("Время — по тюменскому времени (МСК+2).") == 1
+    await kate.send("/seminars")
+    assert "All times: Tyumen time (UTC+5)." in text_of(await kate.wait_message("Upcoming"))
+
     await admin.send("/new_seminar")
     await admin.wait_message("Шаг 1:")
     await admin.send("Семинар о грантах")

@@ -10,7 +10,6 @@ from aiogram.filters.callback_data import CallbackData
 
 import handlers
 from bot.i18n import LANGUAGES, Translator
-
 from bot.services.profile import TextProblem, check_full_name, check_organisation
 from handlers.fallback import closest_command
 from handlers.sections import MENU_ACTIONS, REOPENABLE, Section, section_of
