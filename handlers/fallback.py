@@ -10,6 +10,7 @@ from aiogram.types import Message
 from bot.commands import ADMIN_ONLY_COMMANDS, PARTICIPANT_COMMANDS
 from bot.i18n import Tr
 from handlers.filters import IS_COMMAND, NO_TEXT, PRIVATE_CHAT, IsAdmin
+from handlers.menu import main_menu
 from handlers.sections import REOPENABLE
 from handlers.stale import ReopenCb, expired_button, reopen_section
 
@@ -56,8 +57,12 @@ async def unknown_command(message: Message, tr: Tr, is_admin: bool) -> None:
 
 
 async def not_text(message: Message, tr: Tr) -> None:
-    """A sticker, photo or voice message outside any dialog would otherwise get silence."""
-    await message.answer(tr("text_only"))
+    """A sticker, photo or voice message outside any dialog would otherwise get silence.
+
+    A sticker is a friendly nod, like «👍»: a friendly line back, not a lesson in typing.
+    """
+    key = "faq.acknowledgement" if message.sticker else "text_only"
+    await message.answer(tr(key), reply_markup=main_menu(tr))
 
 
 def create_router() -> Router:

@@ -177,8 +177,8 @@ async def free_text(
     typed = typed_text(message)
     reply = await faq_desk.respond(user.id, tr.lang, typed, RELATED_LIMIT + 1)
     if reply.talk is not None:
-        # A greeting is answered with the main menu, so the next step is one press away.
-        menu = main_menu(tr) if reply.talk is SmallTalk.GREETING else None
+        # A greeting or an «ок» is answered with the main menu: the next step is one press away.
+        menu = None if reply.talk is SmallTalk.THANKS else main_menu(tr)
         await message.answer(tr(f"faq.{reply.talk.value}"), reply_markup=menu)
         return
     quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)

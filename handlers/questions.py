@@ -184,6 +184,10 @@ async def _submit(
         await state.set_state(AskStates.question)
         await message.answer(tr("questions.need_text"))
         return
+    if result.outcome is SubmitOutcome.NOT_A_QUESTION:
+        await state.set_state(AskStates.question)
+        await message.answer(tr("questions.not_a_question"))
+        return
     if result.outcome is SubmitOutcome.TOO_LONG:
         # Stay in (or enter) the dialog so a shorter version can simply be sent.
         await state.set_state(AskStates.question)

@@ -340,7 +340,35 @@ async def test_4_greetings_and_thanks_are_answered_not_relayed(
     # A greeting with a question is a question.
     await nina.send("Здравствуйте, сколько стоит участие?")
     assert "бесплатное" in text_of(await nina.wait_message())
-    assert not [t for t in bot_texts(fake_api, nina.id) if "не нашёл" in t]
+
+    # «ок», «👍», a sticker: a short friendly line with the menu, never the FAQ or organisers.
+    for nod in ("ок", "ок, понял", "ладно", "👍"):
+        await nina.send(nod)
+        ack = await nina.wait_message()
+        assert text_of(ack).startswith("Хорошо!"), (nod, text_of(ack))
+        assert "📅 Семинары" in ack.buttons
+    sticker = nina.build_message()
+    sticker["sticker"] = {
+        "file_id": "CAAsticker",
+        "file_unique_id": "usticker",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+        "emoji": "👍",
+    }
+    await fake_api.deliver(fake_api.make_update("message", sticker))
+    nod_back = await nina.wait_message()
+    assert text_of(nod_back).startswith("Хорошо!") and "📅 Семинары" in nod_back.buttons
+    # Inside /ask too: «ок» is not sent to the organisers as a question.
+    await nina.send("/ask")
+    await nina.wait_message("вопрос")
+    await nina.send("ок")
+    await nina.wait_message("Напишите, пожалуйста, сам вопрос")
+    await nina.send("/cancel")
+    await nina.wait_message("Действие отменено")
+    assert not [t for t in bot_texts(fake_api, nina.id) if "не нашёл" in t or "отправлен" in t]
 
 
 # ---------------------------------------------------------------------- 5. time zone
