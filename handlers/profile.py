@@ -33,7 +33,7 @@ from bot.services.profile import (
     check_organisation,
     normalise_phone,
 )
-from bot.services.registration import RegistrationService
+from bot.services.registration import RegisterOutcome, RegistrationService
 from handlers.faq import render_entry
 from handlers.filters import HAS_CONTACT, NOT_COMMAND, NOT_TYPED, TYPED, typed_text
 from handlers.seminar_views import card_keyboard, load_card, registration_reply, render_card
@@ -264,10 +264,13 @@ async def _finish(
         return
     # One message: the profile is saved and here is the seat (or the waitlist number).
     # It takes the phone keyboard away, so the card's buttons wait in /my.
-    text, _ = registration_reply(ctx, await registration.register(user.id, seminar_id))
+    result = await registration.register(user.id, seminar_id)
+    text, _ = registration_reply(ctx, result)
+    waiting = result.outcome in (RegisterOutcome.WAITLISTED, RegisterOutcome.ALREADY_WAITLISTED)
+    manage = "seminars.result.manage_waitlist_in_my" if waiting else "seminars.result.manage_in_my"
     await bot.send_message(
         message.chat.id,
-        join("\n\n", [tr(key), text, tr("seminars.result.manage_in_my")]),
+        join("\n\n", [tr(key), text, tr(manage)]),
         reply_markup=ReplyKeyboardRemove(),
     )
 

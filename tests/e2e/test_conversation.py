@@ -475,6 +475,23 @@ async def test_6_waitlist_speaks_of_a_queue_number_and_leaving_it(
     my = await c.wait_message("Мои записи")
     assert "номер в очереди: 1" in text_of(my)
 
+    # A newcomer queued while filling in the profile: the summary speaks of the waitlist.
+    d = fake_api.user(3014, "Дина")
+    await d.send(f"/start seminar_{seminar_id}")
+    await d.wait_message(TITLE)
+    await d.press("Лист ожидания")
+    await d.wait_message(CONSENT_MARK)
+    await d.press("Согласен")
+    await d.wait_message("Шаг 1 из 3")
+    await d.send("Данилова Дина Сергеевна")
+    await d.wait_message("Шаг 2 из 3")
+    await d.send("Фонд «Добро»")
+    await d.wait_message("Шаг 3 из 3")
+    await d.send("8 912 555-40-41")
+    queued = await d.wait_message("профиль сохранён")
+    assert "номер в очереди: 2" in text_of(queued)
+    assert "выход из листа ожидания" in text_of(queued) and "Запись, отмена" not in text_of(queued)
+
 
 # ---------------------------------------------------------------------- 7. Russian is Russian
 
