@@ -319,6 +319,22 @@ async def test_3_a_caption_is_the_text_in_every_dialog(
     assert not [t for t in bot_texts(fake_api, admin.id) if "текстом" in t]
 
 
+async def test_3_cancelling_a_seminar_nobody_joined_says_so(
+    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+) -> None:
+    await seed(tmp_path / "bot.sqlite3")
+    await run_bot(env={"ADMIN_IDS": str(ADMIN)})
+    admin = fake_api.user(ADMIN, "Ирина")
+    await admin.send("/cancel_seminar")
+    await admin.wait_message("Какой семинар отменить")
+    await admin.press(TITLE)
+    confirm = await admin.wait_message("никто не записан")
+    assert "0 записавшихся" not in text_of(confirm)
+    await admin.press("Да")
+    done = await admin.wait_message("отменён")
+    assert "Сообщать некому" in text_of(done) and "0 людям" not in text_of(done)
+
+
 async def test_4_greetings_and_thanks_are_answered_not_relayed(
     fake_api: FakeBotAPI, run_bot: RunBot
 ) -> None:
