@@ -207,13 +207,12 @@ async def audience_chosen(
     repos: Repositories,
     broadcasts: BroadcastService,
     callback_answer: CallbackAnswer,
-    bot: Bot,
 ) -> None:
     seminar = None
     if callback_data.audience is not Audience.ALL:
         seminar = await repos.seminars.get(callback_data.seminar_id)
         if seminar is None or seminar.is_cancelled:
-            await expired_button(query, bot, tr, callback_answer, is_admin=True)
+            await expired_button(query, tr, callback_answer, is_admin=True)
             return
     seminar_id = seminar.id if seminar else None
     if await broadcasts.count(callback_data.audience, seminar_id) == 0:
@@ -328,7 +327,7 @@ async def send_confirmed(
     if await state.get_state() != BroadcastDialog.confirm.state or not isinstance(
         query.message, Message
     ):
-        await expired_button(query, bot, tr, callback_answer, is_admin=True)
+        await expired_button(query, tr, callback_answer, is_admin=True)
         return
     await state.clear()
     chat_id = query.message.chat.id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -115,7 +115,6 @@ async def faq_menu(query: CallbackQuery, tr: Tr, faq: FaqService) -> None:
 async def faq_navigate(
     query: CallbackQuery,
     callback_data: FaqCb,
-    bot: Bot,
     tr: Tr,
     faq: FaqService,
     callback_answer: CallbackAnswer,
@@ -144,7 +143,7 @@ async def faq_navigate(
                 # From a free-text reply: keep that answer, show this one below it.
                 await query.message.answer(render_entry(tr, entry), reply_markup=markup)
             return
-    await expired_button(query, bot, tr, callback_answer)
+    await expired_button(query, tr, callback_answer)
 
 
 # ---------------------------------------------------------------------- free text

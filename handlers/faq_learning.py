@@ -12,7 +12,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
@@ -93,14 +93,13 @@ async def miss_button(
     tr: Tr,
     faq_learning: FaqLearning,
     callback_answer: CallbackAnswer,
-    bot: Bot,
 ) -> None:
     if not isinstance(query.message, Message):
         return
     if callback_data.action == "attach":
         outcome = await faq_learning.attach_miss(callback_data.miss_id, callback_data.key)
         if outcome is AttachOutcome.GONE:
-            await expired_button(query, bot, tr, callback_answer, is_admin=True)
+            await expired_button(query, tr, callback_answer, is_admin=True)
             return
         await _drop_buttons(query.message)
         await query.message.answer(tr(f"faq_misses.{outcome.value}"))
@@ -109,7 +108,7 @@ async def miss_button(
         await _drop_buttons(query.message)
         await query.message.answer(tr("faq_misses.dismissed"))
         return
-    await expired_button(query, bot, tr, callback_answer, is_admin=True)
+    await expired_button(query, tr, callback_answer, is_admin=True)
 
 
 async def attach_question(

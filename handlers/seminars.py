@@ -19,7 +19,7 @@ from bot.i18n import Html, Tr, join
 from bot.services.calendar import ics_filename, seminar_ics, seminar_link
 from bot.services.registration import CancelOutcome, RegisterOutcome, RegistrationService
 from handlers.alerts import alert
-from handlers.menu import MenuCb
+from handlers.menu import MenuCb, main_menu
 from handlers.profile import begin_profile
 from handlers.seminar_views import (
     SeminarCb,
@@ -203,7 +203,9 @@ async def ask_cancel(
     live = await repos.registrations.live(seminar.id, user.id)
     if live is None:
         await bot.send_message(
-            _chat_id(query), tr("seminars.cancel.not_registered", title=seminar.title)
+            _chat_id(query),
+            tr("seminars.cancel.not_registered", title=seminar.title),
+            reply_markup=main_menu(tr),
         )
         return
     waiting = live.status is RegistrationStatus.WAITLIST
@@ -257,7 +259,11 @@ async def confirm_cancel(
         return
     title = result.seminar.title
     if result.outcome is CancelOutcome.NOT_REGISTERED:
-        await bot.send_message(_chat_id(query), tr("seminars.cancel.not_registered", title=title))
+        await bot.send_message(
+            _chat_id(query),
+            tr("seminars.cancel.not_registered", title=title),
+            reply_markup=main_menu(tr),
+        )
         return
     key = (
         "seminars.cancel.done_waitlist"

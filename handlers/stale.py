@@ -39,24 +39,21 @@ def _way_back(tr: Tr, section: Section) -> tuple[str, InlineKeyboardButton]:
 
 
 async def expired_button(
-    query: CallbackQuery,
-    bot: Bot,
-    tr: Tr,
-    callback_answer: CallbackAnswer,
-    is_admin: bool = False,
+    query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer, is_admin: bool = False
 ) -> None:
     """Answer a press no live handler took: the section's name and its button."""
+    bot = query.bot
     chat = query.message.chat if query.message is not None else None
     chat_id = chat.id if chat is not None else query.from_user.id
     in_private = chat is None or chat.type == "private"
     section = section_of(query.data)
     if section is None or (section.for_organisers and not is_admin):
         alert(callback_answer, tr("errors.expired_button"))
-        if section is None and in_private:
+        if section is None and in_private and bot is not None:
             await bot.send_message(chat_id, tr("errors.expired_button"), reply_markup=main_menu(tr))
         return
     text, button = _way_back(tr, section)
-    if not in_private:
+    if not in_private or bot is None:
         # A staff group: the command works there too, a button would open it for everyone.
         alert(callback_answer, tr("errors.expired_command_group", command=section.name))
         return
