@@ -17,12 +17,10 @@ from bot.i18n import Tr
 from handlers.alerts import alert
 from handlers.faq_learning import AttachQuestionCb
 from handlers.filters import ADMIN_BUTTON, IsAdmin
-from handlers.menu import main_menu
 
 
 async def refuse_command(message: Message, tr: Tr) -> None:
-    """The refusal carries the main menu: a participant who guessed a command goes on from it."""
-    await message.answer(tr("errors.admin_only"), reply_markup=main_menu(tr))
+    await message.answer(tr("errors.admin_only"))
 
 
 async def refuse_button(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
