@@ -27,7 +27,7 @@ from bot.services.recipients import Recipients
 from bot.services.sender import Sender
 from handlers.alerts import alert
 from handlers.filters import NOT_COMMAND, IsAdmin, RowId
-from handlers.stale import expired_button
+from handlers.stale import expired_button, finish_dialog
 from storage.models import (
     Audience,
     BodyKind,
@@ -327,9 +327,9 @@ async def send_confirmed(
     if await state.get_state() != BroadcastDialog.confirm.state or not isinstance(
         query.message, Message
     ):
-        await expired_button(query, tr, callback_answer, is_admin=True)
+        await expired_button(query, tr, callback_answer, is_admin=True, state=state)
         return
-    await state.clear()
+    await finish_dialog(state, query)
     chat_id = query.message.chat.id
     body = data.get("body")
     broadcast = await broadcasts.launch(

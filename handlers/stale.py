@@ -13,13 +13,24 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Tr
-from handlers.alerts import alert
+from handlers.alerts import alert, toast
 from handlers.menu import MenuCb, main_menu
 from handlers.sections import Section, section_of
+
+# The message whose button ended the last dialog: a double tap on it is not "out of date".
+_DONE_KEY = "done_message_id"
+
+
+async def finish_dialog(state: FSMContext, query: CallbackQuery) -> None:
+    """End the dialog a button press completed, remembering which message the button was on."""
+    await state.clear()
+    if query.message is not None:
+        await state.set_data({_DONE_KEY: query.message.message_id})
 
 
 class ReopenCb(CallbackData, prefix="open"):
@@ -39,9 +50,22 @@ def _way_back(tr: Tr, section: Section) -> tuple[str, InlineKeyboardButton]:
 
 
 async def expired_button(
-    query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer, is_admin: bool = False
+    query: CallbackQuery,
+    tr: Tr,
+    callback_answer: CallbackAnswer,
+    is_admin: bool = False,
+    state: FSMContext | None = None,
 ) -> None:
-    """Answer a press no live handler took: the section's name and its button."""
+    """Answer a press no live handler took: the section's name and its button.
+
+    A second tap on the button that just finished a dialog («Опубликовать» twice) is
+    answered with a brief "done" only: a message saying "open it again" would invite
+    publishing the same seminar twice.
+    """
+    done = (await state.get_data()).get(_DONE_KEY) if state is not None else None
+    if query.message is not None and done == query.message.message_id:
+        toast(callback_answer, tr("errors.already_done"))
+        return
     bot = query.bot
     chat = query.message.chat if query.message is not None else None
     chat_id = chat.id if chat is not None else query.from_user.id

@@ -34,6 +34,7 @@ from handlers.admin_seminars.picking import error_text, not_text, understood
 from handlers.filters import NOT_COMMAND, NOT_TYPED, TYPED, IsAdmin, typed_text
 from handlers.programmes import seminar_programme_keyboard
 from handlers.seminar_views import render_seminar_card
+from handlers.stale import finish_dialog
 from storage.models import Seminar, SeminarFormat, SeminarStatus, User
 
 
@@ -236,7 +237,7 @@ async def publish(
     seminar_admin: SeminarAdmin,
 ) -> None:
     data = await state.get_data()
-    await state.clear()
+    await finish_dialog(state, query)
     result = await seminar_admin.create(_draft(data), user.id)
     if not isinstance(query.message, Message):
         return
@@ -252,7 +253,7 @@ async def publish(
 
 
 async def discard(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:
-    await state.clear()
+    await finish_dialog(state, query)
     if isinstance(query.message, Message):
         await query.message.answer(tr("admin_seminars.new.discarded"))
 
