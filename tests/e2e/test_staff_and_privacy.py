@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.sandbox.fakeapi import FakeBotAPI
+from handlers.menu import MenuCb
 from storage.database import Database
 from storage.repositories import Repositories
 from tests.e2e.conftest import RunBot
@@ -203,8 +204,8 @@ async def test_personal_data_screens_refuse_in_a_group(
         refusal = await group.wait_message("только в личном чате")
         assert "79120000001" not in (refusal.text or "")
     await anna.send_in(group.chat_id, "/start")
-    await group.wait_message("Здравствуйте")
-    refused = await anna.press("Мои записи", chat_id=group.chat_id)
+    pointer = await group.wait_message("в личном чате со мной")
+    refused = await anna.press_data(MenuCb(action="my").pack(), pointer.message_id, group.chat_id)
     assert "личном чате" in (await fake_api.wait_callback_answer(refused))["text"]
     await anna.send_in(group.chat_id, f"/start seminar_{seminar.id}")
     card = await group.wait_message(TITLE)
