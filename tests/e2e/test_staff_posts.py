@@ -149,52 +149,6 @@ async def test_a_published_or_cancelled_draft_loses_its_buttons(
     fake_api.assert_no_rejections()
 
 
-async def test_forget_me_updates_the_published_message_of_an_entry_it_removes(
-    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
-) -> None:
-    admin = fake_api.user(ADMIN_ID, "Ирина", username="irina_admin")
-    anna = fake_api.user(ANNA, "Анна", username="anna_p")
-    staff = fake_api.group(STAFF_CHAT, "Организаторы")
-    await run_bot(env=STAFF_ENV)
-
-    async def published(question: str, reworded: str | None) -> BotMessage:
-        await anna.send("/ask")
-        await anna.wait_message("Напишите ваш вопрос")
-        await anna.send(question)
-        post = await staff.wait_message(question)
-        await admin.send_in(STAFF_CHAT, "Да.", post.message_id)
-        confirmation = await staff.wait_edit(post.message_id, "Ответил(а)")
-        await admin.press("Добавить в FAQ", confirmation.message_id, STAFF_CHAT)
-        draft = await staff.wait_message("Черновик")
-        if reworded is not None:
-            await admin.press("Изменить вопрос", draft.message_id, STAFF_CHAT)
-            await staff.wait_message("новый текст вопроса")
-            await admin.send_in(STAFF_CHAT, reworded)
-            draft = await staff.wait_message(reworded)
-        await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
-        return await staff.wait_edit(draft.message_id, "опубликован в частых вопросах (Ирина)")
-
-    as_asked = await published("Можно прийти с ребёнком?", None)
-    reworded = await published("А парковка у вас есть?", "Есть ли парковка у места семинара?")
-    await anna.send("/forget_me")
-    await anna.wait_message("Удалить ваши персональные данные?")
-    await anna.press("Да, удалить")
-    await anna.wait_message("Готово, ваши данные удалены")
-
-    # Her words were the entry: it is gone, and the message no longer says it is published.
-    await staff.wait_edit(as_asked.message_id, "опубликован в частых вопросах, затем удалён")
-    edited = fake_api.message(STAFF_CHAT, as_asked.message_id).text or ""
-    assert "участник удалил свои данные" in edited
-    # The organiser's rewording stays in the FAQ, and its message as it was.
-    assert fake_api.message(STAFF_CHAT, reworded.message_id).text == reworded.text
-    with sqlite3.connect(tmp_path / "bot.sqlite3") as conn:
-        questions = conn.execute(
-            "SELECT question FROM faq_entries WHERE source = 'organiser'"
-        ).fetchall()
-    assert questions == [("Есть ли парковка у места семинара?",)]
-    fake_api.assert_no_rejections()
-
-
 async def test_a_plain_member_is_told_by_name_who_may_answer(
     fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
 ) -> None:
