@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -16,7 +18,12 @@ from bot.services.seminar_admin import CancelSeminarOutcome, SeminarAdmin
 from handlers.admin_seminars.picking import pick_seminar, picked
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
+from handlers.stale import expired_button, finish_dialog
 from storage.repositories import Repositories
+
+
+class CancelSeminar(StatesGroup):
+    confirm = State()  # data: the seminar whose «Да, отменить» is live
 
 
 class AdmCancelCb(CallbackData, prefix="adm_cancel"):
@@ -40,6 +47,7 @@ async def cancel_seminar_command(
 async def cancel_ask(
     query: CallbackQuery,
     callback_data: AdmCancelCb,
+    state: FSMContext,
     ctx: RenderContext,
     repos: Repositories,
     callback_answer: CallbackAnswer,
@@ -58,6 +66,8 @@ async def cancel_ask(
         text=tr("admin_seminars.cancel.keep_button"),
         callback_data=AdmCancelCb(seminar_id=seminar.id, action="no"),
     )
+    await state.set_state(CancelSeminar.confirm)
+    await state.set_data({"seminar_id": seminar.id})
     if isinstance(query.message, Message):
         told = counts.confirmed + counts.waitlist
         key = "admin_seminars.cancel.confirm" if told else "admin_seminars.cancel.confirm_nobody"
@@ -67,13 +77,36 @@ async def cancel_ask(
         )
 
 
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """An answered confirmation keeps its text but can no longer be pressed."""
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest:
+            return
+
+
+async def _is_pending(state: FSMContext, seminar_id: int) -> bool:
+    """Whether this seminar's confirmation is the organiser's current step."""
+    if await state.get_state() != CancelSeminar.confirm.state:
+        return False
+    return bool((await state.get_data()).get("seminar_id") == seminar_id)
+
+
 async def cancel_confirmed(
     query: CallbackQuery,
     callback_data: AdmCancelCb,
+    state: FSMContext,
     tr: Tr,
     seminar_admin: SeminarAdmin,
     callback_answer: CallbackAnswer,
 ) -> None:
+    """«Да» acts only while its confirmation is pending: one answered or left is stale."""
+    if not await _is_pending(state, callback_data.seminar_id):
+        await expired_button(query, tr, callback_answer, is_admin=True, state=state)
+        return
+    await finish_dialog(state, query)
+    await _drop_buttons(query)
     result = await seminar_admin.cancel(callback_data.seminar_id)
     if result.outcome is not CancelSeminarOutcome.CANCELLED or result.seminar is None:
         key = {
@@ -88,7 +121,12 @@ async def cancel_confirmed(
         await query.message.answer(tr(key, title=result.seminar.title, count=told))
 
 
-async def cancel_kept(query: CallbackQuery, tr: Tr) -> None:
+async def cancel_kept(
+    query: CallbackQuery, callback_data: AdmCancelCb, state: FSMContext, tr: Tr
+) -> None:
+    if await _is_pending(state, callback_data.seminar_id):
+        await state.clear()
+    await _drop_buttons(query)
     if isinstance(query.message, Message):
         await query.message.answer(tr("admin_seminars.cancel.kept"))
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from aiogram.fsm.context import FSMContext
-from aiogram.methods import AnswerCallbackQuery, SendDocument
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendDocument
 
 from bot.app import App, build_app
 from bot.services.reminders import job_id
 from bot.services.seminar_admin import SeminarField
 from bot.settings import Settings
-from handlers.admin_seminars.cancel import AdmCancelCb
+from handlers.admin_seminars.cancel import AdmCancelCb, CancelSeminar
 from handlers.admin_seminars.edit import AdmEditCb
 from handlers.admin_seminars.new import AdmNewCb, NewSeminar
 from handlers.seminar_views import render_seminar_card
@@ -340,8 +340,19 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
     keep = next(data for text, data in confirm.items() if text.startswith("Нет"))
     await press(app, updates, ADMIN_ID, keep)
     assert "остаётся" in last_text(session, ADMIN_ID)
+    [dropped] = session.of_type(EditMessageReplyMarkup)
+    assert dropped.reply_markup is None
 
+    # The answered confirmation's «Да» (still on an old screen) cancels nothing.
     yes = next(data for text, data in confirm.items() if text.startswith("Да"))
+    await press(app, updates, ADMIN_ID, yes)
+    stored = await Repositories(app.db).seminars.get(seminar.id)
+    assert stored is not None and stored.status is SeminarStatus.PUBLISHED
+    assert "/cancel_seminar" in last_text(session, ADMIN_ID)
+    assert session.texts(11) == [] and session.texts(12) == []
+
+    await press(app, updates, ADMIN_ID, session.buttons(ADMIN_ID)["Отменить семинар"])
+    await press(app, updates, ADMIN_ID, session.buttons(ADMIN_ID)["Гранты для НКО"])
     await press(app, updates, ADMIN_ID, yes)
 
     stored = await Repositories(app.db).seminars.get(seminar.id)
@@ -365,7 +376,7 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
 
     told = len(session.texts(11))
     await press(app, updates, ADMIN_ID, yes)
-    assert session.of_type(AnswerCallbackQuery)[-1].text == "Этот семинар уже отменён."
+    assert session.of_type(AnswerCallbackQuery)[-1].text == "Уже сделано."
     assert len(session.texts(11)) == told
     await say(app, updates, ADMIN_ID, "/edit_seminar")
     assert "Ближайших семинаров нет" in last_text(session, ADMIN_ID)
@@ -379,6 +390,9 @@ async def test_past_seminar_buttons_are_refused(
     )
     await press(app, updates, ADMIN_ID, AdmEditCb(seminar_id=seminar.id).pack())
     assert "уже прошёл" in (session.of_type(AnswerCallbackQuery)[-1].text or "")
+    # Confirmed after the seminar started (the confirmation was asked in time).
+    await fsm(app, ADMIN_ID).set_state(CancelSeminar.confirm)
+    await fsm(app, ADMIN_ID).set_data({"seminar_id": seminar.id})
     await press(app, updates, ADMIN_ID, AdmCancelCb(seminar_id=seminar.id, action="yes").pack())
     assert "уже начался" in (session.of_type(AnswerCallbackQuery)[-1].text or "")
 
