@@ -10,9 +10,11 @@ reviews and may rewrite first; publishing or cancelling it closes its messages.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -178,28 +180,32 @@ async def _submit(
     tr: Tr,
     state: FSMContext,
     questions: QuestionService,
-) -> None:
-    result = await questions.submit(user, text)
+    source_message_id: int | None = None,
+) -> SubmitOutcome:
+    result = await questions.submit(user, text, source_message_id)
     if result.outcome is SubmitOutcome.EMPTY:
         await state.set_state(AskStates.question)
         await message.answer(tr("questions.need_text"))
-        return
+        return result.outcome
     if result.outcome is SubmitOutcome.NOT_A_QUESTION:
         await state.set_state(AskStates.question)
         await message.answer(tr("questions.not_a_question"))
-        return
+        return result.outcome
     if result.outcome is SubmitOutcome.TOO_LONG:
         # Stay in (or enter) the dialog so a shorter version can simply be sent.
         await state.set_state(AskStates.question)
         await message.answer(
             tr("questions.too_long", length=len(text.strip()), limit=MAX_QUESTION_LENGTH)
         )
-        return
+        return result.outcome
+    if result.outcome is SubmitOutcome.ALREADY_SENT:
+        return result.outcome  # the caller says so: nothing is sent again
     await state.set_state(None)
     if result.outcome is SubmitOutcome.TOO_MANY or result.question is None:
         await message.answer(tr("questions.too_many", limit=MAX_OPEN_QUESTIONS))
-        return
+        return result.outcome
     await message.answer(tr("questions.sent", number=result.question.id))
+    return result.outcome
 
 
 async def ask_command(
@@ -215,10 +221,30 @@ async def ask_menu(
         await _start_asking(query.message, user, tr, state, questions)
 
 
+def _without_ask(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The FAQ reply's buttons once its question was sent: the related entries stay."""
+    ask = AskCb().pack()
+    rows = [
+        [button for button in row if button.callback_data != ask]
+        for row in (markup.inline_keyboard if markup is not None else [])
+    ]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(inline_keyboard=kept) if kept else None
+
+
 async def ask_typed(
-    query: CallbackQuery, user: User, tr: Tr, state: FSMContext, questions: QuestionService
+    query: CallbackQuery,
+    user: User,
+    tr: Tr,
+    state: FSMContext,
+    questions: QuestionService,
+    callback_answer: CallbackAnswer,
 ) -> None:
-    """The FAQ reply's button: send what the user typed, without asking them to retype."""
+    """The FAQ reply's button: send what the user typed, without asking them to retype.
+
+    One press sends it: the button leaves the message, and a second press of it
+    (a double tap) finds the question already stored for this message.
+    """
     if not isinstance(query.message, Message):
         return
     typed = query.message.reply_to_message
@@ -227,7 +253,17 @@ async def ask_typed(
         # The typed message is gone (deleted): ask for the question instead.
         await _start_asking(query.message, user, tr, state, questions)
         return
-    await _submit(query.message, user, text, tr, state, questions)
+    outcome = await _submit(
+        query.message, user, text, tr, state, questions, query.message.message_id
+    )
+    if outcome not in (SubmitOutcome.SENT, SubmitOutcome.ALREADY_SENT):
+        return
+    if outcome is SubmitOutcome.ALREADY_SENT:
+        toast(callback_answer, tr("questions.already_sent"))
+    with suppress(TelegramBadRequest):
+        await query.message.edit_reply_markup(
+            reply_markup=_without_ask(query.message.reply_markup)
+        )
 
 
 async def ask_in_group(message: Message, bot: Bot, tr: Tr) -> None:

@@ -68,6 +68,7 @@ class SubmitOutcome(StrEnum):
     TOO_LONG = "too_long"
     TOO_MANY = "too_many"
     NOT_A_QUESTION = "not_a_question"  # «ок», «спасибо», «👍»: nothing to ask the organisers
+    ALREADY_SENT = "already_sent"  # a second press of the button that sent it
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +170,14 @@ class QuestionService:
     async def can_ask(self, user_id: int) -> bool:
         return await Repositories(self._db).questions.count_open(user_id) < MAX_OPEN_QUESTIONS
 
-    async def submit(self, user: User, text: str) -> SubmitResult:
-        """Store the question (within the limits) and post it to the organisers."""
+    async def submit(
+        self, user: User, text: str, source_message_id: int | None = None
+    ) -> SubmitResult:
+        """Store the question (within the limits) and post it to the organisers.
+
+        A question sent by a button names the bot message it was on: from one message
+        it is sent once, however often the button is pressed.
+        """
         text = strip_format_characters(text).strip()
         if not text:
             return SubmitResult(SubmitOutcome.EMPTY)
@@ -182,7 +189,11 @@ class QuestionService:
             repos = Repositories(tx)
             if await repos.questions.count_open(user.id) >= MAX_OPEN_QUESTIONS:
                 return SubmitResult(SubmitOutcome.TOO_MANY)
-            question = await repos.questions.create(user.id, text, self._clock())
+            question = await repos.questions.create(
+                user.id, text, self._clock(), source_message_id
+            )
+            if question is None:
+                return SubmitResult(SubmitOutcome.ALREADY_SENT)
         posted = 0
         for chat_id, tr in await self._recipients.staff():
             if await self.post(question, chat_id, tr) is Delivery.SENT:

@@ -28,13 +28,16 @@ class QuestionRepository:
     def __init__(self, db: Executor) -> None:
         self._db = db
 
-    async def create(self, user_id: int, text: str, now: datetime) -> Question:
+    async def create(
+        self, user_id: int, text: str, now: datetime, source_message_id: int | None = None
+    ) -> Question | None:
+        """The new question; None if this user's question from that message already exists."""
         row = await self._db.fetch_one(
-            "INSERT INTO questions (user_id, text, created_at) VALUES (?, ?, ?) RETURNING *",
-            (user_id, text, to_db(now)),
+            "INSERT INTO questions (user_id, text, created_at, source_message_id)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *",
+            (user_id, text, to_db(now), source_message_id),
         )
-        assert row is not None
-        return _question(row)
+        return _question(row) if row else None
 
     async def get(self, question_id: int) -> Question | None:
         row = await self._db.fetch_one("SELECT * FROM questions WHERE id = ?", (question_id,))

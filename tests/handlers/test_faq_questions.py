@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from aiogram.methods import EditMessageText, SendMessage
+from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendMessage
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import App, build_app
@@ -311,9 +311,19 @@ async def test_button_path_typed_text_and_organiser_checks(
 
     # The FAQ reply's button sends what was typed, without retyping.
     typed = _message(anna, "Is there a dress code at the seminar?", Chat(id=ASKER, type="private"))
-    await feed(app, callback_update(anna, AskCb().pack(), ASKER, reply_to=typed))
+    press = callback_update(anna, AskCb().pack(), ASKER, reply_to=typed)
+    await feed(app, press)
     assert "Question #1 has been sent" in sent(session, ASKER)[-1].text
     assert "dress code" in sent(session, STAFF_CHAT)[-1].text
+    [dropped] = session.of_type(EditMessageReplyMarkup)
+    assert dropped.reply_markup is None
+
+    # A double tap on the same message sends nothing again.
+    told, staff = len(sent(session, ASKER)), len(sent(session, STAFF_CHAT))
+    await feed(app, press.model_copy(update={"update_id": next(_ids)}))
+    assert callback_answers(session)[-1] == "Already sent: the answer will arrive here, in this chat."
+    assert (len(sent(session, ASKER)), len(sent(session, STAFF_CHAT))) == (told, staff)
+    assert await Repositories(app.db).questions.get(2) is None
 
     # Nobody outside the staff chat who is not an admin may answer.
     await feed(app, callback_update(stranger, AnswerCb(question_id=1).pack(), STRANGER))
