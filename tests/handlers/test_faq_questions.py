@@ -321,7 +321,7 @@ async def test_button_path_typed_text_and_organiser_checks(
     # A double tap on the same message sends nothing again.
     told, staff = len(sent(session, ASKER)), len(sent(session, STAFF_CHAT))
     await feed(app, press.model_copy(update={"update_id": next(_ids)}))
-    assert callback_answers(session)[-1] == "Already sent: the answer will arrive here, in this chat."
+    assert callback_answers(session)[-1].startswith("Already sent")
     assert (len(sent(session, ASKER)), len(sent(session, STAFF_CHAT))) == (told, staff)
     assert await Repositories(app.db).questions.get(2) is None
 
