@@ -261,9 +261,7 @@ async def ask_typed(
     if outcome is SubmitOutcome.ALREADY_SENT:
         toast(callback_answer, tr("questions.already_sent"))
     with suppress(TelegramBadRequest):
-        await query.message.edit_reply_markup(
-            reply_markup=_without_ask(query.message.reply_markup)
-        )
+        await query.message.edit_reply_markup(reply_markup=_without_ask(query.message.reply_markup))
 
 
 async def ask_in_group(message: Message, bot: Bot, tr: Tr) -> None:

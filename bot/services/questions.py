@@ -189,9 +189,7 @@ class QuestionService:
             repos = Repositories(tx)
             if await repos.questions.count_open(user.id) >= MAX_OPEN_QUESTIONS:
                 return SubmitResult(SubmitOutcome.TOO_MANY)
-            question = await repos.questions.create(
-                user.id, text, self._clock(), source_message_id
-            )
+            question = await repos.questions.create(user.id, text, self._clock(), source_message_id)
             if question is None:
                 return SubmitResult(SubmitOutcome.ALREADY_SENT)
         posted = 0
