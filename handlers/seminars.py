@@ -187,6 +187,18 @@ async def register(
     await query.bot.send_message(_chat_id(query), text, reply_markup=markup)
 
 
+async def _shown_cancelled(
+    query: CallbackQuery, seminar_id: int, user: User, repos: Repositories, ctx: RenderContext
+) -> bool:
+    """An old card's or notice's button of a seminar the organisers cancelled: its card says
+    so, with the list of the others; nothing about one's seat is asked or changed."""
+    seminar = await repos.seminars.get(seminar_id)
+    if seminar is None or not seminar.is_cancelled or query.bot is None:
+        return False
+    await send_card(query.bot, _chat_id(query), seminar, user, repos, ctx)
+    return True
+
+
 async def ask_cancel(
     query: CallbackQuery,
     callback_data: SeminarCb,
@@ -198,7 +210,7 @@ async def ask_cancel(
 ) -> None:
     tr = ctx.tr
     seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
-    if seminar is None:
+    if seminar is None or await _shown_cancelled(query, seminar.id, user, repos, ctx):
         return
     live = await repos.registrations.live(seminar.id, user.id)
     if live is None:
@@ -230,11 +242,14 @@ async def ask_cancel(
 async def keep_registration(
     query: CallbackQuery,
     callback_data: SeminarCb,
-    tr: Tr,
+    ctx: RenderContext,
     bot: Bot,
     user: User,
     repos: Repositories,
 ) -> None:
+    tr = ctx.tr
+    if await _shown_cancelled(query, callback_data.id, user, repos, ctx):
+        return
     live = await repos.registrations.live(callback_data.id, user.id)
     waiting = live is not None and live.status is RegistrationStatus.WAITLIST
     key = "seminars.cancel.kept_waitlist" if waiting else "seminars.cancel.kept"
@@ -253,6 +268,8 @@ async def confirm_cancel(
     tr = ctx.tr
     assert query.bot is not None
     bot = query.bot
+    if await _shown_cancelled(query, callback_data.id, user, repos, ctx):
+        return
     result = await registration.cancel(user.id, callback_data.id)
     if result.seminar is None or result.outcome is CancelOutcome.NOT_FOUND:
         alert(callback_answer, tr("seminars.not_found"))

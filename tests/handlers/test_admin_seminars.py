@@ -369,6 +369,12 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
     assert "отменён организаторами" in card
     assert "Вы записаны" not in card and "бесплатное" not in card
     assert list(session.buttons(11)) == ["◀️ К списку семинаров"]
+    # The old card's «leave the waitlist» and its confirmation: cancelled, nothing asked.
+    for action in ("cancel", "cancel_yes", "keep"):
+        await press(app, updates, 12, f"sem:{action}:{seminar.id}")
+        assert "Семинар отменён организаторами" in session.texts(12)[-1]
+        assert "лист ожидания" not in session.texts(12)[-1]
+        assert list(session.buttons(12)) == ["◀️ К списку семинаров"]
     await say(app, updates, 11, "/forget_me")
     await press(app, updates, 11, "forget:yes")
     assert "ваши данные удалены" in last_text(session, 11)
