@@ -272,6 +272,7 @@ def _change_notice(before: Seminar, after: Seminar) -> dict[str, Any]:
         {"when": after.starts_at},
         zone_at=after.starts_at,
         seminar_id=after.id,
+        calendar=True,  # the .ics carries the place (LOCATION): a fresh one updates it
     )
 
 

@@ -266,7 +266,10 @@ async def test_moving_a_seminar_tells_registrants_and_reschedules(
 async def test_changing_the_place_tells_registrants_without_rescheduling(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
-    seminar = await make_seminar(app)
+    seminar = await Repositories(app.db).seminars.create(
+        "Гранты для НКО", "", NOW + timedelta(days=5), "Тюмень, ул. Республики, 1", 10,
+        ADMIN_ID, NOW - timedelta(hours=1),
+    )  # fmt: skip
     await register(app, seminar, 11, RegistrationStatus.CONFIRMED)
     await app.reminders.schedule_seminar(seminar)
     before = reminder_times(app, seminar.id)
@@ -274,9 +277,15 @@ async def test_changing_the_place_tells_registrants_without_rescheduling(
         app, updates, ADMIN_ID, AdmEditCb(seminar_id=seminar.id, field=SeminarField.PLACE).pack()
     )
     await say(app, updates, ADMIN_ID, "Онлайн: https://meet.example/x")
-    [notice] = session.texts(11)
+    # The notice is the caption of a fresh .ics: the calendar's event gets the new place.
+    [document] = [d for d in session.of_type(SendDocument) if d.chat_id == 11]
+    notice = document.caption
     assert "Было: Тюмень, ул. Республики, 1" in notice
     assert "Стало: Онлайн: https://meet.example/x" in notice
+    ics = document.document.data.decode()
+    assert f"UID:seminar-{seminar.id}@" in ics
+    assert "LOCATION:Онлайн: https://meet.example/x" in ics
+    assert "SEQUENCE:3600" in ics
     assert reminder_times(app, seminar.id) == before
 
 
