@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.formatting import RenderContext
 from bot.i18n import Tr, join
 from bot.services.faq import FaqService
+from bot.services.faq_file import FaqEntry
 from bot.services.profile import (
     TEXT_MAX_LENGTH,
     TEXT_MIN_LENGTH,
@@ -119,6 +120,14 @@ async def decline(
     )
 
 
+# The bundled FAQ's entries about what the consent step asks: the data, consent, the phone.
+CONSENT_TOPICS = frozenset({"personal-data", "how-to-register", "forget-me"})
+
+
+def _about_consent(entry: FaqEntry) -> bool:
+    return entry.id.removesuffix("-en") in CONSENT_TOPICS
+
+
 async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     """Anything sent while the consent buttons wait: one short line, never the whole text.
 
@@ -130,8 +139,9 @@ async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     if not text.rstrip().endswith("?"):
         await message.answer(pending)
         return
-    # Only a confident match is shown here; an unknown question goes to the organisers later.
-    matches = faq.search(text, tr.lang, limit=1)
+    # Only a confident match about this step is shown here; any other question goes to
+    # the organisers later (a seminar's phone line or a law's conditions would mislead).
+    matches = [e for e in faq.search(text, tr.lang) if _about_consent(e)]
     answer = render_entry(tr, matches[0]) if matches else tr("profile.consent_unknown_question")
     await message.answer(join("\n\n", [answer, pending]))
 

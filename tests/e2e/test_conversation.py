@@ -140,7 +140,7 @@ async def test_1_consent_screen_answers_in_one_line_and_questions_from_the_faq(
     # A question is answered from the FAQ, and the dialog stays where it was.
     await ivan.send("а это обязательно?")
     answered = await ivan.wait_message()
-    assert "Без согласия данные не собираются" in text_of(answered)
+    assert "без согласия данные не собираются" in text_of(answered)
     assert text_of(answered).endswith(SHORT_CONSENT_LINE)
     consent_texts = [t for t in bot_texts(fake_api, ivan.id) if t.startswith(CONSENT_START)]
     assert len(consent_texts) == 2  # once per press of Register, never as an answer

@@ -106,6 +106,29 @@ async def test_list_shows_dates_plurals_and_pages(
     assert "Страница 2 из 2" in page.text
 
 
+async def test_consent_step_answers_only_questions_about_the_data(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    await app.faq.import_file(app.settings.faq_path)  # the bundled FAQ
+    s = await seminar(app)
+    for user_id, lang in ((2, "ru"), (3, "en")):
+        user = updates.tg_user(user_id, lang)
+        await feed(app, updates.message(user, f"/start seminar_{s.id}"))
+        await feed(app, updates.callback(user, button(session, user_id, "✍️")))
+    for question in ("можно без телефона?", "что будет, если я не соглашусь?"):
+        await feed(app, updates.message(updates.tg_user(2), question))
+        reply = session.texts(2)[-1]
+        assert "без телефона запись тоже не завершится" in reply and "«Согласен ✅»" in reply
+        assert "Кому позвонить" not in reply
+    await feed(app, updates.message(updates.tg_user(3, "en"), "is this required?"))
+    reply = session.texts(3)[-1]
+    assert "Consent and all three answers are required" in reply
+    assert "social enterprise" not in reply.lower()
+    # A confident match about something else is not shown at this step.
+    await feed(app, updates.message(updates.tg_user(2), "Кому позвонить по поводу семинара?"))
+    assert "Готового ответа" in session.texts(2)[-1]
+
+
 async def test_card_register_with_profile_dialog(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
