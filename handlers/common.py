@@ -85,7 +85,8 @@ async def language_chosen(
 
 
 async def cancel_nothing(message: Message, tr: Tr) -> None:
-    await message.answer(tr("cancel.nothing"), reply_markup=ReplyKeyboardRemove())
+    """No dialog (an organiser's seminar list is a screen, not a dialog): the main menu."""
+    await message.answer(f"{tr('cancel.nothing')} {tr('cancel.menu')}", reply_markup=main_menu(tr))
 
 
 async def cancel_dialog(message: Message, tr: Tr, state: FSMContext) -> None:

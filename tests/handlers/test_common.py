@@ -70,4 +70,10 @@ async def test_cancel_outside_dialog(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     await feed(app, updates.message(updates.tg_user(7), "/cancel"))
-    assert session.texts(7) == ["Сейчас нечего отменять."]
+    assert session.texts(7) == ["Сейчас нечего отменять. Что дальше? Выберите раздел:"]
+    assert "📅 Семинары" in session.buttons(7)
+    # An organiser's seminar picker on screen is no dialog: the same menu.
+    await feed(app, updates.message(updates.tg_user(ADMIN_ID), "/edit_seminar"))
+    await feed(app, updates.message(updates.tg_user(ADMIN_ID), "/cancel"))
+    assert session.texts(ADMIN_ID)[-1].startswith("Сейчас нечего отменять.")
+    assert "📅 Семинары" in session.buttons(ADMIN_ID)
