@@ -19,7 +19,7 @@ from aiogram.filters import Command, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyParameters
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -474,6 +474,14 @@ async def add_to_faq(
     draft = await questions.start_draft(callback_data.question_id, query.from_user.id)
     if draft.outcome is not AddToFaqOutcome.ADDED:
         alert(callback_answer, tr(_DRAFT_REFUSALS[draft.outcome]))
+        return
+    shown = await questions.draft_post_in(draft.question_id, query.message.chat.id)
+    if draft.was_open and shown is not None:
+        # A second press: the open draft is pointed at, not copied.
+        await query.message.answer(
+            tr("questions.draft_already_open", number=draft.question_id),
+            reply_parameters=ReplyParameters(message_id=shown, allow_sending_without_reply=True),
+        )
         return
     await _show_draft(query.message, tr, draft, questions)
 

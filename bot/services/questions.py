@@ -118,6 +118,7 @@ class FaqDraft:
     question_id: int
     question: str = ""
     answer: str = ""
+    was_open: bool = False  # the draft existed already: no new one was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,12 +372,21 @@ class QuestionService:
             if question.faq_entry_id is not None:
                 return FaqDraft(AddToFaqOutcome.ALREADY_ADDED, question_id)
             draft = await repos.questions.draft(question_id)
+            was_open = draft is not None
             if draft is None:
                 draft = (question.text, question.answer)
                 await repos.questions.save_draft(
                     question_id, draft[0], draft[1], admin_id, self._clock()
                 )
-        return FaqDraft(AddToFaqOutcome.ADDED, question_id, draft[0], draft[1])
+        return FaqDraft(AddToFaqOutcome.ADDED, question_id, draft[0], draft[1], was_open)
+
+    async def draft_post_in(self, question_id: int, chat_id: int) -> int | None:
+        """The latest message in this chat showing the question's open draft, if any."""
+        posts = await Repositories(self._db).questions.staff_posts(
+            question_id, (StaffPostKind.DRAFT,)
+        )
+        ids = [message_id for chat, message_id, _kind in posts if chat == chat_id]
+        return max(ids) if ids else None
 
     async def edit_draft(
         self, question_id: int, admin_id: int, field: DraftField, text: str

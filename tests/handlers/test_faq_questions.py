@@ -18,6 +18,7 @@ from handlers.faq import FaqCb
 from handlers.faq_learning import AttachQuestionCb
 from handlers.menu import MenuCb
 from handlers.questions import AddToFaqCb, AnswerCb, AskCb, AskerCb, DraftCb
+from storage.models import StaffPostKind
 from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
 from tests.handlers.rig import UpdateFactory, feed
@@ -283,6 +284,17 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     await feed(app, updates.message(admin, "Можно ли прийти с собакой?", chat_id=STAFF_CHAT))
     redrafted = sent(session, STAFF_CHAT)[-1]
     assert "Можно ли прийти с собакой?" in redrafted.text and "&lt;script&gt;" not in redrafted.text
+    # «Добавить в FAQ» again while the draft is open: it is pointed at, not drafted again.
+    drafts = [m.text for m in sent(session, STAFF_CHAT) if "Черновик" in m.text]
+    await feed(app, callback_update(admin, AddToFaqCb(question_id=1).pack(), STAFF_CHAT))
+    pointer = sent(session, STAFF_CHAT)[-1]
+    assert "Черновик вопроса №1 уже открыт" in pointer.text
+    shown = await Repositories(app.db).questions.staff_posts(1, (StaffPostKind.DRAFT,))
+    assert pointer.reply_parameters.message_id == max(message_id for _, message_id, _ in shown)
+    assert [m.text for m in sent(session, STAFF_CHAT) if "Черновик" in m.text] == [
+        *drafts,
+        pointer.text,
+    ]
     publish = DraftCb(action="publish", question_id=1).pack()
     await feed(app, callback_update(organiser, publish, STAFF_CHAT))
     assert app.faq.get("question-1") is None
