@@ -141,12 +141,26 @@ async def deep_link(
     await send_card(bot, message.chat.id, seminar, user, repos, ctx)
 
 
+async def _gone(query: CallbackQuery, tr: Tr, callback_answer: CallbackAnswer) -> None:
+    """A button of a seminar that is not there: a short pop-up, and the way on as a message
+    with its button (a command inside a pop-up cannot be tapped)."""
+    alert(callback_answer, tr("seminars.gone_short"))
+    if query.bot is None:
+        return
+    builder = InlineKeyboardBuilder()
+    builder.button(text=tr("seminars.buttons.list"), callback_data=SeminarPageCb(page=0))
+    await query.bot.send_message(
+        _chat_id(query), tr("seminars.gone"), reply_markup=builder.as_markup()
+    )
+
+
 async def _seminar_or_alert(
-    repos: Repositories, seminar_id: int, tr: Tr, callback_answer: CallbackAnswer
-) -> Seminar | None:
+    query: CallbackQuery, repos: Repositories, seminar_id: int, tr: Tr,
+    callback_answer: CallbackAnswer,
+) -> Seminar | None:  # fmt: skip
     seminar = await repos.seminars.get(seminar_id)
     if seminar is None:
-        alert(callback_answer, tr("seminars.not_found"))
+        await _gone(query, tr, callback_answer)
     return seminar
 
 
@@ -159,7 +173,7 @@ async def open_card(
     ctx: RenderContext,
     callback_answer: CallbackAnswer,
 ) -> None:
-    seminar = await _seminar_or_alert(repos, callback_data.id, ctx.tr, callback_answer)
+    seminar = await _seminar_or_alert(query, repos, callback_data.id, ctx.tr, callback_answer)
     if seminar is not None:
         await send_card(bot, _chat_id(query), seminar, user, repos, ctx)
 
@@ -175,7 +189,7 @@ async def register(
 ) -> None:
     result = await registration.sign_up(user.id, callback_data.id)
     if result.outcome is RegisterOutcome.NOT_FOUND:
-        alert(callback_answer, ctx.tr("seminars.not_found"))
+        await _gone(query, ctx.tr, callback_answer)
         return
     assert query.bot is not None
     if result.outcome is RegisterOutcome.NEEDS_PROFILE:
@@ -209,7 +223,7 @@ async def ask_cancel(
     callback_answer: CallbackAnswer,
 ) -> None:
     tr = ctx.tr
-    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
+    seminar = await _seminar_or_alert(query, repos, callback_data.id, tr, callback_answer)
     if seminar is None or await _shown_cancelled(query, seminar.id, user, repos, ctx):
         return
     live = await repos.registrations.live(seminar.id, user.id)
@@ -272,7 +286,7 @@ async def confirm_cancel(
         return
     result = await registration.cancel(user.id, callback_data.id)
     if result.seminar is None or result.outcome is CancelOutcome.NOT_FOUND:
-        alert(callback_answer, tr("seminars.not_found"))
+        await _gone(query, tr, callback_answer)
         return
     title = result.seminar.title
     if result.outcome is CancelOutcome.NOT_REGISTERED:
@@ -302,7 +316,7 @@ async def calendar_file(
     callback_answer: CallbackAnswer,
 ) -> None:
     tr = ctx.tr
-    seminar = await _seminar_or_alert(repos, callback_data.id, tr, callback_answer)
+    seminar = await _seminar_or_alert(query, repos, callback_data.id, tr, callback_answer)
     if seminar is None:
         return
     me = await bot.me()

@@ -71,17 +71,20 @@ async def expired_button(
     chat_id = chat.id if chat is not None else query.from_user.id
     in_private = chat is None or chat.type == "private"
     section = section_of(query.data)
+    if section is None and in_private and bot is not None:
+        # Junk data: the pop-up says what happened, the message what to do, with the menu.
+        alert(callback_answer, tr("errors.expired_short"))
+        await bot.send_message(chat_id, tr("errors.expired_menu"), reply_markup=main_menu(tr))
+        return
     if section is None or (section.for_organisers and not is_admin):
         alert(callback_answer, tr("errors.expired_button"))
-        if section is None and in_private and bot is not None:
-            await bot.send_message(chat_id, tr("errors.expired_button"), reply_markup=main_menu(tr))
         return
     text, button = _way_back(tr, section)
     if not in_private or bot is None:
         # A staff group: the command works there too, a button would open it for everyone.
         alert(callback_answer, tr("errors.expired_command_group", command=section.name))
         return
-    callback_answer.text = text
+    toast(callback_answer, tr("errors.expired_short"))  # the message below says what to do
     await bot.send_message(
         chat_id, text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
     )

@@ -168,7 +168,8 @@ async def test_cancel_at_each_step(
     await feed(app, updates.message(admin, "/cancel"))
     await feed(app, updates.callback(admin, send))
 
-    assert session.of_type(AnswerCallbackQuery)[-1].text == (
+    assert session.of_type(AnswerCallbackQuery)[-1].text == "Эта кнопка устарела."
+    assert session.texts(ADMIN_ID)[-1] == (
         "Эта кнопка устарела. Откройте раздел «Рассылка» заново — кнопка ниже"
         " (или команда /broadcast)."
     )

@@ -145,10 +145,10 @@ async def test_faq_browsing_with_back_buttons_and_forged_keys(
 
     for forged in ("faq:entry:0123456789ab", "faq:cat:zz", "faq:bogus:x", "faq"):
         await feed(app, updates.callback(anna, forged))
-    assert (
-        callback_answers(session)[-4:]
-        == ["This button is out of date. Please open “FAQ” again — the button is below."] * 4
-    )
+    assert callback_answers(session)[-4:] == ["This button is out of date."] * 4
+    assert [m.text for m in session.of_type(SendMessage)][-4:] == [
+        "This button is out of date. Please open “FAQ” again — the button is below."
+    ] * 4
 
 
 async def test_free_text_answers_in_full_or_offers_the_organisers(

@@ -304,9 +304,17 @@ async def test_forged_callbacks_change_nothing(
     await feed(app, updates.callback(intruder, "sem:reg:abc"))
     await feed(app, updates.callback(intruder, "sem:cancel_yes:99999"))
     answers = [a.text for a in session.of_type(AnswerCallbackQuery)]
-    assert answers[0].startswith("Такого семинара нет")
-    assert "устарела" in answers[1]
-    assert answers[2].startswith("Такого семинара нет")
+    assert answers[0] == answers[2] == "Такого семинара нет."  # the way on comes as a message
+    assert answers[1] == "Эта кнопка устарела."
+    texts = session.texts(41)
+    assert texts[-3] == texts[-1] and "по кнопке ниже" in texts[-1] and "/seminars" not in texts[-1]
+    assert list(session.buttons(41)) == ["📅 Ближайшие семинары"]
+    # A forged id: the pop-up says what happened, the message what to do, not the same twice.
+    assert texts[-2].startswith("Эта кнопка устарела. Откройте раздел «Семинары»")
+    await feed(app, updates.callback(intruder, "zzz:1:2"))
+    assert session.of_type(AnswerCallbackQuery)[-1].text == "Эта кнопка устарела."
+    assert session.texts(41)[-1] == "Чтобы продолжить, выберите раздел в меню ниже."
+    assert "📅 Семинары" in session.buttons(41)
     await feed(app, updates.callback(intruder, f"sem:cancel_yes:{s.id}"))
     assert "не записаны" in session.texts(41)[-1]
     live = await Repositories(app.db).registrations.live(s.id, owner.id)
