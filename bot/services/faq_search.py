@@ -551,8 +551,9 @@ class _LanguageIndex:
         self.max_idf = math.log(1.0 + (count + 0.5) / 0.5)
 
         # Postings, so that a query only touches the entries that share its words.
-        # Each posting: the entry, its BM25F term frequency, and the coverage credit of
-        # the term there (full in the question or aliases, reduced in the answer only).
+        # Each posting: the entry, its BM25F term frequency saturated (tf·(k1+1)/(tf+k1)),
+        # and the coverage credit of the term there (full in the question or aliases,
+        # reduced in the answer only).
         self._doc_postings: dict[str, list[tuple[int, float, float]]] = {}
         for position, doc in enumerate(self.docs):
             title_norm = 1 - _B_TITLE + _B_TITLE * doc.title_len / self.avg_title
@@ -564,7 +565,8 @@ class _LanguageIndex:
                     + _ANSWER_WEIGHT * doc.answer_tf.get(term, 0) / answer_norm
                 )
                 credit = 1.0 if doc.title_tf.get(term, 0) > 0 else _ANSWER_ONLY_CREDIT
-                self._doc_postings.setdefault(term, []).append((position, tf, credit))
+                saturated = tf * (_K1 + 1) / (tf + _K1)
+                self._doc_postings.setdefault(term, []).append((position, saturated, credit))
         self._phrase_postings: dict[str, list[int]] = {}
         self._phrase_weight: list[float] = []
         for number, phrase_set in enumerate(phrase_terms):
@@ -582,7 +584,7 @@ class _LanguageIndex:
         for term in self.stem_vocab:
             self._by_prefix.setdefault(term[:_RELATED_MIN_PREFIX], []).append(term)
         self._slots: dict[str, list[_Slot]] = {}
-        self._intents = [intents(normalize(" ".join((e.question, *e.aliases)))) for e in entries]
+        self._intents = [intents(normalize(e.question)) for e in entries]
         self._meaning: EntryMeanings | None = None
         if vectors is not None:
             self._meaning = EntryMeanings(
@@ -755,22 +757,23 @@ class _LanguageIndex:
             word = slot_words[number]
             for term, trust in slot.candidates.items():
                 value = min(self.idf[term] * trust, slot.weight)
-                for position, tf, share in self._doc_postings.get(term, ()):
+                for position, saturated, share in self._doc_postings.get(term, ()):
                     row = cover.get(position)
                     if row is None:
                         row = cover[position] = blank.copy()
                         bm25[position] = blank.copy()
+                        title_cover[position] = blank.copy()
                     credit = value * share
                     if credit > row[number]:
                         row[number] = credit
                     if share == 1.0:
-                        row = title_cover.get(position)
-                        if row is None:
-                            row = title_cover[position] = blank.copy()
+                        row = title_cover[position]
                         if value > row[number]:
                             row[number] = value
                     row = bm25[position]
-                    row[number] = max(row[number], value * tf * (_K1 + 1) / (tf + _K1))
+                    credit = value * saturated
+                    if credit > row[number]:
+                        row[number] = credit
                 hit = self.idf[term] * trust
                 for phrase in self._phrase_postings.get(term, ()):
                     # The same word form counts a little more than a shared stem: it
@@ -794,8 +797,11 @@ class _LanguageIndex:
         # entries never use, is kept apart too.
         meaning_only: dict[int, float] = {}
         for position, credits in meaning.items():
-            row = cover.setdefault(position, [0.0] * len(slots))
-            bm25.setdefault(position, [0.0] * len(slots))
+            row = cover.get(position)
+            if row is None:
+                row = cover[position] = blank.copy()
+                bm25[position] = blank.copy()
+                title_cover[position] = blank.copy()
             for number, credit in enumerate(credits):
                 value = _MEANING_TRUST * credit * slots[number].weight
                 if not slots[number].candidates:
@@ -834,7 +840,7 @@ class _LanguageIndex:
             sim = similarity.get(position, 0.0)
             gist = float(gists[0][position]) if gists is not None else 0.0
             context_gist = float(gists[1][position]) if gists is not None else 0.0
-            title_coverage = sum(title_cover.get(position, ())) / query_weight
+            title_coverage = sum(title_cover[position]) / query_weight
             bm25_share = sum(bm25[position]) / query_weight
             offered = self._intents[position]
             intent_match = len(asked & offered) / len(asked) if asked else 0.0
