@@ -83,8 +83,8 @@ SUGGESTION_LIMIT = 3
 # Weights in the order of model_values: coverage, phrase, similarity, gist, agreement
 # (the lesser of coverage and gist), context gist, title coverage, BM25 share, intent
 # match, intent clash, meaning-only coverage, unknown share, brevity.
-_FIT_BIAS = -5.52
-_FIT_WEIGHTS = (3.92, 3.68, 3.82, -0.93, 2.10, 5.16, -2.17, 3.34, 0.20, -1.60, -0.05, -0.74, -3.75)
+_FIT_BIAS = -5.71
+_FIT_WEIGHTS = (3.49, 3.98, 3.50, -1.08, 2.31, 5.45, -1.59, 3.27, 0.33, -1.67, 0.75, -0.67, -3.62)
 # The answer rule, chosen by the same script on the same data (a wrong answer costs
 # two right ones, an off-topic message answered ten): an entry is the answer when its
 # probability reaches MEANING_MATCH_THRESHOLD and it explains at least
@@ -94,7 +94,7 @@ _FIT_WEIGHTS = (3.92, 3.68, 3.82, -0.93, 2.10, 5.16, -2.17, 3.34, 0.20, -1.60, -
 # other gave within 2 points of these figures (README, "FAQ search").
 # Below, while the best entry's probability reaches MEANING_SUGGESTION_THRESHOLD,
 # the entries from that probability (up to three) are offered as suggestions.
-MEANING_MATCH_THRESHOLD = 0.53
+MEANING_MATCH_THRESHOLD = 0.56
 _ANSWER_MIN_COVERAGE = 0.4
 MEANING_SUGGESTION_THRESHOLD = 0.1
 
@@ -158,7 +158,7 @@ _MEANING_TRUST = 0.8
 _MEANING_CANDIDATES = 10
 # In a message of several sentences, the words outside the asking sentence count this
 # much (see _weighted_words).
-_STORY_WEIGHT = 0.4
+_STORY_WEIGHT = 0.25
 # Words of one message searched at most (the last ones, asking sentences first): a
 # question is a few dozen words; a pasted document must not cost a second.
 _MAX_QUERY_WORDS = 80
