@@ -83,8 +83,8 @@ SUGGESTION_LIMIT = 3
 # Weights in the order of model_values: coverage, phrase, similarity, gist, agreement
 # (the lesser of coverage and gist), context gist, title coverage, BM25 share, intent
 # match, intent clash, meaning-only coverage, unknown share, brevity.
-_FIT_BIAS = -5.71
-_FIT_WEIGHTS = (3.49, 3.98, 3.50, -1.08, 2.31, 5.45, -1.59, 3.27, 0.33, -1.67, 0.75, -0.67, -3.62)
+_FIT_BIAS = -5.93
+_FIT_WEIGHTS = (3.57, 3.88, 3.67, -1.05, 2.29, 5.70, -1.52, 3.23, 0.36, -1.66, 0.63, -0.62, -3.37)
 # The answer rule, chosen by the same script on the same data (a wrong answer costs
 # two right ones, an off-topic message answered ten): an entry is the answer when its
 # probability reaches MEANING_MATCH_THRESHOLD and it explains at least
@@ -94,7 +94,7 @@ _FIT_WEIGHTS = (3.49, 3.98, 3.50, -1.08, 2.31, 5.45, -1.59, 3.27, 0.33, -1.67, 0
 # other gave within 2 points of these figures (README, "FAQ search").
 # Below, while the best entry's probability reaches MEANING_SUGGESTION_THRESHOLD,
 # the entries from that probability (up to three) are offered as suggestions.
-MEANING_MATCH_THRESHOLD = 0.56
+MEANING_MATCH_THRESHOLD = 0.57
 _ANSWER_MIN_COVERAGE = 0.4
 MEANING_SUGGESTION_THRESHOLD = 0.1
 
@@ -125,7 +125,7 @@ _SIMILARITY_FLOOR = 50.0
 # Only this many entries, those with the highest coverage, get the string similarity.
 _SIMILARITY_CANDIDATES = 8
 # Only this many, those with the highest coverage, are scored and ranked.
-_RANKED_CANDIDATES = 15
+_RANKED_CANDIDATES = 20
 
 # BM25F, used to break near-ties: people type something close to a question or an
 # alias; the answer repeats many generic words, so it only helps a little.
@@ -820,8 +820,14 @@ class _LanguageIndex:
         # String similarity is the costly signal: only for the best-covered entries; and
         # only the best-covered ones are scored at all: the others would not change
         # the outcome, and scoring each one costs time.
+        # Coverage ties are common (a message of one common word and unknown ones):
+        # the phrase match breaks them.
         covered = {position: sum(row) for position, row in cover.items()}
-        leaders = sorted(covered, key=covered.__getitem__, reverse=True)
+        leaders = sorted(
+            covered,
+            key=lambda position: (covered[position], best_phrase.get(position, 0.0)),
+            reverse=True,
+        )
         similarity = self._similarity(
             [slot_words[i] for i in focus],
             [slots[i] for i in focus],
