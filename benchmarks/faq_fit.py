@@ -9,10 +9,13 @@ signals, the probabilities are their softmax with "none" at logit 0, and the fit
 maximises the probability of the expected entry (of "none" for an off-topic message,
 or when the expected entry is not among the candidates). Newton's method, a little L2.
 
-Then it picks the answer threshold on the fitting sets (the lowest probability at which
-no off-topic message is answered, on either FAQ, plus a margin) and prints the weights
-for bot/services/faq_search.py with the figures they give on the fitting sets and on
-the check sets (fit on one set, check on the other, before fitting on both).
+Then it picks the answer rule on the fitting sets (the probability threshold and the
+least coverage an answer needs, by utility: a right answer +1, a wrong one -2, an
+off-topic message answered -10) and prints the weights and the rule for
+bot/services/faq_search.py with the figures they give on the fitting sets and on the
+check sets (fit on one set, check on the other, before fitting on both). Python's
+string hashing changes from run to run the order in which equal candidates are met,
+so a refit may differ in the second decimal.
 """
 
 from __future__ import annotations
