@@ -24,6 +24,10 @@ DEFAULT_ISSUER = (
     "Альянс социально ориентированных НКО Тюменской области и Фонд региональных "
     "социальных программ «Наше будущее»"
 )
+DEFAULT_ISSUER_EN = (
+    "The Alliance of Socially Oriented NGOs of the Tyumen Region and the “Our Future” "
+    "Foundation for Regional Social Programmes"
+)
 BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
 
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -69,6 +73,8 @@ class Settings(BaseSettings):
     feedback_delay: Annotated[timedelta, NoDecode] = timedelta(hours=2)
     # Who issues certificates, as printed on them.
     certificate_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1, max_length=300)
+    # The same on certificates in English; empty: CERTIFICATE_ISSUER as written.
+    certificate_issuer_en: str = Field(default="", max_length=300)
     # The funders' report heading: who reports, on which project, under which grant agreement.
     report_organisation: str = Field(default="", max_length=300)
     report_project: str = Field(default="", max_length=300)
@@ -213,6 +219,18 @@ class Settings(BaseSettings):
         if self.webhook_url and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
         return self
+
+    def issuer_in(self, lang: str) -> str:
+        """Who issues certificates, as printed on one in `lang`: CERTIFICATE_ISSUER_EN in
+        English if set, else the default issuer's English name if CERTIFICATE_ISSUER is the
+        default, else CERTIFICATE_ISSUER as the organisers wrote it."""
+        if lang != "en":
+            return self.certificate_issuer
+        if self.certificate_issuer_en.strip():
+            return self.certificate_issuer_en.strip()
+        if self.certificate_issuer == DEFAULT_ISSUER:
+            return DEFAULT_ISSUER_EN
+        return self.certificate_issuer
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.admin_ids

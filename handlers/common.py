@@ -1,8 +1,8 @@
-"""/start, /help, /language and /cancel."""
+"""/start (in a group: a pointer to the private chat), /help, /language and /cancel."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -12,7 +12,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Tr, Translator
 from bot.services.users import UserDirectory
 from bot.settings import Settings
+from handlers.filters import Magic
 from handlers.menu import MenuCb, main_menu
+from handlers.private_chat import private_chat_keyboard
 from handlers.profile import ProfileForm
 from storage.models import User
 
@@ -45,6 +47,11 @@ async def start(
     if is_admin:
         text += tr("start.admin_hint")
     await message.answer(text, reply_markup=main_menu(tr))
+
+
+async def start_in_group(message: Message, bot: Bot, tr: Tr) -> None:
+    """In a group the menu's buttons would only refuse: one line and the private chat."""
+    await message.answer(tr("start.in_group"), reply_markup=await private_chat_keyboard(bot, tr))
 
 
 async def help_command(message: Message, tr: Tr, is_admin: bool) -> None:
@@ -98,6 +105,7 @@ async def cancel_dialog(message: Message, tr: Tr, state: FSMContext) -> None:
 
 def create_router() -> Router:
     router = Router(name="common")
+    router.message.register(start_in_group, CommandStart(), Magic(F.chat.type != "private"))
     router.message.register(start, CommandStart())
     router.message.register(help_command, Command("help"))
     router.message.register(language_command, Command("language"))

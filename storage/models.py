@@ -230,6 +230,7 @@ class StaffPostKind(StrEnum):
     DRAFT = "draft"  # the FAQ draft an admin reviews
     ANSWERED = "answered"  # "answer sent", with Add to FAQ and Attach
     OVERVIEW = "overview"  # the /questions overview, which lists several questions
+    PUBLISHED = "published"  # a draft closed as published: only its number and who published
 
 
 class FaqSource(StrEnum):

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from aiohttp import WSMsgType, web
 
+from bot.formatting import zone_phrase
 from bot.i18n import Translator
 from bot.sandbox.clock import SandboxClock
 from bot.sandbox.fakeapi import FakeBotAPI, FakeUser
@@ -167,6 +168,9 @@ class SandboxWeb:
             for key, value in catalogue.items()
             if key.startswith("sandbox.")
         }
+        # Beside the clock, the zone as the bot names it: «по тюменскому времени (МСК+2)».
+        tr = self._translator.for_language(lang)
+        texts["clock_zone"] = str(zone_phrase(self._timezone, tr, self._clock()))
         return web.json_response(texts)
 
     async def _file(self, request: web.Request) -> web.StreamResponse:

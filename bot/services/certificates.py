@@ -275,7 +275,7 @@ class CertificateService:
             programme=certificate.programme_id is not None,
             dates=self.dates(certificate, tr),
             minutes=certificate.minutes,
-            issuer=self._settings.certificate_issuer,
+            issuer=self._settings.issuer_in(tr.lang),
             number=certificate.number,
             bot_username=me.username or "",
         )

@@ -386,26 +386,36 @@ def write_table(
     date_format: str = EXCEL_DATETIME,
     notes: Sequence[str] = (),
     max_width: int = _MAX_WIDTH,
+    preamble: Sequence[str] = (),
+    footer: Sequence[Sequence[Value]] = (),
+    autofilter: bool = True,
 ) -> Any:
     """A sheet with a bold frozen header, autofilter and widths fitted to the content;
-    `setup` sees the sheet before any row is written (sheet properties go first); `notes`
-    follow the table after an empty row, outside the filter; `max_width` caps column widths
+    `setup` sees the sheet before any row is written (sheet properties go first);
+    `preamble` lines come above the header; `footer` rows (totals) follow the data outside
+    the filter, and `notes` after them and an empty row; `max_width` caps column widths
     (in characters)."""
     sheet = workbook.create_sheet(title)
     if setup is not None:
         setup(sheet)
     # Write-only sheets stream rows, so widths and panes must be set before the first row.
-    for index, width in enumerate(column_widths(header, rows, max_width), start=1):
+    widths = column_widths(header, [*rows, *footer], max_width)
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    header_row = len(preamble) + 1
+    sheet.freeze_panes = f"A{header_row + 1}"
+    for line in preamble:
+        sheet.append([cell_value(sheet, line, bold=True)])
     sheet.append([cell_value(sheet, clean(label), bold=True) for label in header])
-    for row in rows:
+    for row in [*rows, *footer]:
         sheet.append([cell_value(sheet, value, date_format=date_format) for value in row])
     if notes:
         sheet.append([])
     for note in notes:
         sheet.append([cell_value(sheet, note)])
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    if autofilter:
+        last = get_column_letter(len(header))
+        sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + len(rows)}"
     return sheet
 
 

@@ -31,7 +31,9 @@ from storage.repositories import Repositories
 class StaffPosts(Protocol):
     """What shows questions to the staff (QuestionService): told once texts are blanked."""
 
-    async def questions_forgotten(self, question_ids: Sequence[int], faq_changed: bool) -> None: ...
+    async def questions_forgotten(
+        self, question_ids: Sequence[int], faq_changed: bool, unpublished: Sequence[int]
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +49,18 @@ def _same_words(left: str, right: str) -> bool:
     return " ".join(left.split()).casefold() == " ".join(right.split()).casefold()
 
 
-async def _forget_questions(repos: Repositories, user_id: int) -> tuple[list[Question], int]:
-    """Blank the user's questions; returns them and how many FAQ texts went with them."""
+@dataclass(frozen=True, slots=True)
+class ForgottenQuestions:
+    asked: list[Question]
+    faq_removed: int  # FAQ texts (entries and wordings) that went with them
+    unpublished: list[int]  # the questions whose published FAQ entry was removed
+
+
+async def _forget_questions(repos: Repositories, user_id: int) -> ForgottenQuestions:
+    """Blank the user's questions and remove the FAQ texts in their words."""
     asked = await repos.questions.of_user(user_id)
     faq_removed = 0
+    unpublished: list[int] = []
     for question in asked:
         await repos.questions.delete_draft(question.id)
         if question.faq_entry_id is None:
@@ -62,11 +72,12 @@ async def _forget_questions(repos: Repositories, user_id: int) -> tuple[list[Que
             # Attached to an existing entry: the question's words are one of its wordings.
             wording = question.text.strip()[:MISS_MAX_LENGTH]
             faq_removed += await repos.faq_learning.delete_alias(entry.id, wording)
-        elif _same_words(entry.question, question.text):
+        elif _same_words(entry.question, question.text) and await repos.faq.delete(entry.id):
             # Published as asked; an admin who rewrote the question made it their own words.
-            faq_removed += await repos.faq.delete(entry.id)
+            faq_removed += 1
+            unpublished.append(question.id)
     await repos.questions.blank_user(user_id)
-    return asked, faq_removed
+    return ForgottenQuestions(asked, faq_removed, unpublished)
 
 
 class PrivacyService:
@@ -105,7 +116,7 @@ class PrivacyService:
             await repos.feedback.forget_texts(user_id)
             await repos.certificates.forget_user(user_id)
             await repos.registrations.anonymise_user(user_id)
-            asked, faq_removed = await _forget_questions(repos, user_id)
+            questions = await _forget_questions(repos, user_id)
             await repos.attendance.forget_walk_ins(user_id)
             await repos.faq_learning.delete_misses_of_user(user_id)
             profile_deleted = await repos.profiles.delete(user_id)
@@ -114,5 +125,9 @@ class PrivacyService:
         self._users.forget(user_id)
         await self._registration.notify_promotions(promotions)
         await self._db.checkpoint()
-        await self._staff_posts.questions_forgotten([q.id for q in asked], faq_removed > 0)
-        return ForgetResult(profile_deleted, cancelled, past, len(asked), faq_removed)
+        await self._staff_posts.questions_forgotten(
+            [q.id for q in questions.asked], questions.faq_removed > 0, questions.unpublished
+        )
+        return ForgetResult(
+            profile_deleted, cancelled, past, len(questions.asked), questions.faq_removed
+        )

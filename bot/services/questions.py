@@ -7,7 +7,8 @@ is answered or its asker used /forget_me. The other staff messages that show a
 question's words (its FAQ drafts, the "answer sent" confirmation with the FAQ buttons,
 the /questions overview) are recorded in `staff_posts`: /forget_me edits them to say
 the participant deleted their data, and publishing or cancelling a draft closes its
-draft messages (no buttons, who did what). A staff message names the asker only; an
+draft messages (no buttons, who did what); a published one stays recorded, so that
+/forget_me, if it removes the entry, says so in it. A staff message names the asker only; an
 admin sees the organisation on request. The answer is recorded with a conditional
 UPDATE, so of two organisers answering at once exactly one wins and the other is told
 politely. A question becomes public only through a draft that an admin reviewed (and
@@ -56,6 +57,7 @@ _FORGOTTEN = {
     StaffPostKind.DRAFT: "questions.staff.draft_forgotten",
     StaffPostKind.ANSWERED: "questions.staff.answered_forgotten",
     StaffPostKind.OVERVIEW: "questions.staff.overview_forgotten",
+    StaffPostKind.PUBLISHED: "questions.staff.published_forgotten",
 }
 
 
@@ -215,16 +217,19 @@ class QuestionService:
         question_id: int,
         kinds: tuple[StaffPostKind, ...],
         text_of: Callable[[Tr, StaffPostKind, int], str],
-    ) -> None:
-        """Edit the question's staff messages of these kinds, without buttons, and forget them."""
+    ) -> list[tuple[int, int]]:
+        """Edit the question's staff messages of these kinds, without buttons, and forget them;
+        returns the (chat_id, message_id) edited."""
         repos = Repositories(self._db)
-        for chat_id, message_id, kind in await repos.questions.staff_posts(question_id, kinds):
+        posts = await repos.questions.staff_posts(question_id, kinds)
+        for chat_id, message_id, kind in posts:
             text = text_of(await self._recipients.chat(chat_id), kind, question_id)
             with suppress(TelegramBadRequest, TelegramForbiddenError):
                 await self._bot.edit_message_text(
                     text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
                 )
             await repos.questions.forget_staff_post(chat_id, message_id)
+        return [(chat_id, message_id) for chat_id, message_id, _kind in posts]
 
     async def open_questions(self, limit: int) -> tuple[list[Question], int]:
         """The oldest `limit` unanswered questions and how many there are in all."""
@@ -392,9 +397,11 @@ class QuestionService:
         await self._close_draft_posts(question_id, "questions.draft_cancelled", admin_id)
         return True
 
-    async def _close_draft_posts(self, question_id: int, key: str, admin_id: int) -> None:
+    async def _close_draft_posts(
+        self, question_id: int, key: str, admin_id: int
+    ) -> list[tuple[int, int]]:
         name = await self._organiser_name(Repositories(self._db), admin_id)
-        await self._rewrite_posts(
+        return await self._rewrite_posts(
             question_id,
             (StaffPostKind.DRAFT,),
             lambda tr, _kind, number: str(tr(key, number=number, name=name)),
@@ -428,16 +435,22 @@ class QuestionService:
             await repos.questions.set_faq_entry(question.id, entry_id)
             await repos.questions.delete_draft(question.id)
         await self._faq.reload()
-        await self._close_draft_posts(question_id, "questions.draft_published", admin_id)
+        closed = await self._close_draft_posts(question_id, "questions.draft_published", admin_id)
+        for chat_id, message_id in closed:  # /forget_me may remove the entry later
+            await self.remember_post(StaffPostKind.PUBLISHED, chat_id, message_id, [question_id])
         added = await Repositories(self._db).questions.get(question_id)
         if added is not None:
             await self.refresh_posts(added)  # the Add to FAQ buttons are gone
         log.info("question %d added to the FAQ as %s", question_id, entry_id)
         return AddToFaqOutcome.ADDED
 
-    async def questions_forgotten(self, question_ids: Sequence[int], faq_changed: bool) -> None:
-        """After /forget_me: the FAQ search without removed entries, and every staff message
-        that showed the questions' words (posts, drafts, confirmations, overviews) redone."""
+    async def questions_forgotten(
+        self, question_ids: Sequence[int], faq_changed: bool, unpublished: Sequence[int]
+    ) -> None:
+        """After /forget_me: the FAQ search without removed entries, every staff message
+        that showed the questions' words (posts, drafts, confirmations, overviews) redone,
+        and the «published» messages of the `unpublished` questions (their FAQ entry went
+        with them) say so; an entry an admin reworded stays, and so does its message."""
         if faq_changed:
             await self._faq.reload()
         repos = Repositories(self._db)
@@ -445,8 +458,13 @@ class QuestionService:
             question = await repos.questions.get(question_id)
             if question is not None:
                 await self.refresh_posts(question)
+            kinds = tuple(
+                kind
+                for kind in StaffPostKind
+                if kind is not StaffPostKind.PUBLISHED or question_id in unpublished
+            )
             await self._rewrite_posts(
                 question_id,
-                tuple(StaffPostKind),
+                kinds,
                 lambda tr, kind, number: str(tr(_FORGOTTEN[kind], number=number)),
             )

@@ -96,7 +96,7 @@ class Summary:
     reviewers: int  # different people who gave a rating
     average_rating: float | None
     needs: tuple[Need, ...]
-    lines: tuple[SeminarLine, ...]
+    lines: tuple[SeminarLine, ...]  # by date, the cancelled seminars last
 
     @property
     def attendance_rate(self) -> float | None:
@@ -143,7 +143,9 @@ def needs(rows: list[ReportRegistration]) -> tuple[Need, ...]:
 
 
 def summarise(data: ReportData) -> Summary:
-    lines = tuple(_line(data, seminar) for seminar in data.seminars)
+    # By date, the cancelled ones last: the chart takes the seminars held from the top.
+    by_date = (_line(data, seminar) for seminar in data.seminars)
+    lines = tuple(sorted(by_date, key=lambda line: line.seminar.is_cancelled))
     held = [line for line in lines if line.held]
     formats = [line.seminar.format for line in held]
     visits = [

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.formatting import zone_phrase
 from bot.i18n import Tr
 from bot.services.export import Value, clean, local_time, save_workbook, write_table
+from bot.services.organisations import merge_spellings, organisation_key
 from bot.services.report_model import ReportData, Summary
 from storage.models import RegistrationStatus
 
@@ -90,6 +91,12 @@ def _summary_value(summary: Summary, key: str) -> Value:
     return value
 
 
+def period_line(data: ReportData, tr: Tr) -> str:
+    """«Отчётный период: с … по ….», worded as in the DOCX."""
+    first, last = data.period.first, data.period.last
+    return str(tr("report.docx.period", first=f"{first:%d.%m.%Y}", last=f"{last:%d.%m.%Y}"))
+
+
 def summary_rows(summary: Summary, tr: Tr) -> list[list[Value]]:
     """Indicator, value and what exactly it counts, in the order a funder's form asks."""
     return [
@@ -127,30 +134,49 @@ def event_rows(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> list[l
     ]
 
 
-def attendance_rows(data: ReportData, summary: Summary, tr: Tr) -> list[list[Value]]:
+def _organisation_spellings(summary: Summary, names: list[str]) -> dict[str, str]:
+    """Each organisation's spelling as the «Организации» sheet shows it (the others merged
+    among themselves), by its key."""
+    shown = {organisation_key(name): name for name in merge_spellings(names)}
+    shown.update((organisation_key(name), name) for name in summary.organisations)
+    return shown
+
+
+def attendance_rows(data: ReportData, summary: Summary) -> list[list[Value]]:
     """People × held seminars: 1 came, 0 had a seat and did not, empty not registered;
-    forgotten people as one row of counts; totals last."""
+    each organisation in the spelling the other sheets use."""
     held = [line.seminar for line in summary.lines if line.held]
     people: dict[int, tuple[str, str]] = {}
     marks: dict[int, dict[int, int]] = {}
-    forgotten: Counter[int] = Counter()
     for column, seminar in enumerate(held):
         for row in data.registrations[seminar.id]:
             came = row.came is not None
-            if row.user_id is None:
-                forgotten[column] += came
-                continue
-            if not came and row.status is not RegistrationStatus.CONFIRMED:
+            if row.user_id is None or (not came and row.status is not RegistrationStatus.CONFIRMED):
                 continue
             people.setdefault(row.user_id, (row.full_name or "", row.organisation or ""))
             marks.setdefault(row.user_id, {})[column] = int(came)
     order = sorted(people, key=lambda uid: (people[uid][0].casefold(), uid))
+    spellings = _organisation_spellings(summary, [people[uid][1] for uid in order])
     rows: list[list[Value]] = []
     for user_id in order:
         name, organisation = people[user_id]
+        shown = spellings.get(organisation_key(organisation), "")
         cells: list[Value] = [marks[user_id].get(column) for column in range(len(held))]
         total = sum(value for value in cells if isinstance(value, int))
-        rows.append([clean(name), clean(organisation), *cells, total])
+        rows.append([clean(name), clean(shown), *cells, total])
+    return rows
+
+
+def attendance_totals(data: ReportData, summary: Summary, tr: Tr) -> list[list[Value]]:
+    """Below the people, outside the filter: forgotten people as one row of counts (if any),
+    then the totals."""
+    held = [line.seminar for line in summary.lines if line.held]
+    forgotten: Counter[int] = Counter()
+    for column, seminar in enumerate(held):
+        for row in data.registrations[seminar.id]:
+            if row.user_id is None:
+                forgotten[column] += row.came is not None
+    rows: list[list[Value]] = []
     if forgotten:
         counts: list[Value] = [forgotten[column] for column in range(len(held))]
         rows.append([str(tr("report.xlsx.forgotten_row")), "", *counts, sum(forgotten.values())])
@@ -197,6 +223,8 @@ def _labels(tr: Tr, prefix: str, keys: Sequence[str], **args: str) -> list[str]:
 
 
 def _add_chart(sheet: Any, events: int, tr: Tr) -> None:
+    """Registered and attended for the first `events` rows: the seminars held (the Events
+    sheet lists them first)."""
     chart = BarChart()
     chart.type = "col"
     chart.title = str(tr("report.xlsx.chart.title"))
@@ -242,6 +270,8 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         summary_rows(summary, tr),
         _one_page_wide_landscape,
         max_width=DEFINITION_WIDTH,
+        preamble=[period_line(data, tr)],
+        autofilter=False,
     )
     events = write_table(
         workbook,
@@ -251,14 +281,16 @@ def build_xlsx(data: ReportData, summary: Summary, tr: Tr, tz: tzinfo) -> bytes:
         event_rows(data, summary, tr, tz),
         _one_page_wide_landscape,
         date_format=str(tr("report.xlsx.date_format")),
+        notes=[str(tr("report.xlsx.events_note"))],
     )
-    _add_chart(events, len(summary.lines), tr)
+    _add_chart(events, summary.held, tr)
     write_table(
         workbook,
         str(tr("report.xlsx.sheets.attendance")),
         attendance_header(summary, tr, tz),
-        attendance_rows(data, summary, tr),
+        attendance_rows(data, summary),
         _one_page_wide_landscape,
+        footer=attendance_totals(data, summary, tr),
         notes=_labels(tr, "report.xlsx.legend", ("came", "missed", "blank", "forgotten")),
     )
     write_table(

@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.formatting import RenderContext
 from bot.i18n import Tr
 from bot.services.seminar_admin import CancelSeminarOutcome, SeminarAdmin
-from handlers.admin_seminars.picking import editable, pick_seminar
+from handlers.admin_seminars.picking import pick_seminar, picked
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
 from storage.repositories import Repositories
@@ -27,9 +27,9 @@ class AdmCancelCb(CallbackData, prefix="adm_cancel"):
 async def cancel_seminar_command(
     message: Message, state: FSMContext, ctx: RenderContext, repos: Repositories
 ) -> None:
-    await state.clear()
     await pick_seminar(
         message,
+        state,
         ctx,
         repos,
         "admin_seminars.cancel.choose_seminar",
@@ -45,9 +45,8 @@ async def cancel_ask(
     callback_answer: CallbackAnswer,
 ) -> None:
     tr = ctx.tr
-    seminar = await editable(repos, callback_data.seminar_id, ctx)
+    seminar = await picked(repos, callback_data.seminar_id, ctx, callback_answer)
     if seminar is None:
-        alert(callback_answer, tr("admin_seminars.pick.seminar_gone"))
         return
     counts = await repos.registrations.counts(seminar.id)
     builder = InlineKeyboardBuilder()

@@ -23,13 +23,12 @@ from bot.services.seminar_admin import (
     parse_field,
 )
 from handlers.admin_seminars.picking import (
-    editable,
     error_text,
     not_text,
     pick_seminar,
+    picked,
     understood,
 )
-from handlers.alerts import alert
 from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
 from handlers.programmes import seminar_programme_keyboard
 from storage.repositories import Repositories
@@ -52,9 +51,9 @@ def _input_time(moment: datetime, tz: tzinfo) -> str:
 async def edit_seminar(
     message: Message, state: FSMContext, ctx: RenderContext, repos: Repositories
 ) -> None:
-    await state.clear()
     await pick_seminar(
         message,
+        state,
         ctx,
         repos,
         "admin_seminars.edit.choose_seminar",
@@ -70,9 +69,8 @@ async def edit_choose_field(
     callback_answer: CallbackAnswer,
 ) -> None:
     tr = ctx.tr
-    seminar = await editable(repos, callback_data.seminar_id, ctx)
+    seminar = await picked(repos, callback_data.seminar_id, ctx, callback_answer)
     if seminar is None:
-        alert(callback_answer, tr("admin_seminars.pick.seminar_gone"))
         return
     builder = InlineKeyboardBuilder()
     for which in SeminarField:
@@ -98,10 +96,9 @@ async def edit_ask_value(
     callback_answer: CallbackAnswer,
 ) -> None:
     tr = ctx.tr
-    seminar = await editable(repos, callback_data.seminar_id, ctx)
-    which = callback_data.field
+    which = callback_data.field  # never None here: the router sends those to the field list
+    seminar = await picked(repos, callback_data.seminar_id, ctx, callback_answer)
     if seminar is None or which is None:
-        alert(callback_answer, tr("admin_seminars.pick.seminar_gone"))
         return
     await state.set_state(EditSeminar.value)
     await state.set_data({"seminar_id": seminar.id, "field": which.value})

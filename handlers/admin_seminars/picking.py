@@ -6,12 +6,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import RenderContext
 from bot.i18n import Html, Tr, join
 from bot.services.seminar_admin import Invalid
+from handlers.alerts import alert
 from storage.models import Seminar
 from storage.repositories import Repositories
 
@@ -33,11 +36,15 @@ async def not_text(message: Message, tr: Tr) -> None:
 
 async def pick_seminar(
     message: Message,
+    state: FSMContext,
     ctx: RenderContext,
     repos: Repositories,
     text_key: str,
     button_data: Callable[[Seminar], CallbackData],
 ) -> None:
+    """A picker command's answer: any dialog left, the upcoming seminars numbered, a button
+    each."""
+    await state.clear()
     tr = ctx.tr
     seminars = await repos.seminars.upcoming(ctx.now, limit=PICK_LIMIT)
     if not seminars:
@@ -62,8 +69,13 @@ async def pick_seminar(
     await message.answer(tr(text_key, lines=lines), reply_markup=builder.as_markup())
 
 
-async def editable(repos: Repositories, seminar_id: int, ctx: RenderContext) -> Seminar | None:
+async def picked(
+    repos: Repositories, seminar_id: int, ctx: RenderContext, callback_answer: CallbackAnswer
+) -> Seminar | None:
+    """The seminar a picker's button names, if it can still be changed (not cancelled, not
+    started); else None, and the pop-up says it is gone."""
     seminar = await repos.seminars.get(seminar_id)
     if seminar is None or seminar.is_cancelled or seminar.starts_at <= ctx.now:
+        alert(callback_answer, ctx.tr("admin_seminars.pick.seminar_gone"))
         return None
     return seminar

@@ -207,6 +207,14 @@ class ChatPage:
 
 def register_for_seminar(chat: ChatPage, title: str, name: str, organisation: str) -> None:
     """The participant's path: seminars, the card, the profile dialog, the confirmation."""
+    reach_the_phone_step(chat, title, name, organisation)
+    with chat.new_bubble("Вы записаны"):
+        chat.key("Отправить мой номер")
+    chat.bubble("профиль сохранён")
+
+
+def reach_the_phone_step(chat: ChatPage, title: str, name: str, organisation: str) -> None:
+    """Registering up to the question that offers the «send my number» key."""
     with chat.new_bubble("Ближайшие семинары"):
         chat.send("/seminars")
     with chat.new_bubble(title):
@@ -219,9 +227,6 @@ def register_for_seminar(chat: ChatPage, title: str, name: str, organisation: st
     chat.bubble("организацию")
     chat.send(organisation)
     chat.bubble("телефон")
-    with chat.new_bubble("Вы записаны"):
-        chat.key("Отправить мой номер")
-    chat.bubble("профиль сохранён")
 
 
 def publish_seminar(

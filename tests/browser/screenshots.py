@@ -32,10 +32,11 @@ from tests.browser.driver import (
 )
 
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "img"
-# Monday 3 March 2036, 09:00 in TIMEZONE: the samples fall on 4, 6 and 9 March. The moment
-# must be in the future (the bot's scheduler runs on real time); this one is for years.
-FROZEN_AT = "2036-03-03 09:00"
-NEW_SEMINAR_STARTS = "17.03.2036 11:00"
+# Monday 6 September 2027, 09:00 in TIMEZONE: the samples fall on 7, 9 and 12 September, a
+# season's start a reader takes for real. The moment must be in the future (the bot's
+# scheduler runs on real time): once it has passed, move it on by a year and rerun.
+FROZEN_AT = "2027-09-06 09:00"
+NEW_SEMINAR_STARTS = "20.09.2027 11:00"
 SEMINAR = "Социальное предпринимательство: с чего начать"  # 6 March, 11:00
 ONLINE = "Отчётность по президентским грантам"  # 4 March, 18:00
 VIEWPORT = {"width": 1120, "height": 760}

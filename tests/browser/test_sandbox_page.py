@@ -7,7 +7,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.driver import ChatPage, publish_seminar, register_for_seminar, run_sandbox
+from tests.browser.driver import (
+    ChatPage,
+    publish_seminar,
+    reach_the_phone_step,
+    register_for_seminar,
+    run_sandbox,
+)
 
 SEMINAR = "Социальное предпринимательство: с чего начать"
 
@@ -75,6 +81,9 @@ def test_bubble_times_are_the_sandbox_clock(page: Page, tmp_path: Path) -> None:
         chat = ChatPage(page)
         chat.open(sandbox.url)
         expect(page.locator("#clock")).to_have_text("03.03.2036 09:00")
+        # The zone, as the bot names it in its messages.
+        zone = page.locator('[data-ui="clock_zone"]')
+        expect(zone).to_have_text("по тюменскому времени (МСК+2)")
         chat.be("anna")
         with chat.answered():
             chat.key("Начать")
@@ -121,3 +130,23 @@ def test_unread_messages_show_on_the_person(chat: ChatPage, page: Page) -> None:
     expect(page.locator('.person[data-chat="staff"] .unread')).to_have_count(0)
     chat.be("anna")
     expect(staff).to_have_count(0)
+
+
+def test_the_phone_key_shows_the_bots_own_icon_only(chat: ChatPage, page: Page) -> None:
+    chat.be("anna")
+    chat.key("Начать")
+    reach_the_phone_step(chat, SEMINAR, "Петрова Анна Сергеевна", "АНО «Забота»")
+    key = page.locator(".reply-keyboard .key", has_text="Отправить мой номер")
+    expect(key).to_have_text("📱 Отправить мой номер")
+    assert key.evaluate("(k) => getComputedStyle(k, '::before').content") in ("none", "normal")
+
+
+def test_a_button_to_the_bot_opens_its_chat_on_the_page(chat: ChatPage, page: Page) -> None:
+    chat.be("staff")
+    chat.send("/my")
+    chat.bubble("только в личном чате")
+    button = page.locator(".inline-button", has_text="Открыть личный чат").last
+    assert button.get_attribute("href") is None  # not to Telegram: the sandbox bot is not there
+    button.click()
+    expect(page.locator('.person.active[data-chat="olga"]')).to_be_visible()
+    assert len(page.context.pages) == 1

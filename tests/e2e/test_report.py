@@ -145,7 +145,7 @@ async def test_report_for_typed_dates_and_a_button_non_admin_refused(
 
     book = load_workbook(io.BytesIO(xlsx_message.document_bytes))
     assert book.sheetnames == ["Сводка", "Мероприятия", "Посещаемость", "Организации", "Отзывы"]
-    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=2, values_only=True)}
+    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=3, values_only=True)}
     counted = independent_count(db_path, story)
     assert summary["Проведено семинаров"] == counted["held"] == 2
     assert summary["Отменено семинаров"] == counted["cancelled"] == 1
@@ -228,7 +228,7 @@ async def test_report_from_the_command_line(run_bot_once: RunBotOnce, tmp_path: 
     ]
     assert all(str(path) in stdout for path in written)
     book = load_workbook(written[1])
-    assert book["Сводка"]["B2"].value == 2
+    assert book["Сводка"]["B3"].value == 2
     assert story.moved.title in "\n".join(
         c.text for t in Document(str(written[0])).tables for r in t.rows for c in r.cells
     )

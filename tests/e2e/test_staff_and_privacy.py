@@ -13,6 +13,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.sandbox.fakeapi import FakeBotAPI
+from bot.sandbox.fakeapi.state import BotMessage
+from handlers.menu import MenuCb
 from storage.database import Database
 from storage.repositories import Repositories
 from tests.e2e.conftest import RunBot
@@ -125,7 +127,10 @@ async def test_forget_me_leaves_no_byte_of_a_question_in_the_database_or_the_faq
     await boris.send("/start")
     await boris.wait_message("Здравствуйте")
 
-    async def ask_answer_publish(question: str, answer: str, rewrite: str | None) -> int:
+    async def ask_answer_publish(
+        question: str, answer: str, rewrite: str | None
+    ) -> tuple[int, BotMessage]:
+        """The question's post and the published draft's message."""
         await anna.send("/ask")
         await anna.wait_message("Напишите ваш вопрос")
         await anna.send(question)
@@ -142,16 +147,17 @@ async def test_forget_me_leaves_no_byte_of_a_question_in_the_database_or_the_faq
         published = await admin.press("Опубликовать", draft.message_id, STAFF_CHAT)
         toast = await fake_api.wait_callback_answer(published)
         assert "добавлен в частые вопросы" in toast["text"] and not toast.get("show_alert")
-        return post.message_id
+        closed = await staff.wait_edit(draft.message_id, "опубликован в частых вопросах (Ирина)")
+        return post.message_id, closed
 
     # Published word for word (an admin's slip): it carries the phone and the street.
-    private_post = await ask_answer_publish(
+    private_post, private_draft = await ask_answer_publish(
         f"Перезвоните мне по номеру {PHONE}, я живу на {STREET}, можно ли с собакой?",
         f"Да, с собакой можно. Перезвоним на {PHONE}.",
         rewrite=None,
     )
     # Rewritten by the admin: the admin's words, which stay public.
-    kept_post = await ask_answer_publish(
+    kept_post, kept_draft = await ask_answer_publish(
         "А кофе будет в перерыве? Я Анна из Ромашки",
         "Да, кофе-брейк в 12:00.",
         rewrite="Будет ли кофе-брейк?",
@@ -169,6 +175,11 @@ async def test_forget_me_leaves_no_byte_of_a_question_in_the_database_or_the_faq
     for message_id in (private_post, kept_post):
         edited = await staff.wait_edit(message_id, "Участник удалил свои данные")
         assert PHONE not in (edited.text or "") and edited.buttons == []
+    # The entry in her words is gone, and its «published» message says so; the admin's
+    # rewording stays in the FAQ, and its message as it was.
+    unpublished = await staff.wait_edit(private_draft.message_id, "затем удалён")
+    assert "участник удалил свои данные" in (unpublished.text or "")
+    assert fake_api.message(STAFF_CHAT, kept_draft.message_id).text == kept_draft.text
     for needle in (PHONE, "345-67-89", STREET, "Ленинградская", "Ромашк", "Анна Петрова"):
         assert needle.encode() not in stored_bytes(db_path), needle
     with sqlite3.connect(db_path) as conn:
@@ -203,8 +214,8 @@ async def test_personal_data_screens_refuse_in_a_group(
         refusal = await group.wait_message("только в личном чате")
         assert "79120000001" not in (refusal.text or "")
     await anna.send_in(group.chat_id, "/start")
-    await group.wait_message("Здравствуйте")
-    refused = await anna.press("Мои записи", chat_id=group.chat_id)
+    pointer = await group.wait_message("в личном чате со мной")
+    refused = await anna.press_data(MenuCb(action="my").pack(), pointer.message_id, group.chat_id)
     assert "личном чате" in (await fake_api.wait_callback_answer(refused))["text"]
     await anna.send_in(group.chat_id, f"/start seminar_{seminar.id}")
     card = await group.wait_message(TITLE)

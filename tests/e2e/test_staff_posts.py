@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.sandbox.fakeapi import FakeBotAPI
 from bot.sandbox.fakeapi.state import BotMessage
+from handlers.menu import MenuCb
 from tests.e2e.conftest import RunBot
 from tests.e2e.test_broadcast import ADMIN_ID
 from tests.e2e.test_staff_and_privacy import (
@@ -195,9 +196,15 @@ async def test_private_only_commands_in_a_group_link_to_the_private_chat(
                 "url": f"https://t.me/{fake_api.bot_username}",
             }
         ]
+    # /start in a group: no menu whose buttons would refuse, one line and the private chat.
     await anna.send_in(group.chat_id, "/start")
-    await group.wait_message("Здравствуйте")
-    refused = await anna.press("Мои записи", chat_id=group.chat_id)
+    pointer = await group.wait_message("в личном чате со мной")
+    assert pointer.inline_buttons == [
+        {"text": "Открыть личный чат с ботом", "url": f"https://t.me/{fake_api.bot_username}"}
+    ]
+    assert not any("Здравствуйте" in (m.text or "") for m in fake_api.messages(group.chat_id))
+    # A menu button pressed in the group anyway (an old or forged one) still refuses.
+    refused = await anna.press_data(MenuCb(action="my").pack(), pointer.message_id, group.chat_id)
     text = (await fake_api.wait_callback_answer(refused))["text"]
     assert f"@{fake_api.bot_username}" in text
     assert len(fake_api.calls("getMe")) == 1  # asked once, at start-up, and remembered

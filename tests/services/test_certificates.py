@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from pypdf import PdfReader
 from bot.app import App
 from bot.i18n import Translator
 from bot.services.certificates import SubjectKind, initials, new_number, number_from
+from bot.settings import DEFAULT_ISSUER, DEFAULT_ISSUER_EN, Settings
 from storage.models import AttendanceKind, MarkMethod, RegistrationStatus, Seminar
 from storage.repositories import Repositories
 from tests.certificate_picture import NAME, NUMBER, render_png, sample_pdf
@@ -145,6 +147,31 @@ async def test_a_blocked_holder_is_reported_and_an_english_one_gets_an_english_f
     assert await wait_for_text(session, ADMIN_ID, "Доставлено: 1")
     report = next(t for t in session.texts(ADMIN_ID) if "Доставлено" in t)
     assert "Не доставлено (бот заблокирован или участник удалил данные): 1" in report
+
+
+async def test_an_english_certificate_has_no_russian_but_the_seminar_title(
+    app: App, clock: FakeClock
+) -> None:
+    seminar = await ended_seminar(app, clock, attended=(JOHN,))
+    await app.certificates.issue(SubjectKind.SEMINAR, seminar.id, ADMIN_ID)
+    (certificate,) = await app.certificates.mine(JOHN)
+    english = app.translator.for_language("en")
+    text = pdf_text((await app.certificates.document(certificate, english)).data)
+    assert DEFAULT_ISSUER_EN.split()[-1] in text  # the default issuer, in English
+    assert not re.search("[а-яё]", text.replace(" ".join(TITLE.split()), ""), re.IGNORECASE)
+    app.settings.certificate_issuer_en = "Tyumen NGO Alliance"
+    text = pdf_text((await app.certificates.document(certificate, english)).data)
+    assert "Tyumen NGO Alliance" in text
+
+
+def test_the_english_issuer_falls_back_to_the_one_the_organisers_wrote() -> None:
+    settings = Settings(bot_token="1:x", _env_file=None)  # type: ignore[arg-type, call-arg]
+    assert settings.issuer_in("ru") == DEFAULT_ISSUER
+    assert settings.issuer_in("en") == DEFAULT_ISSUER_EN
+    own = Settings(bot_token="1:x", certificate_issuer="АНО «Берег»", _env_file=None)  # type: ignore[arg-type, call-arg]
+    assert own.issuer_in("en") == "АНО «Берег»"  # no English name given: as written
+    both = own.model_copy(update={"certificate_issuer_en": "Bereg NGO"})
+    assert (both.issuer_in("ru"), both.issuer_in("en")) == ("АНО «Берег»", "Bereg NGO")
 
 
 async def test_long_and_latin_names_stay_on_the_page(app: App, clock: FakeClock) -> None:

@@ -25,11 +25,13 @@ from storage.database import Database
 from tests.report_seed import (
     ANNA,
     BEST_QUOTE,
+    BORIS,
     EXPECTED,
     GLEB,
     GONE,
     PEOPLE,
     REPORTING_TOPIC,
+    VERA,
     ReportStory,
     seed_report_story,
 )
@@ -136,7 +138,7 @@ async def test_workbook_sheets_chart_and_privacy(db: Database) -> None:
     story, files = await report(db)
     book = load_workbook(io.BytesIO(files.xlsx))
     assert book.sheetnames == ["Сводка", "Мероприятия", "Посещаемость", "Организации", "Отзывы"]
-    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=2, values_only=True)}
+    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(min_row=3, values_only=True)}
     assert summary["Проведено семинаров"] == 2
     assert summary["Посещения"] == 6
     assert summary["Из них посещений людей, удалённых по их запросу"] == 2
@@ -238,7 +240,48 @@ async def test_attendance_matrix_explains_its_marks(db: Database) -> None:
     assert "1 — пришёл (очно или онлайн)." in notes
     assert "0 — был записан, но не пришёл." in notes
     assert "Пустая клетка — не был записан на этот семинар." in notes
-    assert sheet.auto_filter.ref.endswith(str(len(rows) - len(notes)))  # notes outside the filter
+    # The filter covers the people only: the counts of forgotten people, totals and notes
+    # stay below it.
+    last_person = rows.index(next(r for r in rows if r[0] == "Удалены по запросу (число)"))
+    assert sheet.auto_filter.ref == f"A1:E{last_person}"
+
+
+async def test_matrix_shows_organisations_as_the_organisations_sheet_does(db: Database) -> None:
+    _, files = await report(db)
+    book = load_workbook(io.BytesIO(files.xlsx))
+    listed = {row[0] for row in book["Организации"].iter_rows(min_row=2, values_only=True)}
+    matrix = {row[0]: row[1] for row in book["Посещаемость"].iter_rows(values_only=True)}
+    assert PEOPLE[BORIS][1] != "НКО «Ромашка»"  # typed as «Ано "ромашка"»
+    assert matrix[PEOPLE[BORIS][0]] == matrix[PEOPLE[ANNA][0]] == "НКО «Ромашка»"
+    assert matrix[PEOPLE[VERA][0]] in listed
+
+
+async def test_chart_shows_the_seminars_held_and_cancelled_ones_come_last(db: Database) -> None:
+    story, files = await report(db)
+    events = load_workbook(io.BytesIO(files.xlsx))["Мероприятия"]
+    titles = [row[0] for row in events.iter_rows(min_row=2, max_row=4, values_only=True)]
+    assert titles == [story.held.title, story.moved.title, story.cancelled.title]
+    [chart] = events._charts
+    # Registered (H) and attended (I) of rows 2–3: the two seminars held.
+    assert [series.val.numRef.f for series in chart.series] == [
+        "'Мероприятия'!$H$2:$H$3",
+        "'Мероприятия'!$I$2:$I$3",
+    ]
+    assert {series.cat.numRef.f for series in chart.series} == {"'Мероприятия'!$A$2:$A$3"}
+    assert events.auto_filter.ref == "A1:K4"
+    notes = [row[0] for row in events.iter_rows(min_row=5, values_only=True) if row[0]]
+    assert notes == ["Отменённые семинары — в конце таблицы; на диаграмме — только проведённые."]
+
+
+async def test_summary_sheet_starts_with_the_period_and_has_no_filter(db: Database) -> None:
+    story, files = await report(db)
+    sheet = load_workbook(io.BytesIO(files.xlsx))["Сводка"]
+    period = story_period(story)
+    first, header = list(sheet.iter_rows(max_row=2, values_only=True))
+    assert first[0] == f"Отчётный период: с {period.first:%d.%m.%Y} по {period.last:%d.%m.%Y}."
+    assert header == ("Показатель", "Значение", "Что считается")
+    assert sheet.freeze_panes == "A3"
+    assert sheet.auto_filter.ref is None
 
 
 async def test_organisations_merged_and_listed_once(db: Database) -> None:

@@ -61,4 +61,5 @@ async def test_published_attached_and_rewritten_questions(db: Database) -> None:
     assert await repos.faq.get("parking") is not None  # a file entry is never removed
     assert await repos.faq_learning.aliases() == {}
     assert await repos.questions.draft(drafted.id) is None
-    assert staff_posts.told == [([verbatim.id, attached.id, rewritten.id, drafted.id], True)]
+    ids = [verbatim.id, attached.id, rewritten.id, drafted.id]
+    assert staff_posts.told == [(ids, True, [verbatim.id])]  # only its entry was removed

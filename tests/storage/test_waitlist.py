@@ -133,10 +133,12 @@ class ForgottenQuestions:
     """Stands in for the staff messages: records what it is told."""
 
     def __init__(self) -> None:
-        self.told: list[tuple[list[int], bool]] = []
+        self.told: list[tuple[list[int], bool, list[int]]] = []
 
-    async def questions_forgotten(self, question_ids: Sequence[int], faq_changed: bool) -> None:
-        self.told.append((list(question_ids), faq_changed))
+    async def questions_forgotten(
+        self, question_ids: Sequence[int], faq_changed: bool, unpublished: Sequence[int]
+    ) -> None:
+        self.told.append((list(question_ids), faq_changed, list(unpublished)))
 
 
 async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) -> None:
@@ -174,4 +176,4 @@ async def test_forget_user_cancels_upcoming_and_anonymises_past(db: Database) ->
     kept_question = await repos.questions.get(question.id)
     assert kept_question is not None and kept_question.user_id is None
     assert kept_question.text == "" and result.questions == 1
-    assert staff_posts.told == [([question.id], False)]
+    assert staff_posts.told == [([question.id], False, [])]

@@ -232,10 +232,15 @@ function messageElement(chat, message) {
       const line = document.createElement("div");
       line.className = "inline-row";
       for (const button of buttons) {
-        const element = document.createElement(button.url ? "a" : "button");
+        const link = button.url ? botLink(button.url, page.state.bot_username) : null;
+        const element = document.createElement(button.url && !link ? "a" : "button");
         element.className = "inline-button";
         element.textContent = button.text;
-        if (button.url) {
+        if (link) {
+          element.type = "button";
+          element.title = t("bot_link");
+          element.addEventListener("click", () => openBotChat(link.start));
+        } else if (button.url) {
           if (/^(https?:|tg:)/i.test(button.url)) element.href = button.url;
           element.target = "_blank";
           element.rel = "noopener noreferrer";
@@ -252,6 +257,14 @@ function messageElement(chat, message) {
     row.append(keyboard);
   }
   return row;
+}
+
+// A URL button to this bot opens the private chat with it, as in Telegram: from the staff
+// group, the chat of the organiser who writes there.
+function openBotChat(start) {
+  const key = page.current === "staff" ? "olga" : page.current;
+  switchTo(key);
+  if (start) send({ op: "send", chat: key, text: `/start ${start}` });
 }
 
 function startReply(message) {
@@ -329,7 +342,7 @@ function renderKeyboard(chat) {
     for (const button of buttons) {
       const key = document.createElement("button");
       key.type = "button";
-      key.className = "key" + (button.contact ? " key-contact" : "");
+      key.className = "key";
       key.textContent = button.text;
       key.addEventListener("click", () => {
         if (button.contact) send({ op: "contact", chat: page.current });

@@ -15,12 +15,19 @@ function commandLink(command, onCommand) {
   return link;
 }
 
-// A t.me link to this bot with a start parameter opens the chat with /start PARAMETER,
-// as Telegram would; in the sandbox it stays on the page.
-function deepLinkCommand(href, botUsername) {
-  const match = /^https:\/\/t\.me\/([A-Za-z0-9_]+)\?start=([A-Za-z0-9_-]{1,64})$/.exec(href);
+// A t.me link to this bot (the fake server's getMe username: no such bot in Telegram)
+// stays on the page: {start: PARAMETER or null}, else null.
+function botLink(href, botUsername) {
+  const match = /^https:\/\/t\.me\/([A-Za-z0-9_]+)\/?(?:\?start=([A-Za-z0-9_-]{1,64}))?$/.exec(href);
   if (!match || match[1].toLowerCase() !== botUsername.toLowerCase()) return null;
-  return `/start ${match[2]}`;
+  return { start: match[2] || null };
+}
+
+// A link to this bot opens its chat with /start PARAMETER (or /start), as Telegram would.
+function deepLinkCommand(href, botUsername) {
+  const link = botLink(href, botUsername);
+  if (!link) return null;
+  return link.start ? `/start ${link.start}` : "/start";
 }
 
 function entityElement(entity, text, onCommand, botUsername) {
@@ -100,3 +107,4 @@ function renderFormatted(text, entities, onCommand, botUsername) {
 }
 
 window.renderFormatted = renderFormatted;
+window.botLink = botLink;
