@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Tr
 from bot.services.report import ReportService
 from bot.services.report_period import Period, Preset, parse_range
-from handlers.filters import HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin
+from handlers.filters import NOT_COMMAND, PRIVATE_CHAT, TYPED, IsAdmin, typed_text
 
 
 class ReportCb(CallbackData, prefix="adm_rep"):
@@ -91,7 +91,7 @@ async def _by_text(
 async def on_range(
     message: Message, bot: Bot, report: ReportService, state: FSMContext, tr: Tr
 ) -> None:
-    await _by_text(message, message.text or "", bot, report, state, tr)
+    await _by_text(message, typed_text(message), bot, report, state, tr)
 
 
 async def on_preset(
@@ -115,6 +115,6 @@ def create_router() -> Router:
     router.message.register(report_command, Command("report"))
     router.callback_query.register(on_preset, ReportCb.filter())
     router.message.register(
-        on_range, StateFilter(ReportStates.period), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND
+        on_range, StateFilter(ReportStates.period), PRIVATE_CHAT, TYPED, NOT_COMMAND
     )
     return router

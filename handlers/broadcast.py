@@ -27,6 +27,7 @@ from bot.services.recipients import Recipients
 from bot.services.sender import Sender
 from handlers.alerts import alert
 from handlers.filters import NOT_COMMAND, IsAdmin, RowId
+from handlers.stale import expired_button, finish_dialog
 from storage.models import (
     Audience,
     BodyKind,
@@ -211,7 +212,7 @@ async def audience_chosen(
     if callback_data.audience is not Audience.ALL:
         seminar = await repos.seminars.get(callback_data.seminar_id)
         if seminar is None or seminar.is_cancelled:
-            alert(callback_answer, tr("errors.expired_button"))
+            await expired_button(query, tr, callback_answer, is_admin=True)
             return
     seminar_id = seminar.id if seminar else None
     if await broadcasts.count(callback_data.audience, seminar_id) == 0:
@@ -326,9 +327,9 @@ async def send_confirmed(
     if await state.get_state() != BroadcastDialog.confirm.state or not isinstance(
         query.message, Message
     ):
-        alert(callback_answer, tr("errors.expired_button"))
+        await expired_button(query, tr, callback_answer, is_admin=True, state=state)
         return
-    await state.clear()
+    await finish_dialog(state, query)
     chat_id = query.message.chat.id
     body = data.get("body")
     broadcast = await broadcasts.launch(

@@ -37,7 +37,7 @@ from bot.services.deep_links import DOOR_PREFIX, TICKET_PREFIX, start_link, toke
 from bot.services.qr import qr_png
 from bot.settings import Settings
 from handlers.alerts import alert
-from handlers.filters import HAS_TEXT, NOT_COMMAND, CanCheckIn, RowId
+from handlers.filters import NOT_COMMAND, TYPED, CanCheckIn, RowId, typed_text
 from storage.models import Seminar, User
 from storage.repositories import Repositories
 from storage.repositories.attendance import RosterEntry
@@ -334,8 +334,8 @@ async def search(message: Message, tr: Tr, repos: Repositories, state: FSMContex
         await state.clear()
         await message.answer(tr("checkin.seminar_gone"))
         return
-    await state.update_data({"query": message.text or ""})
-    text, markup = await _render_found(repos, tr, seminar, message.text or "")
+    await state.update_data({"query": typed_text(message)})
+    text, markup = await _render_found(repos, tr, seminar, typed_text(message))
     await message.answer(text, reply_markup=markup)
 
 
@@ -400,6 +400,6 @@ def create_router() -> Router:
     router.callback_query.register(show_list, CheckinCb.filter(F.action.in_({"list", "page"})))
     router.callback_query.register(toggle, CheckinCb.filter(F.action == "toggle"))
     router.message.register(
-        search, StateFilter(CheckinSearch.query), HAS_TEXT, NOT_COMMAND, CanCheckIn()
+        search, StateFilter(CheckinSearch.query), TYPED, NOT_COMMAND, CanCheckIn()
     )
     return router

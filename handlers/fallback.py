@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import difflib
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.types import Message
 
 from bot.commands import ADMIN_ONLY_COMMANDS, PARTICIPANT_COMMANDS
 from bot.i18n import Tr
-from handlers.filters import IS_COMMAND, NO_TEXT, PRIVATE_CHAT
-from handlers.stale import expired_button
+from handlers.filters import IS_COMMAND, NO_TEXT, PRIVATE_CHAT, IsAdmin
+from handlers.menu import main_menu
+from handlers.sections import REOPENABLE
+from handlers.stale import ReopenCb, expired_button, reopen_section
 
 # Commands typed in Russian (`/семинары`): the start of a word and the command it means.
 _RUSSIAN_WORDS = (
@@ -55,13 +57,20 @@ async def unknown_command(message: Message, tr: Tr, is_admin: bool) -> None:
 
 
 async def not_text(message: Message, tr: Tr) -> None:
-    """A sticker, photo or voice message outside any dialog would otherwise get silence."""
-    await message.answer(tr("text_only"))
+    """A sticker, photo or voice message outside any dialog would otherwise get silence.
+
+    A sticker is a friendly nod, like «👍»: a friendly line back, not a lesson in typing.
+    """
+    key = "faq.acknowledgement" if message.sticker else "text_only"
+    await message.answer(tr(key), reply_markup=main_menu(tr))
 
 
 def create_router() -> Router:
     router = Router(name="fallback")
     router.message.register(unknown_command, IS_COMMAND)
     router.message.register(not_text, PRIVATE_CHAT, NO_TEXT)
+    router.callback_query.register(
+        reopen_section, IsAdmin(), ReopenCb.filter(F.command.in_(REOPENABLE))
+    )
     router.callback_query.register(expired_button)
     return router

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
@@ -27,7 +27,7 @@ from bot.formatting import shorten
 from bot.i18n import Html, Tr
 from bot.services.faq_file import FaqEntry
 from bot.services.small_talk import SmallTalk
-from handlers.filters import HAS_CAPTION, HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT
+from handlers.filters import NOT_COMMAND, PRIVATE_CHAT, TYPED, typed_text
 from handlers.menu import MenuCb, main_menu
 from handlers.questions import AskCb
 from handlers.stale import expired_button
@@ -115,7 +115,6 @@ async def faq_menu(query: CallbackQuery, tr: Tr, faq: FaqService) -> None:
 async def faq_navigate(
     query: CallbackQuery,
     callback_data: FaqCb,
-    bot: Bot,
     tr: Tr,
     faq: FaqService,
     callback_answer: CallbackAnswer,
@@ -144,7 +143,7 @@ async def faq_navigate(
                 # From a free-text reply: keep that answer, show this one below it.
                 await query.message.answer(render_entry(tr, entry), reply_markup=markup)
             return
-    await expired_button(query, bot, tr, callback_answer)
+    await expired_button(query, tr, callback_answer)
 
 
 # ---------------------------------------------------------------------- free text
@@ -174,11 +173,11 @@ async def free_text(
     The reply quotes the user's message, so the "ask the organisers" button can send
     that text as the question without making the user type it again.
     """
-    typed = message.text or message.caption or ""  # a photo's caption is its text
+    typed = typed_text(message)
     reply = await faq_desk.respond(user.id, tr.lang, typed, RELATED_LIMIT + 1)
     if reply.talk is not None:
-        # A greeting is answered with the main menu, so the next step is one press away.
-        menu = main_menu(tr) if reply.talk is SmallTalk.GREETING else None
+        # A greeting or an «ок» is answered with the main menu: the next step is one press away.
+        menu = None if reply.talk is SmallTalk.THANKS else main_menu(tr)
         await message.answer(tr(f"faq.{reply.talk.value}"), reply_markup=menu)
         return
     quote = ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
@@ -202,6 +201,5 @@ def create_router() -> Router:
     router.callback_query.register(faq_menu, MenuCb.filter(F.action == "faq"))
     router.callback_query.register(faq_navigate, FaqCb.filter())
     # The catch-all: only private chats (never the staff chat), no dialog, no command.
-    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
-    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, HAS_CAPTION)
+    router.message.register(free_text, StateFilter(None), PRIVATE_CHAT, TYPED, NOT_COMMAND)
     return router

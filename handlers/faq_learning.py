@@ -25,6 +25,7 @@ from bot.i18n import Tr
 from bot.services.faq_learning import AttachOutcome, MissWithCandidates
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
+from handlers.stale import expired_button
 
 if TYPE_CHECKING:
     from bot.services.faq import FaqService
@@ -98,7 +99,7 @@ async def miss_button(
     if callback_data.action == "attach":
         outcome = await faq_learning.attach_miss(callback_data.miss_id, callback_data.key)
         if outcome is AttachOutcome.GONE:
-            alert(callback_answer, tr("errors.expired_button"))
+            await expired_button(query, tr, callback_answer, is_admin=True)
             return
         await _drop_buttons(query.message)
         await query.message.answer(tr(f"faq_misses.{outcome.value}"))
@@ -107,7 +108,7 @@ async def miss_button(
         await _drop_buttons(query.message)
         await query.message.answer(tr("faq_misses.dismissed"))
         return
-    alert(callback_answer, tr("errors.expired_button"))
+    await expired_button(query, tr, callback_answer, is_admin=True)
 
 
 async def attach_question(

@@ -26,7 +26,15 @@ from bot.services.feedback import (
 from bot.settings import Settings
 from handlers.admin_export import ExportCb
 from handlers.alerts import alert
-from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
+from handlers.filters import (
+    NOT_COMMAND,
+    NOT_TYPED,
+    PRIVATE_CHAT,
+    TYPED,
+    IsAdmin,
+    RowId,
+    typed_text,
+)
 from storage.models import User
 from storage.repositories.feedback import FeedbackField
 
@@ -223,7 +231,7 @@ async def answer_text(
     field = _field_of(await state.get_state())
     data = await state.get_data()
     registration_id = int(data.get("registration_id", 0))
-    result = await feedback.answer(user.id, registration_id, field, message.text or "")
+    result = await feedback.answer(user.id, registration_id, field, typed_text(message))
     await _drop_skip(message, data.get("question_id"))
     refusal = _refusal(result.outcome)
     if refusal is not None:
@@ -383,14 +391,14 @@ def create_router() -> Router:
         answer_text,
         StateFilter(FeedbackStates.useful, FeedbackStates.next_topic),
         PRIVATE_CHAT,
-        HAS_TEXT,
+        TYPED,
         NOT_COMMAND,
     )
     router.message.register(
         answer_not_text,
         StateFilter(FeedbackStates.useful, FeedbackStates.next_topic),
         PRIVATE_CHAT,
-        NO_TEXT,
+        NOT_TYPED,
     )
     router.message.register(feedback_command, Command("feedback"), IsAdmin())
     router.callback_query.register(show_results, FeedbackSeminarCb.filter(), IsAdmin())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from aiogram import F
 from aiogram.filters import Filter
-from aiogram.types import TelegramObject, User
+from aiogram.types import Message, TelegramObject, User
 from magic_filter import MagicFilter
 from pydantic import Field
 
@@ -38,13 +38,18 @@ class Magic(Filter):
         return bool(self._magic.resolve(event))
 
 
-HAS_TEXT = Magic(F.text)
 NO_TEXT = Magic(~F.text)
 HAS_CONTACT = Magic(F.contact)
-HAS_CAPTION = Magic(F.caption)
 # In a dialog a photo with a caption is text: the caption is the answer.
 TYPED = Magic(F.text | F.caption)
 NOT_TYPED = Magic(~F.text & ~F.caption)
+
+
+def typed_text(message: Message) -> str:
+    """What a dialog step reads as the answer: the text, or a photo's or document's caption."""
+    return message.text or message.caption or ""
+
+
 IS_COMMAND = Magic(F.text.startswith("/"))
 NOT_COMMAND = Magic(~F.text.startswith("/"))
 PRIVATE_CHAT = Magic(F.chat.type == "private")

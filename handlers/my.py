@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
-from bot.formatting import format_datetime
+from bot.formatting import format_datetime, zone_phrase
 from bot.i18n import Html, Tr, join
 from bot.settings import Settings
 from handlers.certificates import my_certificates_button
@@ -56,7 +56,11 @@ async def render_my(
     past.sort(key=lambda seminar: seminar.starts_at, reverse=True)
 
     parts: list[str] = [tr("seminars.my.title")]
-    parts.append("\n".join(line for _, line in upcoming) if upcoming else tr("seminars.my.empty"))
+    if upcoming:
+        lines = [line for _, line in upcoming]
+        parts.append("\n".join([*lines, tr("seminars.list.zone", zone=zone_phrase(tz, tr, now))]))
+    else:
+        parts.append(tr("seminars.my.empty"))
     if past:
         titles = join(
             "; ", (tr("seminars.my.past_title", title=s.title) for s in past[:PAST_SHOWN])

@@ -33,9 +33,9 @@ from bot.services.profile import (
     check_organisation,
     normalise_phone,
 )
-from bot.services.registration import RegistrationService
+from bot.services.registration import RegisterOutcome, RegistrationService
 from handlers.faq import render_entry
-from handlers.filters import HAS_CONTACT, NOT_COMMAND, NOT_TYPED, TYPED
+from handlers.filters import HAS_CONTACT, NOT_COMMAND, NOT_TYPED, TYPED, typed_text
 from handlers.seminar_views import card_keyboard, load_card, registration_reply, render_card
 from storage.models import User
 from storage.repositories import Repositories
@@ -125,7 +125,7 @@ async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     A question typed here («а это обязательно?») is answered from the FAQ first; the
     dialog stays where it was either way.
     """
-    text = _typed(message)
+    text = typed_text(message)
     pending = tr("profile.consent_pending")
     if not text.rstrip().endswith("?"):
         await message.answer(pending)
@@ -136,16 +136,12 @@ async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
     await message.answer(join("\n\n", [answer, pending]))
 
 
-def _typed(message: Message) -> str:
-    return message.text or message.caption or ""
-
-
 def _text_error(tr: Tr, problem: str) -> str:
     return tr(f"profile.errors.{problem}", min=TEXT_MIN_LENGTH, max=TEXT_MAX_LENGTH)
 
 
 async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_full_name(_typed(message))
+    checked = check_full_name(typed_text(message))
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.full_name')}"
@@ -157,7 +153,7 @@ async def full_name(message: Message, state: FSMContext, tr: Tr) -> None:
 
 
 async def organisation(message: Message, state: FSMContext, tr: Tr) -> None:
-    checked = check_organisation(_typed(message))
+    checked = check_organisation(typed_text(message))
     if checked.value is None:
         await message.answer(
             f"{_text_error(tr, str(checked.problem))}\n\n{tr('profile.ask.organisation')}"
@@ -178,7 +174,7 @@ async def phone_text(
     registration: RegistrationService,
 ) -> None:
     tr = ctx.tr
-    phone = normalise_phone(_typed(message))
+    phone = normalise_phone(typed_text(message))
     if phone is None:
         await message.answer(
             f"{tr('profile.errors.phone')}\n\n{tr('profile.ask.phone')}",
@@ -268,10 +264,13 @@ async def _finish(
         return
     # One message: the profile is saved and here is the seat (or the waitlist number).
     # It takes the phone keyboard away, so the card's buttons wait in /my.
-    text, _ = registration_reply(ctx, await registration.register(user.id, seminar_id))
+    result = await registration.register(user.id, seminar_id)
+    text, _ = registration_reply(ctx, result)
+    waiting = result.outcome in (RegisterOutcome.WAITLISTED, RegisterOutcome.ALREADY_WAITLISTED)
+    manage = "seminars.result.manage_waitlist_in_my" if waiting else "seminars.result.manage_in_my"
     await bot.send_message(
         message.chat.id,
-        join("\n\n", [tr(key), text, tr("seminars.result.manage_in_my")]),
+        join("\n\n", [tr(key), text, tr(manage)]),
         reply_markup=ReplyKeyboardRemove(),
     )
 

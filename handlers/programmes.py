@@ -18,7 +18,7 @@ from bot.i18n import Html, Tr
 from bot.services.programmes import clean_title, parse_required
 from bot.settings import Settings
 from handlers.alerts import alert
-from handlers.filters import HAS_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
+from handlers.filters import NOT_COMMAND, PRIVATE_CHAT, TYPED, IsAdmin, RowId, typed_text
 
 if TYPE_CHECKING:
     from bot.services.programmes import ProgrammeCard, ProgrammeService
@@ -209,7 +209,7 @@ async def on_title(
     settings: Settings,
     tr: Tr,
 ) -> None:
-    title = clean_title(message.text or "")
+    title = clean_title(typed_text(message))
     if title is None:
         await message.answer(tr("programmes.bad_title"))
         return
@@ -231,7 +231,7 @@ async def on_required(
     settings: Settings,
     tr: Tr,
 ) -> None:
-    required = parse_required(message.text or "")
+    required = parse_required(typed_text(message))
     if required is None:
         await message.answer(tr("programmes.bad_required"))
         return
@@ -292,7 +292,7 @@ def create_router() -> Router:
     router.message.register(programmes_command, Command("programmes"))
     router.callback_query.register(on_button, ProgCb.filter(F.action.in_(ACTIONS)))
     router.callback_query.register(seminar_programme, SeminarProgrammeCb.filter())
-    text_step = (PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND)
+    text_step = (PRIVATE_CHAT, TYPED, NOT_COMMAND)
     router.message.register(
         on_title, StateFilter(ProgrammeStates.title, ProgrammeStates.rename), *text_step
     )

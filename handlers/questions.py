@@ -38,7 +38,15 @@ from bot.services.questions import (
 from bot.services.sender import Delivery
 from handlers.alerts import alert, toast
 from handlers.faq_learning import AttachQuestionCb
-from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, PRIVATE_CHAT, IsAdmin, RowId
+from handlers.filters import (
+    NOT_COMMAND,
+    NOT_TYPED,
+    PRIVATE_CHAT,
+    TYPED,
+    IsAdmin,
+    RowId,
+    typed_text,
+)
 from handlers.menu import MenuCb
 from handlers.private_chat import private_chat_keyboard
 from storage.models import Question, StaffPostKind, User
@@ -144,7 +152,7 @@ class RepliesToQuestion(Filter):
 
     async def __call__(self, message: Message, questions: QuestionService) -> bool | dict[str, Any]:
         replied = message.reply_to_message
-        if replied is None or not message.text or message.text.startswith("/"):
+        if replied is None or not typed_text(message) or typed_text(message).startswith("/"):
             return False
         question_id = await questions.question_of_post(message.chat.id, replied.message_id)
         return False if question_id is None else {"question_id": question_id}
@@ -175,6 +183,10 @@ async def _submit(
     if result.outcome is SubmitOutcome.EMPTY:
         await state.set_state(AskStates.question)
         await message.answer(tr("questions.need_text"))
+        return
+    if result.outcome is SubmitOutcome.NOT_A_QUESTION:
+        await state.set_state(AskStates.question)
+        await message.answer(tr("questions.not_a_question"))
         return
     if result.outcome is SubmitOutcome.TOO_LONG:
         # Stay in (or enter) the dialog so a shorter version can simply be sent.
@@ -210,7 +222,7 @@ async def ask_typed(
     if not isinstance(query.message, Message):
         return
     typed = query.message.reply_to_message
-    text = (typed.text or typed.caption) if typed is not None else None
+    text = typed_text(typed) if typed is not None else None
     if typed is None or not text or typed.from_user is None or typed.from_user.id != user.id:
         # The typed message is gone (deleted): ask for the question instead.
         await _start_asking(query.message, user, tr, state, questions)
@@ -227,7 +239,7 @@ async def ask_in_group(message: Message, bot: Bot, tr: Tr) -> None:
 async def question_text(
     message: Message, user: User, tr: Tr, state: FSMContext, questions: QuestionService
 ) -> None:
-    await _submit(message, user, message.text or "", tr, state, questions)
+    await _submit(message, user, typed_text(message), tr, state, questions)
 
 
 async def question_not_text(message: Message, tr: Tr) -> None:
@@ -307,7 +319,7 @@ async def answer_by_reply(
         name = message.from_user.full_name if message.from_user else user.display_name
         await message.answer(tr("questions.not_organiser_reply", id=user.id, name=name))
         return
-    await _answer(message, user, question_id, message.text or "", ctx, state, questions)
+    await _answer(message, user, question_id, typed_text(message), ctx, state, questions)
 
 
 async def answer_button(
@@ -352,7 +364,7 @@ async def answer_typed(
         await state.set_data({})
         await message.answer(tr("questions.not_organiser"))
         return
-    await _answer(message, user, question_id, message.text or "", ctx, state, questions)
+    await _answer(message, user, question_id, typed_text(message), ctx, state, questions)
 
 
 async def answer_not_text(message: Message, tr: Tr) -> None:
@@ -482,12 +494,12 @@ async def draft_typed(
         await message.answer(tr("questions.faq_admins_only"))
         return
     field = DraftField.QUESTION if current == DraftStates.question.state else DraftField.ANSWER
-    draft = await questions.edit_draft(question_id, user.id, field, message.text or "")
+    draft = await questions.edit_draft(question_id, user.id, field, typed_text(message))
     if draft.outcome is AddToFaqOutcome.TOO_LONG:
         await message.answer(
             tr(
                 "questions.draft_too_long",
-                length=len((message.text or "").strip()),
+                length=len(typed_text(message).strip()),
                 limit=DRAFT_LIMITS[field],
             )
         )
@@ -531,18 +543,18 @@ def create_router() -> Router:
     router = Router(name="questions")
     # A reply to a question's staff message is an answer, whatever dialog is open.
     router.message.register(answer_by_reply, RepliesToQuestion())
-    router.message.register(answer_typed, StateFilter(AnswerStates.answer), HAS_TEXT, NOT_COMMAND)
-    router.message.register(answer_not_text, StateFilter(AnswerStates.answer), NO_TEXT)
+    router.message.register(answer_typed, StateFilter(AnswerStates.answer), TYPED, NOT_COMMAND)
+    router.message.register(answer_not_text, StateFilter(AnswerStates.answer), NOT_TYPED)
     router.message.register(
-        draft_typed, StateFilter(DraftStates.question, DraftStates.answer), HAS_TEXT, NOT_COMMAND
+        draft_typed, StateFilter(DraftStates.question, DraftStates.answer), TYPED, NOT_COMMAND
     )
     router.message.register(ask_command, Command("ask"), PRIVATE_CHAT)
     router.message.register(ask_in_group, Command("ask"))
     router.message.register(
-        question_text, StateFilter(AskStates.question), PRIVATE_CHAT, HAS_TEXT, NOT_COMMAND
+        question_text, StateFilter(AskStates.question), PRIVATE_CHAT, TYPED, NOT_COMMAND
     )
     router.message.register(
-        question_not_text, StateFilter(AskStates.question), PRIVATE_CHAT, NO_TEXT
+        question_not_text, StateFilter(AskStates.question), PRIVATE_CHAT, NOT_TYPED
     )
     router.message.register(list_questions, Command("questions"), IsAdmin())
     router.callback_query.register(ask_menu, MenuCb.filter(F.action == "ask"))

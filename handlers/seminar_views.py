@@ -219,7 +219,8 @@ def render_register_result(tr: Tr, tz: tzinfo, result: RegisterResult) -> Html:
     position = result.waitlist_position or 0
     match result.outcome:
         case RegisterOutcome.CONFIRMED:
-            return tr("seminars.result.confirmed", title=title, when=when)
+            zone = zone_phrase(tz, tr, result.seminar.starts_at)
+            return tr("seminars.result.confirmed", title=title, when=when, zone=zone)
         case RegisterOutcome.WAITLISTED:
             return tr("seminars.result.waitlisted", title=title, position=position)
         case RegisterOutcome.ALREADY_CONFIRMED:

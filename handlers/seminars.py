@@ -15,11 +15,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import RenderContext
-from bot.i18n import Html, Tr
+from bot.i18n import Html, Tr, join
 from bot.services.calendar import ics_filename, seminar_ics, seminar_link
 from bot.services.registration import CancelOutcome, RegisterOutcome, RegistrationService
 from handlers.alerts import alert
-from handlers.menu import MenuCb
+from handlers.menu import MenuCb, main_menu
 from handlers.profile import begin_profile
 from handlers.seminar_views import (
     SeminarCb,
@@ -76,7 +76,7 @@ async def render_list(
         if page < pages - 1:
             nav.button(text=tr("seminars.list.next"), callback_data=SeminarPageCb(page=page + 1))
         builder.attach(nav)
-    parts.append(tr("seminars.list.hint"))
+    parts.append(join("\n", [tr("seminars.list.zone", zone=ctx.zone()), tr("seminars.list.hint")]))
     return "\n\n".join(parts), builder.as_markup()
 
 
@@ -203,7 +203,9 @@ async def ask_cancel(
     live = await repos.registrations.live(seminar.id, user.id)
     if live is None:
         await bot.send_message(
-            _chat_id(query), tr("seminars.cancel.not_registered", title=seminar.title)
+            _chat_id(query),
+            tr("seminars.cancel.not_registered", title=seminar.title),
+            reply_markup=main_menu(tr),
         )
         return
     waiting = live.status is RegistrationStatus.WAITLIST
@@ -220,7 +222,7 @@ async def ask_cancel(
     when = ctx.when(seminar.starts_at)
     await bot.send_message(
         _chat_id(query),
-        tr(key, title=seminar.title, when=when),
+        tr(key, title=seminar.title, when=when, zone=ctx.zone(seminar.starts_at)),
         reply_markup=builder.as_markup(),
     )
 
@@ -257,7 +259,11 @@ async def confirm_cancel(
         return
     title = result.seminar.title
     if result.outcome is CancelOutcome.NOT_REGISTERED:
-        await bot.send_message(_chat_id(query), tr("seminars.cancel.not_registered", title=title))
+        await bot.send_message(
+            _chat_id(query),
+            tr("seminars.cancel.not_registered", title=title),
+            reply_markup=main_menu(tr),
+        )
         return
     key = (
         "seminars.cancel.done_waitlist"

@@ -45,6 +45,7 @@ async def send_ticket(
             "tickets.caption",
             title=seminar.title,
             when=ctx.when(seminar.starts_at),
+            zone=ctx.zone(seminar.starts_at),
             name=result.holder_name,
             code=ticket.code,
         ),

@@ -33,6 +33,7 @@ from bot.i18n import Tr, Translator
 from bot.services.faq import FaqService
 from bot.services.recipients import Recipients, language_of
 from bot.services.sender import Delivery, Sender
+from bot.services.small_talk import small_talk
 from bot.services.staff import StaffAuthority
 from bot.services.text_input import strip_format_characters
 from bot.settings import Settings
@@ -66,6 +67,7 @@ class SubmitOutcome(StrEnum):
     EMPTY = "empty"  # nothing visible was left once format characters were removed
     TOO_LONG = "too_long"
     TOO_MANY = "too_many"
+    NOT_A_QUESTION = "not_a_question"  # «ок», «спасибо», «👍»: nothing to ask the organisers
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,8 @@ class QuestionService:
             return SubmitResult(SubmitOutcome.EMPTY)
         if len(text) > MAX_QUESTION_LENGTH:
             return SubmitResult(SubmitOutcome.TOO_LONG)
+        if small_talk(text) is not None:
+            return SubmitResult(SubmitOutcome.NOT_A_QUESTION)
         async with self._db.transaction() as tx:
             repos = Repositories(tx)
             if await repos.questions.count_open(user.id) >= MAX_OPEN_QUESTIONS:

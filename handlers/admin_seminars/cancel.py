@@ -59,13 +59,10 @@ async def cancel_ask(
         callback_data=AdmCancelCb(seminar_id=seminar.id, action="no"),
     )
     if isinstance(query.message, Message):
+        told = counts.confirmed + counts.waitlist
+        key = "admin_seminars.cancel.confirm" if told else "admin_seminars.cancel.confirm_nobody"
         await query.message.answer(
-            tr(
-                "admin_seminars.cancel.confirm",
-                title=seminar.title,
-                when=ctx.when(seminar.starts_at),
-                count=counts.confirmed + counts.waitlist,
-            ),
+            tr(key, title=seminar.title, when=ctx.when(seminar.starts_at), count=told),
             reply_markup=builder.as_markup(),
         )
 
@@ -86,9 +83,9 @@ async def cancel_confirmed(
         alert(callback_answer, tr(key))
         return
     if isinstance(query.message, Message):
-        await query.message.answer(
-            tr("admin_seminars.cancel.done", title=result.seminar.title, count=len(result.audience))
-        )
+        told = len(result.audience)
+        key = "admin_seminars.cancel.done" if told else "admin_seminars.cancel.done_nobody"
+        await query.message.answer(tr(key, title=result.seminar.title, count=told))
 
 
 async def cancel_kept(query: CallbackQuery, tr: Tr) -> None:

@@ -29,7 +29,7 @@ from handlers.admin_seminars.picking import (
     picked,
     understood,
 )
-from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin, RowId
+from handlers.filters import NOT_COMMAND, NOT_TYPED, TYPED, IsAdmin, RowId, typed_text
 from handlers.programmes import seminar_programme_keyboard
 from storage.repositories import Repositories
 
@@ -131,7 +131,7 @@ async def edit_value(
     tr = ctx.tr
     data = await state.get_data()
     which = SeminarField(data["field"])
-    value = parse_field(which, message.text or "", ctx.tz, ctx.now)
+    value = parse_field(which, typed_text(message), ctx.tz, ctx.now)
     if isinstance(value, Invalid):
         await message.answer(error_text(tr, value))
         return
@@ -173,6 +173,6 @@ def create_router() -> Router:
     router.message.register(edit_seminar, Command("edit_seminar"))
     router.callback_query.register(edit_choose_field, AdmEditCb.filter(F.field.is_(None)))
     router.callback_query.register(edit_ask_value, AdmEditCb.filter())
-    router.message.register(edit_value, StateFilter(EditSeminar.value), HAS_TEXT, NOT_COMMAND)
-    router.message.register(not_text, StateFilter(EditSeminar), NO_TEXT)
+    router.message.register(edit_value, StateFilter(EditSeminar.value), TYPED, NOT_COMMAND)
+    router.message.register(not_text, StateFilter(EditSeminar), NOT_TYPED)
     return router

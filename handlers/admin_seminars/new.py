@@ -31,9 +31,10 @@ from bot.services.seminar_admin import (
     place_sounds_online,
 )
 from handlers.admin_seminars.picking import error_text, not_text, understood
-from handlers.filters import HAS_TEXT, NO_TEXT, NOT_COMMAND, IsAdmin
+from handlers.filters import NOT_COMMAND, NOT_TYPED, TYPED, IsAdmin, typed_text
 from handlers.programmes import seminar_programme_keyboard
 from handlers.seminar_views import render_seminar_card
+from handlers.stale import finish_dialog
 from storage.models import Seminar, SeminarFormat, SeminarStatus, User
 
 
@@ -161,7 +162,7 @@ async def new_seminar(message: Message, state: FSMContext, tr: Tr) -> None:
 
 async def new_seminar_step(message: Message, state: FSMContext, ctx: RenderContext) -> None:
     step = _STEPS[await state.get_state()]
-    value = parse_field(step.field, message.text or "", ctx.tz, ctx.now)
+    value = parse_field(step.field, typed_text(message), ctx.tz, ctx.now)
     if isinstance(value, Invalid):
         await message.answer(error_text(ctx.tr, value))
         return
@@ -204,7 +205,7 @@ async def format_button(
 async def format_text(message: Message, state: FSMContext, ctx: RenderContext) -> None:
     """The step after the place, in words (no buttons, so a script typing every answer
     ahead finds the preview's buttons first); or the capacity right away: in person."""
-    text = message.text or ""
+    text = typed_text(message)
     seminar_format = parse_format(text)
     if not isinstance(seminar_format, Invalid):
         await _format_chosen(message, seminar_format, state, ctx)
@@ -236,7 +237,7 @@ async def publish(
     seminar_admin: SeminarAdmin,
 ) -> None:
     data = await state.get_data()
-    await state.clear()
+    await finish_dialog(state, query)
     result = await seminar_admin.create(_draft(data), user.id)
     if not isinstance(query.message, Message):
         return
@@ -252,7 +253,7 @@ async def publish(
 
 
 async def discard(query: CallbackQuery, state: FSMContext, tr: Tr) -> None:
-    await state.clear()
+    await finish_dialog(state, query)
     if isinstance(query.message, Message):
         await query.message.answer(tr("admin_seminars.new.discarded"))
 
@@ -265,19 +266,19 @@ def create_router() -> Router:
     router.message.register(
         new_seminar_step,
         StateFilter(*(state for state in _STEPS if state is not None)),
-        HAS_TEXT,
+        TYPED,
         NOT_COMMAND,
     )
-    router.message.register(format_text, StateFilter(NewSeminar.format), HAS_TEXT, NOT_COMMAND)
+    router.message.register(format_text, StateFilter(NewSeminar.format), TYPED, NOT_COMMAND)
     router.callback_query.register(
         format_button, AdmFormatCb.filter(), StateFilter(NewSeminar.preview)
     )
-    router.message.register(preview_text, StateFilter(NewSeminar.preview), HAS_TEXT, NOT_COMMAND)
+    router.message.register(preview_text, StateFilter(NewSeminar.preview), TYPED, NOT_COMMAND)
     router.callback_query.register(
         publish, AdmNewCb.filter(F.action == "publish"), StateFilter(NewSeminar.preview)
     )
     router.callback_query.register(
         discard, AdmNewCb.filter(F.action == "discard"), StateFilter(NewSeminar.preview)
     )
-    router.message.register(not_text, StateFilter(NewSeminar), NO_TEXT)
+    router.message.register(not_text, StateFilter(NewSeminar), NOT_TYPED)
     return router

@@ -243,6 +243,98 @@ async def test_3_no_dead_ends(fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: P
 # ---------------------------------------------------------------------- 4. greetings
 
 
+async def test_3_stale_organiser_and_forged_buttons_lead_back(
+    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+) -> None:
+    db_path = tmp_path / "bot.sqlite3"
+    anna = fake_api.user(3008, "Анна")
+    await seed(db_path, [Person(anna, RegistrationStatus.CONFIRMED)])
+    await run_bot(env={"ADMIN_IDS": str(ADMIN)})
+    admin = fake_api.user(ADMIN, "Ирина")
+
+    # «Отправить» of a broadcast whose dialog ended: its section and a button to reopen it.
+    await admin.send("/broadcast")
+    menu = await admin.wait_message("Кому отправить рассылку")
+    await admin.press("Всем", message_id=menu.message_id)
+    await admin.wait_edit(menu.message_id, "Отправьте сообщение")
+    await admin.send("Объявление")
+    note = await admin.wait_message("Отправить?")
+    await admin.send("/cancel")
+    await admin.wait_message("Действие отменено")
+    query = await admin.press("Отправить", message_id=note.message_id)
+    answer = await fake_api.wait_callback_answer(query)
+    assert "«Рассылка»" in answer["text"]
+    stale = await admin.wait_message("Эта кнопка устарела")
+    assert "«Рассылка»" in text_of(stale) and "/broadcast" in text_of(stale)
+    assert stale.buttons == ["Рассылка"]
+    await admin.press("Рассылка", message_id=stale.message_id)
+    await admin.wait_message("Кому отправить рассылку")
+    assert not fake_api.calls("copyMessage")[1:]  # only the preview: nothing was sent
+
+    # A stale seminar picker of /new_seminar names its section too.
+    await admin.press_data("adm_new:publish", message_id=stale.message_id)
+    picker = await admin.wait_message("«Создать семинар»")
+    assert picker.buttons == ["Создать семинар"]
+
+    # Forged garbage: the short line and the main menu.
+    await admin.press_data("zzz:1:2", message_id=stale.message_id)
+    forged = await admin.wait_message("Откройте раздел заново")
+    assert "📅 Семинары" in forged.buttons
+
+    # A participant replaying an organiser's button gets no organiser's button.
+    await anna.send("/start")
+    hello = await anna.wait_message()
+    query = await anna.press_data("chk:1", message_id=hello.message_id)
+    assert (await fake_api.wait_callback_answer(query))["text"] == (
+        "Эта кнопка устарела. Откройте раздел заново."
+    )
+    query = await anna.press_data("open:broadcast", message_id=hello.message_id)
+    await fake_api.wait_callback_answer(query)
+    await anna.assert_no_new_messages()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM broadcasts").fetchone() == (0,)
+
+
+async def test_3_a_caption_is_the_text_in_every_dialog(
+    fake_api: FakeBotAPI, run_bot: RunBot
+) -> None:
+    staff = fake_api.group(STAFF_CHAT, "Организаторы")
+    await run_bot(env={"ADMIN_IDS": str(ADMIN), "STAFF_CHAT_ID": str(STAFF_CHAT)})
+    vera = fake_api.user(3009, "Вера")
+    admin = fake_api.user(ADMIN, "Ирина")
+
+    # /ask: a photo with the question in its caption is the question.
+    await vera.send("/ask")
+    await vera.wait_message("вопрос")
+    await send_photo(fake_api, vera, "Можно ли прийти с коллегой?")
+    await vera.wait_message("отправлен организаторам")
+    staff_post = await staff.wait_message("Можно ли прийти с коллегой?")
+    assert staff_post.buttons
+
+    # An organiser's dialog: the title typed as a caption moves on to the next step.
+    await admin.send("/new_seminar")
+    await admin.wait_message("Шаг 1:")
+    await send_photo(fake_api, admin, "Семинар о грантах")
+    await admin.wait_message("Шаг 2:")
+    assert not [t for t in bot_texts(fake_api, admin.id) if "текстом" in t]
+
+
+async def test_3_cancelling_a_seminar_nobody_joined_says_so(
+    fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
+) -> None:
+    await seed(tmp_path / "bot.sqlite3")
+    await run_bot(env={"ADMIN_IDS": str(ADMIN)})
+    admin = fake_api.user(ADMIN, "Ирина")
+    await admin.send("/cancel_seminar")
+    await admin.wait_message("Какой семинар отменить")
+    await admin.press(TITLE)
+    confirm = await admin.wait_message("никто не записан")
+    assert "0 записавшихся" not in text_of(confirm)
+    await admin.press("Да")
+    done = await admin.wait_message("отменён")
+    assert "Сообщать некому" in text_of(done) and "0 людям" not in text_of(done)
+
+
 async def test_4_greetings_and_thanks_are_answered_not_relayed(
     fake_api: FakeBotAPI, run_bot: RunBot
 ) -> None:
@@ -264,7 +356,35 @@ async def test_4_greetings_and_thanks_are_answered_not_relayed(
     # A greeting with a question is a question.
     await nina.send("Здравствуйте, сколько стоит участие?")
     assert "бесплатное" in text_of(await nina.wait_message())
-    assert not [t for t in bot_texts(fake_api, nina.id) if "не нашёл" in t]
+
+    # «ок», «👍», a sticker: a short friendly line with the menu, never the FAQ or organisers.
+    for nod in ("ок", "ок, понял", "ладно", "👍"):
+        await nina.send(nod)
+        ack = await nina.wait_message()
+        assert text_of(ack).startswith("Хорошо!"), (nod, text_of(ack))
+        assert "📅 Семинары" in ack.buttons
+    sticker = nina.build_message()
+    sticker["sticker"] = {
+        "file_id": "CAAsticker",
+        "file_unique_id": "usticker",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+        "emoji": "👍",
+    }
+    await fake_api.deliver(fake_api.make_update("message", sticker))
+    nod_back = await nina.wait_message()
+    assert text_of(nod_back).startswith("Хорошо!") and "📅 Семинары" in nod_back.buttons
+    # Inside /ask too: «ок» is not sent to the organisers as a question.
+    await nina.send("/ask")
+    await nina.wait_message("вопрос")
+    await nina.send("ок")
+    await nina.wait_message("Напишите, пожалуйста, сам вопрос")
+    await nina.send("/cancel")
+    await nina.wait_message("Действие отменено")
+    assert not [t for t in bot_texts(fake_api, nina.id) if "не нашёл" in t or "отправлен" in t]
 
 
 # ---------------------------------------------------------------------- 5. time zone
@@ -300,6 +420,19 @@ async def test_5_times_say_which_time_and_the_year_when_not_this_one(
     english = await kate.wait_message(TITLE)
     assert f"15 January {next_year}, " in text_of(english)
     assert "10:00–12:00, Tyumen time (UTC+5)" in text_of(english)
+
+    # The registration result, /my and /seminars say which time too (lists once, below).
+    await anna.press("Записаться", card.message_id)
+    registered = await anna.wait_message("Вы записаны")
+    assert "10:00 по тюменскому времени (МСК+2)" in text_of(registered)
+    await anna.send("/my")
+    mine = await anna.wait_message("Мои записи")
+    assert text_of(mine).count("Время — по тюменскому времени (МСК+2).") == 1
+    await anna.send("/seminars")
+    listed = await anna.wait_message("Ближайшие семинары")
+    assert text_of(listed).count("Время — по тюменскому времени (МСК+2).") == 1
+    await kate.send("/seminars")
+    assert "All times: Tyumen time (UTC+5)." in text_of(await kate.wait_message("Upcoming"))
 
     await admin.send("/new_seminar")
     await admin.wait_message("Шаг 1:")
@@ -357,6 +490,23 @@ async def test_6_waitlist_speaks_of_a_queue_number_and_leaving_it(
     await c.send("/my")
     my = await c.wait_message("Мои записи")
     assert "номер в очереди: 1" in text_of(my)
+
+    # A newcomer queued while filling in the profile: the summary speaks of the waitlist.
+    d = fake_api.user(3014, "Дина")
+    await d.send(f"/start seminar_{seminar_id}")
+    await d.wait_message(TITLE)
+    await d.press("Лист ожидания")
+    await d.wait_message(CONSENT_MARK)
+    await d.press("Согласен")
+    await d.wait_message("Шаг 1 из 3")
+    await d.send("Данилова Дина Сергеевна")
+    await d.wait_message("Шаг 2 из 3")
+    await d.send("Фонд «Добро»")
+    await d.wait_message("Шаг 3 из 3")
+    await d.send("8 912 555-40-41")
+    queued = await d.wait_message("профиль сохранён")
+    assert "номер в очереди: 2" in text_of(queued)
+    assert "выход из листа ожидания" in text_of(queued) and "Запись, отмена" not in text_of(queued)
 
 
 # ---------------------------------------------------------------------- 7. Russian is Russian

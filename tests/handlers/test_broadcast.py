@@ -169,8 +169,10 @@ async def test_cancel_at_each_step(
     await feed(app, updates.callback(admin, send))
 
     assert session.of_type(AnswerCallbackQuery)[-1].text == (
-        "Эта кнопка устарела. Откройте раздел заново."
+        "Эта кнопка устарела. Откройте раздел «Рассылка» заново — кнопка ниже"
+        " (или команда /broadcast)."
     )
+    assert session.buttons().keys() >= {"Рассылка"}
     assert await app.db.fetch_all("SELECT id FROM broadcasts") == []
 
 

@@ -27,6 +27,7 @@ PER_UPDATE = {
     "callback_data",  # filled in by a CallbackData filter
     "command",  # filled in by a Command filter
     "question_id",  # filled in by the RepliesToQuestion filter
+    "dispatcher",  # aiogram's own, for a handler that passes an event on (handlers.stale)
 }
 
 
@@ -38,7 +39,9 @@ def _handlers(router: Router) -> Iterator[HandlerObject]:
 
 
 def _injected(handler: HandlerObject) -> list[str]:
-    return list(inspect.signature(handler.callback).parameters)[1:]  # the first is the event
+    """Named parameters after the event; `**data` (everything, passed on) is not one."""
+    parameters = list(inspect.signature(handler.callback).parameters.values())[1:]
+    return [p.name for p in parameters if p.kind is not inspect.Parameter.VAR_KEYWORD]
 
 
 def _name(handler: HandlerObject) -> str:
