@@ -54,13 +54,17 @@ def _text(item: dict[str, Any]) -> str:
 
 
 def load_cases(path: Path, split: str | None) -> list[Case]:
-    """Paraphrases (``q``, ``expected``, optional ``lang``) and off-topic messages
-    (a string: both languages; a mapping: its ``lang``, Russian by default)."""
+    """Paraphrases (``q``, ``expected``, optional ``lang``), English questions (``english``:
+    ``q``, ``expected``) and off-topic messages (a string: both languages; a mapping: its
+    ``lang``, Russian by default)."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases: list[Case] = []
     for item in data.get("paraphrases") or []:
         if split is None or item.get("split") == split:
             cases.append(Case(_text(item), item["expected"], item.get("lang", "ru")))
+    for item in data.get("english") or []:
+        if split is None or item.get("split") == split:
+            cases.append(Case(_text(item), item["expected"], "en"))
     for item in data.get("off_topic") or []:
         if isinstance(item, str):
             cases.extend(Case(item, None, lang) for lang in ("ru", "en"))
