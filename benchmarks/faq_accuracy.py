@@ -16,6 +16,7 @@ start-up time and memory the models add.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -53,13 +54,17 @@ def _text(item: dict[str, Any]) -> str:
 
 
 def load_cases(path: Path, split: str | None) -> list[Case]:
-    """Paraphrases (``q``, ``expected``, optional ``lang``) and off-topic messages
-    (a string: both languages; a mapping: its ``lang``, Russian by default)."""
+    """Paraphrases (``q``, ``expected``, optional ``lang``), English questions (``english``:
+    ``q``, ``expected``) and off-topic messages (a string: both languages; a mapping: its
+    ``lang``, Russian by default)."""
     data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases: list[Case] = []
     for item in data.get("paraphrases") or []:
         if split is None or item.get("split") == split:
             cases.append(Case(_text(item), item["expected"], item.get("lang", "ru")))
+    for item in data.get("english") or []:
+        if split is None or item.get("split") == split:
+            cases.append(Case(_text(item), item["expected"], "en"))
     for item in data.get("off_topic") or []:
         if isinstance(item, str):
             cases.extend(Case(item, None, lang) for lang in ("ru", "en"))
@@ -121,8 +126,9 @@ def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
 
 
 _MODEL_COST = """
-import sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
+texts = json.load(sys.stdin)
 began = time.perf_counter()
 from bot.services.faq_file import load_faq_file
 from bot.services.faq_search import FaqIndex
@@ -134,9 +140,9 @@ if {with_models}:
     index = FaqIndex(entries, shared_word_vectors(), shared_lemmatizer())
 else:
     index = FaqIndex(entries)
-index.lookup({texts!r}[0], "ru")
+index.lookup(texts[0], "ru")
 elapsed = time.perf_counter() - began
-for text in {texts!r}:
+for text in texts:
     index.lookup(text, "ru")
 with open("/proc/self/statm") as file:
     rss = int(file.read().split()[1]) * 4096 / 2**20
@@ -150,11 +156,13 @@ def model_cost(faq: Path, texts: list[str]) -> tuple[float, float]:
     results: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for _ in range(3):
         for with_models in (False, True):
-            code = _MODEL_COST.format(
-                root=str(ROOT), faq=str(faq), with_models=with_models, texts=texts
-            )
+            code = _MODEL_COST.format(root=str(ROOT), faq=str(faq), with_models=with_models)
             output = subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+                [sys.executable, "-c", code],
+                input=json.dumps(texts),
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout.split()
             results[with_models].append((float(output[0]), float(output[1])))
     with_models, without = min(results[True]), min(results[False])

@@ -33,7 +33,10 @@ _TABLE_KEYS = (
     "attended",
     "rating",
 )
-_TABLE_WIDTHS_CM = (0.8, 4.9, 1.7, 2.6, 2.6, 1.5, 1.4, 1.5)  # 17 cm: A4 with 2 cm margins
+# 17 cm: A4 with 2 cm margins; at these sizes every header word and date fits its column.
+_TABLE_WIDTHS_CM = (0.7, 2.7, 1.8, 2.75, 2.75, 2.5, 1.9, 1.9)
+_TABLE_FONT_PT = 9
+_TABLE_HEADER_FONT_PT = 8
 _MARGIN_CM = 2.0
 
 
@@ -50,12 +53,14 @@ def _actual(seminar: ReportSeminar, tr: Tr, tz: tzinfo) -> str:
     return str(tr("report.cancelled")) if seminar.is_cancelled else _date(seminar.starts_at, tz)
 
 
-def _fill(cells: Any, values: tuple[str, ...]) -> None:
+def _fill(cells: Any, values: tuple[str, ...], size_pt: float = _TABLE_FONT_PT) -> None:
     """Text and width of one row's cells (set here, row by row: python-docx finds a
     column's cells by walking the whole table)."""
     for cell, value, width in zip(cells, values, _TABLE_WIDTHS_CM, strict=True):
         cell.text = value
         cell.width = Cm(width)
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(size_pt)
 
 
 def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
@@ -66,7 +71,11 @@ def _events_table(document: Any, summary: Summary, tr: Tr, tz: tzinfo) -> None:
         column.width = Cm(width)
     zone = zone_phrase(tz, tr)  # the date columns name the time zone their times are in
     header = table.rows[0].cells
-    _fill(header, tuple(str(tr(f"report.docx.table.{key}", zone=zone)) for key in _TABLE_KEYS))
+    _fill(
+        header,
+        tuple(str(tr(f"report.docx.table.{key}", zone=zone)) for key in _TABLE_KEYS),
+        _TABLE_HEADER_FONT_PT,
+    )
     for cell in header:
         for run in cell.paragraphs[0].runs:
             run.bold = True

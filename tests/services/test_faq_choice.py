@@ -1,0 +1,59 @@
+"""The Russian search with its models, on an organiser-style FAQ (no aliases): the
+fitted choice among entries and "none of them" gives the three outcomes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services.faq_file import FaqEntry
+from bot.services.faq_search import FaqIndex
+from bot.services.lemmas import shared_lemmatizer
+from bot.services.word_vectors import shared_word_vectors
+
+ENTRIES = [
+    FaqEntry(
+        "venue", "ru", "Семинары", "Где проходит семинар?", (), "В технопарке, ул. Республики."
+    ),
+    FaqEntry(
+        "certificate",
+        "ru",
+        "Семинары",
+        "Выдают ли сертификат участникам?",
+        (),
+        "Да, каждый участник получает именной сертификат в конце семинара.",
+    ),
+    FaqEntry("price", "ru", "Семинары", "Сколько стоит участие?", (), "Участие бесплатное."),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> FaqIndex:
+    vectors = shared_word_vectors()
+    if vectors is None:
+        pytest.skip("the natasha package with its navec vectors is not installed")
+    return FaqIndex(ENTRIES, vectors, shared_lemmatizer())
+
+
+def test_a_colloquial_synonym_is_answered(index: FaqIndex) -> None:
+    found = index.lookup("корочку дадут?", "ru")
+    assert [m.entry_id for m in found.answers] == ["certificate"]
+    assert 0.5 < found.answers[0].score <= 1.0
+
+
+def test_a_bare_word_is_only_suggested(index: FaqIndex) -> None:
+    found = index.lookup("корочка?", "ru")
+    assert found.answers == []
+    assert [m.entry_id for m in found.suggestions] == ["certificate"]
+
+
+def test_an_off_topic_message_sharing_a_word_gets_no_answer(index: FaqIndex) -> None:
+    assert index.lookup("сколько стоит квартира в Тюмени", "ru").answers == []
+    assert index.lookup("Пускают ли с собакой?", "ru") == index.lookup("", "ru")
+
+
+def test_a_story_is_answered_by_its_question(index: FaqIndex) -> None:
+    text = (
+        "Мы небольшая НКО из Ишима, едем на семинар впервые, навигатор у нас старый. "
+        "Подскажите, где он проходит?"
+    )
+    assert [m.entry_id for m in index.lookup(text, "ru").answers] == ["venue"]
