@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -25,13 +28,22 @@ async def ask(message: Message, tr: Tr) -> None:
     await message.answer(tr("privacy.confirm"), reply_markup=builder.as_markup())
 
 
+async def _drop_buttons(query: CallbackQuery) -> None:
+    """An answered confirmation cannot be pressed again: «Да» after «Нет» deletes nothing."""
+    if isinstance(query.message, Message):
+        with suppress(TelegramBadRequest):
+            await query.message.edit_reply_markup(reply_markup=None)
+
+
 async def keep(query: CallbackQuery, bot: Bot, user: User, tr: Tr) -> None:
+    await _drop_buttons(query)
     await bot.send_message(user.id, tr("privacy.kept"))
 
 
 async def forget(
     query: CallbackQuery, bot: Bot, user: User, tr: Tr, privacy: PrivacyService
 ) -> None:
+    await _drop_buttons(query)
     result = await privacy.forget_me(user.id)
     # Only what was there is listed; the Telegram names always were (every update has them).
     deleted: list[str] = [tr("privacy.removed_profile")] if result.profile_deleted else []

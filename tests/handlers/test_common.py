@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
 
 from bot.app import App
 from tests.handlers.conftest import ADMIN_ID
@@ -77,3 +77,16 @@ async def test_cancel_outside_dialog(
     await feed(app, updates.message(updates.tg_user(ADMIN_ID), "/cancel"))
     assert session.texts(ADMIN_ID)[-1].startswith("Сейчас нечего отменять.")
     assert "📅 Семинары" in session.buttons(ADMIN_ID)
+
+
+async def test_an_answered_forget_me_confirmation_loses_its_buttons(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    user = updates.tg_user(7)
+    await feed(app, updates.message(user, "/forget_me"))
+    assert list(session.buttons(7)) == ["Да, удалить", "Нет, оставить"]
+    for data in ("forget:no", "forget:yes"):
+        await feed(app, updates.callback(user, data, message_id=5))
+        dropped = session.of_type(EditMessageReplyMarkup)[-1]
+        assert (dropped.message_id, dropped.reply_markup) == (5, None)
+    assert len(session.of_type(EditMessageReplyMarkup)) == 2
