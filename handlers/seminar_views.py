@@ -55,9 +55,10 @@ class CardData:
     participant: ParticipantState
 
 
-def seats_text(tr: Tr, seats_left: int) -> Html:
+def seats_text(tr: Tr, seats_left: int, *, offer_waitlist: bool = True) -> Html:
+    """Seats left; a full seminar offers its waitlist unless the reader already holds a place."""
     if seats_left <= 0:
-        return tr("seminars.seats.full")
+        return tr("seminars.seats.full" if offer_waitlist else "seminars.seats.none")
     return tr("seminars.seats.left", count=seats_left)
 
 
@@ -111,7 +112,11 @@ def render_seminar_card(
         lines.append(
             tr(
                 "seminars.card.seats",
-                seats=seats_text(tr, seats_left),
+                seats=seats_text(
+                    tr,
+                    seats_left,
+                    offer_waitlist=participant is None or not participant.is_registered,
+                ),
                 capacity=seminar.capacity,
             )
         )

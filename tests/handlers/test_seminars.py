@@ -122,7 +122,7 @@ async def test_consent_step_answers_only_questions_about_the_data(
         assert "Кому позвонить" not in reply
     await feed(app, updates.message(updates.tg_user(3, "en"), "is this required?"))
     reply = session.texts(3)[-1]
-    assert "Consent and all three answers are required" in reply
+    assert "All of it is required" in reply
     assert "social enterprise" not in reply.lower()
     # A confident match about something else is not shown at this step.
     await feed(app, updates.message(updates.tg_user(2), "Кому позвонить по поводу семинара?"))
@@ -234,6 +234,9 @@ async def test_waitlist_cancel_and_promotion_notice(
     assert "Мест нет — можно встать в лист ожидания" in session.texts(11)[-1]
     await feed(app, updates.callback(b, button(session, 11, "Лист ожидания")))
     assert "номер в очереди: 1" in session.texts(11)[-1]
+    await feed(app, updates.message(a, f"/start seminar_{s.id}"))
+    holder_card = session.texts(10)[-1]  # the seat holder is not offered the waitlist
+    assert "Мест нет (всего мест: 1)" in holder_card and "лист ожидания" not in holder_card
     await feed(app, updates.callback(english, f"sem:reg:{s.id}"))
     assert "waitlist" in session.texts(12)[-1] and "number 2" in session.texts(12)[-1]
 
