@@ -25,8 +25,6 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.clock import Clock
 from bot.formatting import RenderContext
 from bot.i18n import Tr, join
-from bot.services.faq import FaqService
-from bot.services.faq_file import FaqEntry
 from bot.services.profile import (
     TEXT_MAX_LENGTH,
     TEXT_MIN_LENGTH,
@@ -35,7 +33,6 @@ from bot.services.profile import (
     normalise_phone,
 )
 from bot.services.registration import RegisterOutcome, RegistrationService
-from handlers.faq import render_entry
 from handlers.filters import HAS_CONTACT, NOT_COMMAND, NOT_TYPED, TYPED, typed_text
 from handlers.seminar_views import card_keyboard, load_card, registration_reply, render_card
 from storage.models import User
@@ -120,30 +117,17 @@ async def decline(
     )
 
 
-# The bundled FAQ's entries about what the consent step asks: the data, consent, the phone.
-CONSENT_TOPICS = frozenset({"personal-data", "how-to-register", "forget-me"})
-
-
-def _about_consent(entry: FaqEntry) -> bool:
-    return entry.id.removesuffix("-en") in CONSENT_TOPICS
-
-
-async def consent_reminder(message: Message, tr: Tr, faq: FaqService) -> None:
+async def consent_reminder(message: Message, tr: Tr) -> None:
     """Anything sent while the consent buttons wait: one short line, never the whole text.
 
-    A question typed here («а это обязательно?») is answered from the FAQ first; the
-    dialog stays where it was either way.
+    A question typed here («а это обязательно?») gets a fixed answer about the data this
+    step asks for, whatever FAQ file the organisers use; the dialog stays where it was.
     """
-    text = typed_text(message)
     pending = tr("profile.consent_pending")
-    if not text.rstrip().endswith("?"):
+    if not typed_text(message).rstrip().endswith("?"):
         await message.answer(pending)
         return
-    # Only a confident match about this step is shown here; any other question goes to
-    # the organisers later (a seminar's phone line or a law's conditions would mislead).
-    matches = [e for e in faq.search(text, tr.lang) if _about_consent(e)]
-    answer = render_entry(tr, matches[0]) if matches else tr("profile.consent_unknown_question")
-    await message.answer(join("\n\n", [answer, pending]))
+    await message.answer(join("\n\n", [tr("profile.consent_answer"), pending]))
 
 
 def _text_error(tr: Tr, problem: str) -> str:

@@ -114,7 +114,7 @@ def profile_name(db_path: Path, user_id: int) -> str | None:
 # ---------------------------------------------------------------------- 1. consent trap
 
 
-async def test_1_consent_screen_answers_in_one_line_and_questions_from_the_faq(
+async def test_1_consent_screen_answers_in_one_line_and_questions_about_the_data(
     fake_api: FakeBotAPI, run_bot: RunBot, tmp_path: Path
 ) -> None:
     seminar_id = await seed(tmp_path / "bot.sqlite3")
@@ -137,10 +137,10 @@ async def test_1_consent_screen_answers_in_one_line_and_questions_from_the_faq(
         await ivan.send(typed)
         reply = await ivan.wait_message()
         assert text_of(reply) == SHORT_CONSENT_LINE
-    # A question is answered from the FAQ, and the dialog stays where it was.
+    # A question gets the fixed answer about the data, and the dialog stays where it was.
     await ivan.send("а это обязательно?")
     answered = await ivan.wait_message()
-    assert "без согласия данные не собираются" in text_of(answered)
+    assert "Телефон обязателен" in text_of(answered) and "/forget_me" in text_of(answered)
     assert text_of(answered).endswith(SHORT_CONSENT_LINE)
     consent_texts = [t for t in bot_texts(fake_api, ivan.id) if t.startswith(CONSENT_START)]
     assert len(consent_texts) == 2  # once per press of Register, never as an answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendDocument, SendMessage
@@ -106,27 +107,46 @@ async def test_list_shows_dates_plurals_and_pages(
     assert "Страница 2 из 2" in page.text
 
 
-async def test_consent_step_answers_only_questions_about_the_data(
-    app: App, session: RecordingSession, updates: UpdateFactory
+ORGANISERS_FAQ = """
+- id: phone
+  category: Контакты
+  question: Кому позвонить по поводу семинара?
+  answer: Звоните в Альянс НКО.
+"""
+
+
+async def test_consent_step_answers_a_question_without_the_bundled_faq(
+    app: App, session: RecordingSession, updates: UpdateFactory, tmp_path: Path
 ) -> None:
-    await app.faq.import_file(app.settings.faq_path)  # the bundled FAQ
+    """The organisers' own FAQ file has none of the bundled entries: the answer is fixed."""
+    faq_path = tmp_path / "faq.yml"
+    faq_path.write_text(ORGANISERS_FAQ, encoding="utf-8")
+    await app.faq.import_file(faq_path)
     s = await seminar(app)
     for user_id, lang in ((2, "ru"), (3, "en")):
         user = updates.tg_user(user_id, lang)
         await feed(app, updates.message(user, f"/start seminar_{s.id}"))
         await feed(app, updates.callback(user, button(session, user_id, "✍️")))
-    for question in ("можно без телефона?", "что будет, если я не соглашусь?"):
+    for question in ("можно без телефона?", "Кому позвонить по поводу семинара?"):
         await feed(app, updates.message(updates.tg_user(2), question))
         reply = session.texts(2)[-1]
-        assert "без телефона запись тоже не завершится" in reply and "«Согласен ✅»" in reply
-        assert "Кому позвонить" not in reply
+        for fact in (
+            "ФИО, название организации и номер телефона",
+            "связаться с вами, если семинар изменится",
+            "только организаторы и администраторы Альянса НКО",
+            "Телефон обязателен",
+            "/forget_me",
+        ):
+            assert fact in reply
+        assert reply.endswith("Чтобы продолжить, нажмите «Согласен ✅» выше. Выйти — /cancel")
+        assert "Звоните в Альянс" not in reply
     await feed(app, updates.message(updates.tg_user(3, "en"), "is this required?"))
     reply = session.texts(3)[-1]
-    assert "All of it is required" in reply
-    assert "social enterprise" not in reply.lower()
-    # A confident match about something else is not shown at this step.
-    await feed(app, updates.message(updates.tg_user(2), "Кому позвонить по поводу семинара?"))
-    assert "Готового ответа" in session.texts(2)[-1]
+    assert "The phone number is required" in reply and "admins of the NGO Alliance" in reply
+    assert reply.endswith("To go on, press “I agree ✅” above. To leave: /cancel")
+    # The dialog stayed at the consent step: «Согласен» still leads to the first question.
+    await feed(app, updates.callback(updates.tg_user(2), button(session, 2, "Согласен")))
+    assert "фамилию, имя и отчество" in session.texts(2)[-1]
 
 
 async def test_card_register_with_profile_dialog(
@@ -150,7 +170,7 @@ async def test_card_register_with_profile_dialog(
     for question in ("а можно с ребёнком?", "что будет, если я не соглашусь?"):
         await feed(app, updates.message(user, question))
         reply = session.texts(2)[-1]
-        assert "Готового ответа" in reply and "/ask" in reply and "«Согласен ✅»" in reply
+        assert "Телефон обязателен" in reply and "/ask" in reply and "«Согласен ✅»" in reply
     await feed(app, updates.callback(user, button(session, 2, "Согласен")))
     assert "фамилию, имя и отчество" in session.texts(2)[-1]
 
