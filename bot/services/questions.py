@@ -28,7 +28,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
-from bot.formatting import format_datetime, shorten
+from bot.formatting import format_datetime, shorten, zone_phrase
 from bot.i18n import Tr, Translator
 from bot.services.faq import FaqService
 from bot.services.recipients import Recipients, language_of
@@ -288,6 +288,7 @@ class QuestionService:
                 "questions.staff.answered",
                 name=await self._organiser_name(repos, question.answered_by),
                 when=format_datetime(question.answered_at, self._settings.timezone, tr),
+                zone=zone_phrase(self._settings.timezone, tr, question.answered_at),
                 answer=shorten(question.answer or "", _ANSWER_EXCERPT),
             )
         return text

@@ -245,6 +245,8 @@ async def test_ask_reply_answer_edit_second_answer_and_add_to_faq(
     assert "Да, &lt;i&gt;можно&lt;/i&gt;." in to_anna.text
     edit = [e for e in session.of_type(EditMessageText) if e.chat_id == STAFF_CHAT][-1]
     assert edit.message_id == post_id and "Ответил(а): User601" in edit.text
+    # The time of the answer says which time it is, as every other time does.
+    assert "по тюменскому времени (МСК+2)</b>" in edit.text
     # The edited question carries the next step; no separate «answer sent» message.
     assert list(keyboard_buttons(edit.reply_markup).items()) == [
         ("Добавить в FAQ", AddToFaqCb(question_id=1).pack()),
