@@ -69,6 +69,7 @@ from handlers import get_routers
 from handlers.batch_report import BatchBoard
 from handlers.broadcast import BroadcastBoard
 from handlers.feedback import rating_keyboard
+from handlers.privacy import ConfirmationLeftMiddleware
 from handlers.questions import staff_keyboard
 from handlers.reminders import reminder_keyboard
 from handlers.seminar_views import notice_keyboard
@@ -254,6 +255,7 @@ def build_app(
         ThrottlingMiddleware(FloodGate(FLOOD_LIMIT, FLOOD_WINDOW_SECONDS))
     )
     for observer in (dispatcher.message, dispatcher.callback_query):
+        observer.outer_middleware(ConfirmationLeftMiddleware())
         observer.middleware(HandlerTraceMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswers())
     dispatcher.include_routers(*get_routers())

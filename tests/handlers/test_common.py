@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, SendMessage
 
 from bot.app import App
+from storage.repositories import Repositories
 from tests.handlers.conftest import ADMIN_ID
 from tests.handlers.rig import UpdateFactory, feed
 from tests.recording import RecordingSession
@@ -85,8 +88,46 @@ async def test_an_answered_forget_me_confirmation_loses_its_buttons(
     user = updates.tg_user(7)
     await feed(app, updates.message(user, "/forget_me"))
     assert list(session.buttons(7)) == ["Да, удалить", "Нет, оставить"]
-    for data in ("forget:no", "forget:yes"):
-        await feed(app, updates.callback(user, data, message_id=5))
-        dropped = session.of_type(EditMessageReplyMarkup)[-1]
-        assert (dropped.message_id, dropped.reply_markup) == (5, None)
-    assert len(session.of_type(EditMessageReplyMarkup)) == 2
+    await feed(app, updates.callback(user, "forget:no", message_id=5))
+    [dropped] = session.of_type(EditMessageReplyMarkup)
+    assert (dropped.message_id, dropped.reply_markup) == (5, None)
+    assert "ничего не удалено" in session.texts(7)[-1]
+    # «Да» of the answered confirmation (still on an old screen) deletes nothing.
+    await feed(app, updates.callback(user, "forget:yes", message_id=5))
+    assert "устарела" in session.texts(7)[-1]
+    assert not any(text.startswith("Готово") for text in session.texts(7))
+
+
+async def test_an_old_forget_me_confirmation_deletes_nothing_after_another_step(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    user = updates.tg_user(8)
+    now = datetime.now(UTC)
+    repos = Repositories(app.db)
+    await repos.users.record_seen(8, user.first_name, None, user.username, "ru", now)
+    await repos.profiles.save(8, "Иванова Анна Петровна", "НКО", "+79123456789", now, now)
+
+    for later in ("/seminars", "когда следующий семинар?"):
+        await feed(app, updates.message(user, "/forget_me"))
+        await feed(app, updates.message(user, later))
+        # The command or question was handled as usual, not swallowed by the confirmation.
+        assert "Удалить ваши персональные данные?" not in session.texts(8)[-1]
+        await feed(app, updates.callback(user, "forget:yes"))
+        assert "устарела" in session.texts(8)[-1]
+        assert await repos.profiles.get(8) is not None
+
+    # /cancel ends the confirmation too, and says so; the pending one still deletes.
+    await feed(app, updates.message(user, "/forget_me"))
+    await feed(app, updates.message(user, "/cancel"))
+    assert "нечего отменять" not in session.texts(8)[-1]
+    await feed(app, updates.callback(user, "forget:yes"))
+    assert await repos.profiles.get(8) is not None
+    await feed(app, updates.message(user, "/forget_me"))
+    await feed(app, updates.callback(user, "forget:yes"))
+    assert await repos.profiles.get(8) is None
+    assert "ваши данные удалены" in session.texts(8)[-1]
+    # A double tap on the «Да» that just acted: «Уже сделано», no second deletion report.
+    told = len(session.texts(8))
+    await feed(app, updates.callback(user, "forget:yes"))
+    assert session.of_type(AnswerCallbackQuery)[-1].text == "Уже сделано."
+    assert len(session.texts(8)) == told
