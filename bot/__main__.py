@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.logging_setup import guard_output, setup_logging
 from bot.services.faq_file import FaqFileError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_report_settings, load_settings
 from storage.database import Database
 
 USAGE = (
@@ -37,6 +37,8 @@ def main(argv: list[str]) -> int:
         from bot.sandbox import runner
 
         return runner.main(argv[1:])
+    if argv[:1] == ["report"]:
+        return _report(argv[1:])
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -53,15 +55,24 @@ def main(argv: list[str]) -> int:
         asyncio.run(_backup(settings.database_path, Path(argv[1])))
         print(f"backup written to {argv[1]}")
         return 0
-    if argv[:1] == ["report"]:
-        # Imported here: the bot itself never needs the report writers.
-        from bot.report_cli import run_report
-
-        return run_report(settings, argv[1:])
     if argv:
         print(USAGE, file=sys.stderr)
         return 2
     return _run(settings)
+
+
+def _report(args: list[str]) -> int:
+    """The report reads only the database: no BOT_TOKEN, and only its own settings checked."""
+    # Imported here: the bot itself never needs the report writers.
+    from bot.report_cli import run_report
+
+    try:
+        settings = load_report_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    setup_logging(settings.log_level, [os.environ.get("BOT_TOKEN", "")])
+    return run_report(settings, args)
 
 
 def _run(settings: Settings) -> int:

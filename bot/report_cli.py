@@ -17,7 +17,7 @@ from bot.services.report import (
     report_heading,
 )
 from bot.services.report_period import Period, parse_date
-from bot.settings import Settings
+from bot.settings import ReportSettings
 from storage.database import Database
 
 
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _build(settings: Settings, period: Period) -> ReportFiles | None:
+async def _build(settings: ReportSettings, period: Period) -> ReportFiles | None:
     db = Database(settings.database_path)
     await db.connect()
     try:
@@ -58,7 +58,7 @@ def _write(files: ReportFiles, out: Path) -> list[Path]:
     return written
 
 
-def run_report(settings: Settings, argv: list[str]) -> int:
+def run_report(settings: ReportSettings, argv: list[str]) -> int:
     """Exit status: 0 written, 1 no seminars in the period, 2 bad arguments."""
     parser = _parser()
     args = parser.parse_args(argv)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -30,6 +30,7 @@ DEFAULT_ISSUER_EN = (
 )
 BUNDLED_FAQ_PATH = Path(__file__).parent / "data" / "faq.yml"
 
+_S = TypeVar("_S", bound=BaseSettings)
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 
@@ -54,38 +55,81 @@ def format_offset(offset: timedelta) -> str:
     return f"{seconds}s"  # pragma: no cover - the seconds unit always divides
 
 
-class Settings(BaseSettings):
-    """Every setting of the bot with its default (the table in README.md)."""
+class ReportSettings(BaseSettings):
+    """What `python -m bot report` needs: the database, the time zone, the report's heading.
+
+    The report never talks to Telegram, so it needs no BOT_TOKEN; `Settings` adds the rest.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    database_path: Path = Path("data/bot.sqlite3")
+    timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("Asia/Yekaterinburg")
+    # Who issues certificates, as printed on them.
+    certificate_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1, max_length=300)
+    # The funders' report heading: who reports, on which project, under which grant agreement.
+    report_organisation: str = Field(default="", max_length=300)
+    report_project: str = Field(default="", max_length=300)
+    report_grant_agreement: str = Field(default="", max_length=100)
+    log_level: str = "INFO"
+
+    @field_validator("report_organisation", "report_project", "report_grant_agreement")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    # A blank value means the default; FAQ_PATH, a field of `Settings`, follows the same rule.
+    @field_validator(
+        "database_path", "certificate_issuer", "faq_path", mode="before", check_fields=False
+    )
+    @classmethod
+    def _empty_is_default(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name or ""].default
+        return value
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _parse_timezone(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return ZoneInfo(value.strip())
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"'{value}' is not an IANA time zone like Asia/Yekaterinburg"
+                ) from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+
+class Settings(ReportSettings):
+    """Every setting of the bot with its default (the table in README.md)."""
+
     bot_token: SecretStr
     telegram_api_url: str | None = None
-    database_path: Path = Path("data/bot.sqlite3")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     staff_chat_id: int | None = None
-    timezone: Annotated[ZoneInfo, NoDecode] = ZoneInfo("Asia/Yekaterinburg")
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = (
         timedelta(hours=24),
         timedelta(hours=1),
     )
     # After a seminar's end, when its feedback survey goes out (units as REMINDER_OFFSETS).
     feedback_delay: Annotated[timedelta, NoDecode] = timedelta(hours=2)
-    # Who issues certificates, as printed on them.
-    certificate_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1, max_length=300)
-    # The same on certificates in English; empty: CERTIFICATE_ISSUER as written.
+    # CERTIFICATE_ISSUER on certificates in English; empty: CERTIFICATE_ISSUER as written.
     certificate_issuer_en: str = Field(default="", max_length=300)
-    # The funders' report heading: who reports, on which project, under which grant agreement.
-    report_organisation: str = Field(default="", max_length=300)
-    report_project: str = Field(default="", max_length=300)
-    report_grant_agreement: str = Field(default="", max_length=100)
     faq_path: Path = BUNDLED_FAQ_PATH
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"  # behind a reverse proxy on the same machine
     webhook_port: int = Field(default=8080, ge=1, le=65535)
-    log_level: str = "INFO"
     staff_language: Literal["ru", "en"] = "ru"
     checkin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     free_of_charge: bool = True
@@ -117,18 +161,6 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value
 
-    @field_validator("report_organisation", "report_project", "report_grant_agreement")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        return " ".join(value.split())
-
-    @field_validator("faq_path", "database_path", "certificate_issuer", mode="before")
-    @classmethod
-    def _empty_is_default(cls, value: object, info: ValidationInfo) -> object:
-        if isinstance(value, str) and not value.strip():
-            return cls.model_fields[info.field_name or ""].default
-        return value
-
     @field_validator("webhook_secret", mode="before")
     @classmethod
     def _empty_secret_is_none(cls, value: object) -> object:
@@ -153,18 +185,6 @@ class Settings(BaseSettings):
             return frozenset(ids)
         return value
 
-    @field_validator("timezone", mode="before")
-    @classmethod
-    def _parse_timezone(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return ZoneInfo(value.strip())
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    f"'{value}' is not an IANA time zone like Asia/Yekaterinburg"
-                ) from None
-        return value
-
     @field_validator("reminder_offsets", mode="before")
     @classmethod
     def _parse_offsets(cls, value: object) -> object:
@@ -187,14 +207,6 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_delay(cls, value: object) -> object:
         return parse_offset(value) if isinstance(value, str) else value
-
-    @field_validator("log_level")
-    @classmethod
-    def _known_level(cls, value: str) -> str:
-        level = value.strip().upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
-        return level
 
     @field_validator("staff_language")
     @classmethod
@@ -246,8 +258,17 @@ class SettingsError(Exception):
 
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning pydantic's report into one line that names the setting."""
+    return _load(Settings, overrides)
+
+
+def load_report_settings() -> ReportSettings:
+    """The settings `python -m bot report` needs, reported like `load_settings`."""
+    return _load(ReportSettings, {})
+
+
+def _load(kind: type[_S], overrides: dict[str, object]) -> _S:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return kind(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
         location = [str(part) for part in error.get("loc", ()) if part != "__root__"]

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import BUNDLED_FAQ_PATH, SettingsError, load_settings, parse_offset
+from bot.settings import (
+    BUNDLED_FAQ_PATH,
+    SettingsError,
+    load_report_settings,
+    load_settings,
+    parse_offset,
+)
 
 TOKEN = "123456:TEST-token"
 
@@ -90,6 +96,22 @@ def test_invalid_settings_name_the_setting(
     message = str(error.value)
     assert named in message
     assert "\n" not in message
+
+
+def test_the_report_needs_no_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`python -m bot report` never talks to Telegram: no BOT_TOKEN, bot-only settings unread."""
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
+    monkeypatch.setenv("TIMEZONE", "Europe/Moscow")
+    monkeypatch.setenv("WEBHOOK_URL", "https://example.org/hook")  # no secret: the bot refuses
+    settings = load_report_settings()
+    assert settings.database_path == tmp_path / "bot.sqlite3"
+    assert str(settings.timezone) == "Europe/Moscow"
+    monkeypatch.setenv("TIMEZONE", "Mars/Olympus")
+    with pytest.raises(SettingsError) as error:
+        load_report_settings()
+    assert str(error.value) == (
+        "Invalid setting: TIMEZONE 'Mars/Olympus' is not an IANA time zone like Asia/Yekaterinburg"
+    )
 
 
 @pytest.mark.parametrize(

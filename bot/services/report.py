@@ -14,7 +14,7 @@ from bot.services.report_docx import build_docx
 from bot.services.report_model import ReportData, ReportHeading, Summary, summarise
 from bot.services.report_period import Period, Preset, preset_period
 from bot.services.report_xlsx import build_xlsx
-from bot.settings import Settings
+from bot.settings import ReportSettings
 from storage.database import Executor
 from storage.repositories.faq_answers import FaqAnswerRepository
 from storage.repositories.report import ReportRepository
@@ -23,7 +23,7 @@ from storage.repositories.report import ReportRepository
 NARRATIVE_LANGUAGE = "ru"
 
 
-def report_heading(settings: Settings) -> ReportHeading:
+def report_heading(settings: ReportSettings) -> ReportHeading:
     return ReportHeading(
         organisation=settings.report_organisation,
         project=settings.report_project,

@@ -217,8 +217,12 @@ async def test_report_from_the_command_line(run_bot_once: RunBotOnce, tmp_path: 
     story = await seed(tmp_path / "bot.sqlite3", now)
     first, last = story.first_day.astimezone(TZ).date(), story.last_day.astimezone(TZ).date()
     out = tmp_path / "reports"
+    # The report never talks to Telegram: no BOT_TOKEN and no Bot API address needed.
+    offline = {"BOT_TOKEN": None, "TELEGRAM_API_URL": None}
     code, stdout, stderr = await run_bot_once(
-        timeout=180, args=["report", "--from", f"{first}", "--to", f"{last}", "--out", str(out)]
+        env=offline,
+        timeout=180,
+        args=["report", "--from", f"{first}", "--to", f"{last}", "--out", str(out)],
     )
     assert code == 0, stderr
     written = sorted(out.iterdir())
@@ -251,3 +255,12 @@ async def test_report_from_the_command_line(run_bot_once: RunBotOnce, tmp_path: 
         args=["report", "--from", "2026-12-31", "--to", "2026-01-01", "--out", str(out)],
     )
     assert code == 2 and "--to must not be before --from" in stderr
+    # A setting the report does need, wrong: one line naming it, no traceback.
+    code, stdout, stderr = await run_bot_once(
+        env={**offline, "TIMEZONE": "Mars/Olympus"},
+        args=["report", "--from", f"{first}", "--to", f"{last}", "--out", str(tmp_path / "tz")],
+    )
+    assert code == 2 and stderr.strip().splitlines() == [
+        "Invalid setting: TIMEZONE 'Mars/Olympus' is not an IANA time zone like Asia/Yekaterinburg"
+    ]
+    assert not (tmp_path / "tz").exists()
