@@ -85,7 +85,7 @@ async def language_chosen(
 
 
 async def cancel_nothing(message: Message, tr: Tr) -> None:
-    """No dialog (an organiser's seminar list is a screen, not a dialog): the main menu."""
+    """No dialog: the main menu."""
     await message.answer(f"{tr('cancel.nothing')} {tr('cancel.menu')}", reply_markup=main_menu(tr))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -15,14 +15,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.formatting import RenderContext
 from bot.i18n import Tr
 from bot.services.seminar_admin import CancelSeminarOutcome, SeminarAdmin
-from handlers.admin_seminars.picking import pick_seminar, picked
+from handlers.admin_seminars.picking import buttons_pending, pick_seminar, picked
 from handlers.alerts import alert
-from handlers.filters import IsAdmin, RowId
+from handlers.filters import NOT_COMMAND, IsAdmin, RowId
 from handlers.stale import expired_button, finish_dialog
 from storage.repositories import Repositories
 
 
 class CancelSeminar(StatesGroup):
+    pick = State()  # the list of seminars is live
     confirm = State()  # data: the seminar whose «Да, отменить» is live
 
 
@@ -41,6 +42,7 @@ async def cancel_seminar_command(
         repos,
         "admin_seminars.cancel.choose_seminar",
         lambda seminar: AdmCancelCb(seminar_id=seminar.id, action="ask"),
+        CancelSeminar.pick,
     )
 
 
@@ -136,7 +138,11 @@ def create_router() -> Router:
     router.message.filter(IsAdmin())
     router.callback_query.filter(IsAdmin())
     router.message.register(cancel_seminar_command, Command("cancel_seminar"))
-    router.callback_query.register(cancel_ask, AdmCancelCb.filter(F.action == "ask"))
+    # The list stays live while its dialog is: another seminar may be picked at the question.
+    router.callback_query.register(
+        cancel_ask, AdmCancelCb.filter(F.action == "ask"), StateFilter(CancelSeminar)
+    )
     router.callback_query.register(cancel_confirmed, AdmCancelCb.filter(F.action == "yes"))
     router.callback_query.register(cancel_kept, AdmCancelCb.filter(F.action == "no"))
+    router.message.register(buttons_pending, StateFilter(CancelSeminar), NOT_COMMAND)
     return router

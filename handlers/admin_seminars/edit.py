@@ -23,6 +23,7 @@ from bot.services.seminar_admin import (
     parse_field,
 )
 from handlers.admin_seminars.picking import (
+    buttons_pending,
     error_text,
     not_text,
     pick_seminar,
@@ -35,6 +36,7 @@ from storage.repositories import Repositories
 
 
 class EditSeminar(StatesGroup):
+    pick = State()  # the list of seminars (then a seminar's fields) is live
     value = State()
 
 
@@ -58,6 +60,7 @@ async def edit_seminar(
         repos,
         "admin_seminars.edit.choose_seminar",
         lambda seminar: AdmEditCb(seminar_id=seminar.id),
+        EditSeminar.pick,
     )
 
 
@@ -96,7 +99,7 @@ async def edit_ask_value(
     callback_answer: CallbackAnswer,
 ) -> None:
     tr = ctx.tr
-    which = callback_data.field  # never None here: the router sends those to the field list
+    which = callback_data.field  # never None here: the router's filter says so
     seminar = await picked(repos, callback_data.seminar_id, ctx, callback_answer)
     if seminar is None or which is None:
         return
@@ -171,8 +174,12 @@ def create_router() -> Router:
     router.message.filter(IsAdmin())
     router.callback_query.filter(IsAdmin())
     router.message.register(edit_seminar, Command("edit_seminar"))
-    router.callback_query.register(edit_choose_field, AdmEditCb.filter(F.field.is_(None)))
-    router.callback_query.register(edit_ask_value, AdmEditCb.filter())
+    # The list of seminars is live while its dialog is; a seminar's fields stay live.
+    router.callback_query.register(
+        edit_choose_field, AdmEditCb.filter(F.field.is_(None)), StateFilter(EditSeminar)
+    )
+    router.callback_query.register(edit_ask_value, AdmEditCb.filter(F.field.is_not(None)))
     router.message.register(edit_value, StateFilter(EditSeminar.value), TYPED, NOT_COMMAND)
-    router.message.register(not_text, StateFilter(EditSeminar), NOT_TYPED)
+    router.message.register(not_text, StateFilter(EditSeminar.value), NOT_TYPED)
+    router.message.register(buttons_pending, StateFilter(EditSeminar.pick), NOT_COMMAND)
     return router

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -34,6 +35,11 @@ async def not_text(message: Message, tr: Tr) -> None:
     await message.answer(tr("admin_seminars.errors.not_text"))
 
 
+async def buttons_pending(message: Message, tr: Tr) -> None:
+    """Anything sent while the dialog's buttons wait: they are the way on, /cancel the way out."""
+    await message.answer(tr("admin_seminars.pick.pending"))
+
+
 async def pick_seminar(
     message: Message,
     state: FSMContext,
@@ -41,15 +47,18 @@ async def pick_seminar(
     repos: Repositories,
     text_key: str,
     button_data: Callable[[Seminar], CallbackData],
+    picking: State,
 ) -> None:
     """A picker command's answer: any dialog left, the upcoming seminars numbered, a button
-    each."""
+    each. The list is the dialog's first step (`picking`): once the dialog is finished or
+    cancelled, its buttons are out of date."""
     await state.clear()
     tr = ctx.tr
     seminars = await repos.seminars.upcoming(ctx.now, limit=PICK_LIMIT)
     if not seminars:
         await message.answer(tr("admin_seminars.pick.none"))
         return
+    await state.set_state(picking)
     lines = join(
         "\n",
         (

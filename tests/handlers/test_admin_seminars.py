@@ -15,7 +15,7 @@ from bot.services.reminders import job_id
 from bot.services.seminar_admin import SeminarField
 from bot.settings import Settings
 from handlers.admin_seminars.cancel import AdmCancelCb, CancelSeminar
-from handlers.admin_seminars.edit import AdmEditCb
+from handlers.admin_seminars.edit import AdmEditCb, EditSeminar
 from handlers.admin_seminars.new import AdmNewCb, NewSeminar
 from handlers.seminar_views import render_seminar_card
 from storage.models import RegistrationStatus, Seminar, SeminarFormat, SeminarStatus
@@ -397,12 +397,57 @@ async def test_cancelling_a_seminar_tells_everyone_and_drops_reminders(
     assert "Ближайших семинаров нет" in last_text(session, ADMIN_ID)
 
 
+async def test_a_seminar_list_of_a_cancelled_or_finished_dialog_is_out_of_date(
+    app: App, session: RecordingSession, updates: UpdateFactory
+) -> None:
+    seminar = await make_seminar(app)
+    await say(app, updates, ADMIN_ID, "/cancel_seminar")
+    cancel_list = session.buttons(ADMIN_ID)
+    await say(app, updates, ADMIN_ID, "Гранты")
+    assert last_text(session, ADMIN_ID) == "Выберите вариант кнопкой выше. Выйти — /cancel."
+    await say(app, updates, ADMIN_ID, "/cancel")
+    assert last_text(session, ADMIN_ID).startswith("Действие отменено.")
+    # The list left on screen: the out-of-date line with a way back, no confirmation.
+    await press(app, updates, ADMIN_ID, cancel_list["Гранты для НКО"])
+    assert "Эта кнопка устарела" in last_text(session, ADMIN_ID)
+    assert list(session.buttons(ADMIN_ID)) == ["Отменить семинар"]
+    assert await fsm(app, ADMIN_ID).get_state() is None
+
+    # The same list after its dialog ended with «Нет, оставить».
+    await say(app, updates, ADMIN_ID, "/cancel_seminar")
+    cancel_list = session.buttons(ADMIN_ID)
+    await press(app, updates, ADMIN_ID, cancel_list["Гранты для НКО"])
+    keep = next(data for text, data in session.buttons(ADMIN_ID).items() if text.startswith("Нет"))
+    await press(app, updates, ADMIN_ID, keep)
+    await press(app, updates, ADMIN_ID, cancel_list["Гранты для НКО"])
+    assert "Эта кнопка устарела" in last_text(session, ADMIN_ID)
+
+    # /edit_seminar: the list is out of date once the change is made; the seminar's
+    # fields stay live, so a second field needs no new list.
+    await say(app, updates, ADMIN_ID, "/edit_seminar")
+    edit_list = session.buttons(ADMIN_ID)
+    await press(app, updates, ADMIN_ID, edit_list["Гранты для НКО"])
+    fields = session.buttons(ADMIN_ID)
+    await press(app, updates, ADMIN_ID, fields["Место"])
+    await say(app, updates, ADMIN_ID, "Тюмень, ул. Мира, 2")
+    await press(app, updates, ADMIN_ID, edit_list["Гранты для НКО"])
+    assert "Эта кнопка устарела" in last_text(session, ADMIN_ID)
+    assert list(session.buttons(ADMIN_ID)) == ["Изменить семинар"]
+    await press(app, updates, ADMIN_ID, fields["Вместимость"])
+    assert "Пришлите новое число мест" in last_text(session, ADMIN_ID)
+    stored = await Repositories(app.db).seminars.get(seminar.id)
+    assert stored is not None and stored.status is SeminarStatus.PUBLISHED
+    assert stored.place == "Тюмень, ул. Мира, 2"
+
+
 async def test_past_seminar_buttons_are_refused(
     app: App, session: RecordingSession, updates: UpdateFactory
 ) -> None:
     seminar = await Repositories(app.db).seminars.create(
         "Прошедший", "", NOW - timedelta(hours=1), "Тюмень", 5, ADMIN_ID, NOW
     )
+    # Picked from a list shown before it started (the list is still the current step).
+    await fsm(app, ADMIN_ID).set_state(EditSeminar.pick)
     await press(app, updates, ADMIN_ID, AdmEditCb(seminar_id=seminar.id).pack())
     assert "уже прошёл" in (session.of_type(AnswerCallbackQuery)[-1].text or "")
     # Confirmed after the seminar started (the confirmation was asked in time).

@@ -75,7 +75,7 @@ async def test_cancel_outside_dialog(
     await feed(app, updates.message(updates.tg_user(7), "/cancel"))
     assert session.texts(7) == ["Сейчас нечего отменять. Что дальше? Выберите раздел:"]
     assert "📅 Семинары" in session.buttons(7)
-    # An organiser's seminar picker on screen is no dialog: the same menu.
+    # /edit_seminar with no upcoming seminar shows no list to choose from: the same menu.
     await feed(app, updates.message(updates.tg_user(ADMIN_ID), "/edit_seminar"))
     await feed(app, updates.message(updates.tg_user(ADMIN_ID), "/cancel"))
     assert session.texts(ADMIN_ID)[-1].startswith("Сейчас нечего отменять.")
