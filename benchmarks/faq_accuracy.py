@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))  # so that it runs as a plain script, without inst
 from bot.services.faq_file import FaqEntry, load_faq_file  # noqa: E402
 from bot.services.faq_search import FaqIndex  # noqa: E402
 from bot.services.lemmas import Lemmatizer  # noqa: E402
+from bot.services.sentence_vectors import SentenceVectors, load_sentence_vectors  # noqa: E402
 from bot.services.word_vectors import WordVectors, load_word_vectors  # noqa: E402
 
 INDEPENDENT = ROOT / "tests" / "data" / "faq_eval_independent.yml"
@@ -136,8 +137,11 @@ from pathlib import Path
 entries = load_faq_file(Path({faq!r}))
 if {with_models}:
     from bot.services.lemmas import shared_lemmatizer
+    from bot.services.sentence_vectors import shared_sentence_vectors
     from bot.services.word_vectors import shared_word_vectors
-    index = FaqIndex(entries, shared_word_vectors(), shared_lemmatizer())
+    index = FaqIndex(
+        entries, shared_word_vectors(), shared_lemmatizer(), shared_sentence_vectors()
+    )
 else:
     index = FaqIndex(entries)
 index.lookup(texts[0], "ru")
@@ -165,8 +169,8 @@ def model_cost(faq: Path, texts: list[str]) -> tuple[float, float]:
                 check=True,
             ).stdout.split()
             results[with_models].append((float(output[0]), float(output[1])))
-    with_models, without = min(results[True]), min(results[False])
-    return with_models[0] - without[0], with_models[1] - without[1]
+    loaded, bare = min(results[True]), min(results[False])
+    return loaded[0] - bare[0], loaded[1] - bare[1]
 
 
 def main() -> int:
@@ -189,9 +193,10 @@ def main() -> int:
     started = time.perf_counter()
     vectors: WordVectors | None = load_word_vectors()
     lemmatizer = Lemmatizer()
+    sentences = load_sentence_vectors()
     load_s = time.perf_counter() - started
     started = time.perf_counter()
-    FaqIndex(entries, vectors, lemmatizer)
+    FaqIndex(entries, vectors, lemmatizer, sentences)
     with_vectors_s = time.perf_counter() - started
     started = time.perf_counter()
     FaqIndex(entries)
@@ -202,15 +207,16 @@ def main() -> int:
     variants = [("SPARSE FAQ (≤1 alias)", sparse(entries))]
     if not args.sparse:
         variants.insert(0, ("FAQ as written", entries))
-    modes: list[tuple[str, WordVectors | None, Lemmatizer | None]] = [
-        ("words + lemmas + vectors (as the bot runs)", vectors, lemmatizer)
+    modes: list[tuple[str, WordVectors | None, Lemmatizer | None, SentenceVectors | None]] = [
+        ("words + lemmas + vectors + sentences (as the bot runs)", vectors, lemmatizer, sentences)
     ]
     if args.lexical:
-        modes.append(("words only", None, None))
+        modes.append(("words + lemmas + vectors, no sentences", vectors, lemmatizer, None))
+        modes.append(("words only", None, None, None))
     print(f"FAQ: {args.faq}")
     for variant, faq in variants:
-        for mode, model, lemmas in modes:
-            index = FaqIndex(faq, model, lemmas)
+        for mode, model, lemmas, encoder in modes:
+            index = FaqIndex(faq, model, lemmas, encoder)
             print(f"\n== {variant}, {mode}")
             for name, cases in sets:
                 for lang in sorted({case.lang for case in cases}):

@@ -45,8 +45,10 @@ from rapidfuzz import fuzz, process
 from bot.services.faq_file import FaqEntry
 from bot.services.faq_intents import intents
 from bot.services.faq_meaning import EntryMeanings
+from bot.services.faq_sentences import EntrySentences, SentenceScores
 from bot.services.faq_thesaurus import SYNONYM_GROUPS
 from bot.services.lemmas import Lemmatizer
+from bot.services.sentence_vectors import SentenceVectors
 from bot.services.word_vectors import WordVectors
 
 __all__ = [
@@ -84,7 +86,23 @@ SUGGESTION_LIMIT = 3
 # (the lesser of coverage and gist), context gist, title coverage, BM25 share, intent
 # match, intent clash, meaning-only coverage, unknown share, brevity.
 _FIT_BIAS = -5.93
-_FIT_WEIGHTS = (3.57, 3.88, 3.67, -1.05, 2.29, 5.70, -1.52, 3.23, 0.36, -1.66, 0.63, -0.62, -3.37)
+_FIT_WEIGHTS = (
+    3.57,
+    3.88,
+    3.67,
+    -1.05,
+    2.29,
+    5.70,
+    -1.52,
+    3.23,
+    0.36,
+    -1.66,
+    0.63,
+    -0.62,
+    -3.37,
+    0.0,
+    0.0,
+)
 # The answer rule, chosen by the same script on the same data (a wrong answer costs
 # two right ones, an off-topic message answered ten): an entry is the answer when its
 # probability reaches MEANING_MATCH_THRESHOLD and it explains at least
@@ -162,6 +180,8 @@ _STORY_WEIGHT = 0.25
 # Words of one message searched at most (the last ones, asking sentences first): a
 # question is a few dozen words; a pasted document must not cost a second.
 _MAX_QUERY_WORDS = 80
+# Entries that only the sentence vectors bring (see faq_sentences): the closest this many.
+_SENTENCE_CANDIDATES = 3
 # Per-index memo of query words; bounded so that a flood of random text cannot grow it.
 _SLOT_CACHE_SIZE = 20_000
 
@@ -409,6 +429,8 @@ class _Scored:
     unknown_cover: float  # coverage given by meaning alone to words no entry uses
     unknown_share: float  # the message's share of words no entry uses (same for all entries)
     brevity: float  # 1 / the number of topical words it asks with (same for all entries)
+    sentence: float  # closeness of the whole message to the entry (see faq_sentences)
+    sentence_lead: float  # the entry's lead in it over the closest other entry
 
     @property
     def signals(self) -> tuple[float, ...]:
@@ -426,6 +448,8 @@ class _Scored:
             self.unknown_cover,
             self.unknown_share,
             self.brevity,
+            self.sentence,
+            self.sentence_lead,
         )
 
 
@@ -500,6 +524,7 @@ class _LanguageIndex:
         entries: Sequence[FaqEntry],
         vectors: WordVectors | None,
         lemmatizer: Lemmatizer | None,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self._lemmatizer = lemmatizer
         self.docs: list[_Doc] = []
@@ -594,6 +619,9 @@ class _LanguageIndex:
                 self._word_weight,
                 vectors,
             )
+        self._sentences: EntrySentences | None = None
+        if sentences is not None and self._meaning is not None:
+            self._sentences = EntrySentences(entries, sentences)
 
     def _word_weight(self, token: str) -> float:
         """A word's information for averaging vectors: its IDF, the most for unknown words."""
@@ -712,19 +740,24 @@ class _LanguageIndex:
         weighed down) and by its asking sentences alone; each entry keeps its best.
         """
         weighted = _weighted_words(text)
-        asked = intents(_asking_text(text))
-        scored = self._score_words(weighted, asked)
+        asking_text = _asking_text(text)
+        asked = intents(asking_text)
+        near = self._sentences.scores([text, asking_text]) if self._sentences is not None else None
+        scored = self._score_words(weighted, asked, near)
         asking = [(token, factor) for token, factor in weighted if factor == 1.0]
         if len(asking) == len(weighted):
             return scored
         best = {item.entry_id: item for item in scored}
-        for item in self._score_words(asking, asked):
+        for item in self._score_words(asking, asked, near):
             if item.entry_id not in best or item.confidence > best[item.entry_id].confidence:
                 best[item.entry_id] = item
         return sorted(best.values(), key=_rank, reverse=True)
 
     def _score_words(
-        self, weighted: list[tuple[str, float]], asked: frozenset[str]
+        self,
+        weighted: list[tuple[str, float]],
+        asked: frozenset[str],
+        near: SentenceScores | None,
     ) -> list[_Scored]:
         slots: list[_Slot] = []
         slot_words: list[str] = []
@@ -736,7 +769,8 @@ class _LanguageIndex:
                 slots.append(slot if factor == 1.0 else replace(slot, weight=slot.weight * factor))
                 slot_words.append(token)
         meaning = self._meaning_credits(slots, slot_words)
-        if not any(slot.candidates and slot.topical for slot in slots) and not meaning:
+        linked = any(slot.candidates and slot.topical for slot in slots) or meaning
+        if not slots or not (linked or near is not None):
             return []
         query_weight = sum(slot.weight for slot in slots)
         # Two facts about the message itself, the same for every entry: how much of it
@@ -827,7 +861,10 @@ class _LanguageIndex:
             covered,
             key=lambda position: (covered[position], best_phrase.get(position, 0.0)),
             reverse=True,
-        )
+        )[:_RANKED_CANDIDATES]
+        if near is not None:
+            # Entries close in meaning compete too, even when they share no word.
+            leaders += [p for p in near.nearest(_SENTENCE_CANDIDATES) if p not in leaders]
         similarity = self._similarity(
             [slot_words[i] for i in focus],
             [slots[i] for i in focus],
@@ -839,15 +876,15 @@ class _LanguageIndex:
             else None
         )
         scored: list[_Scored] = []
-        for position in leaders[:_RANKED_CANDIDATES]:
-            coverage = covered[position] / query_weight
+        for position in leaders:
+            coverage = covered.get(position, 0.0) / query_weight
             unknown_cover = meaning_only.get(position, 0.0) / query_weight
             phrase_score = best_phrase.get(position, 0.0)
             sim = similarity.get(position, 0.0)
             gist = float(gists[0][position]) if gists is not None else 0.0
             context_gist = float(gists[1][position]) if gists is not None else 0.0
-            title_coverage = sum(title_cover[position]) / query_weight
-            bm25_share = sum(bm25[position]) / query_weight
+            title_coverage = sum(title_cover.get(position, blank)) / query_weight
+            bm25_share = sum(bm25.get(position, blank)) / query_weight
             offered = self._intents[position]
             intent_match = len(asked & offered) / len(asked) if asked else 0.0
             intent_clash = float(bool(asked and offered and not asked & offered))
@@ -864,6 +901,8 @@ class _LanguageIndex:
                 unknown_cover,
                 unknown_share,
                 brevity,
+                float(near.closeness[position]) if near is not None else 0.0,
+                float(near.lead[position]) if near is not None else 0.0,
             )
             confidence, strength = _confidence(signals, gists is not None)
             scored.append(
@@ -871,7 +910,7 @@ class _LanguageIndex:
                     self.docs[position].entry_id,
                     confidence,
                     strength,
-                    sum(bm25[position]),
+                    sum(bm25.get(position, blank)),
                     *signals,
                 )
             )
@@ -1004,14 +1043,16 @@ class FaqIndex:
         entries: Iterable[FaqEntry],
         vectors: WordVectors | None = None,
         lemmatizer: Lemmatizer | None = None,
+        sentences: SentenceVectors | None = None,
     ) -> None:
-        """``vectors`` and ``lemmatizer`` (Russian) help the Russian entries' search."""
+        """``vectors`` and ``lemmatizer`` (Russian) help the Russian entries' search;
+        ``sentences`` (with them) the meaning of whole messages."""
         by_lang: dict[str, list[FaqEntry]] = {}
         for entry in entries:
             by_lang.setdefault(entry.lang, []).append(entry)
         self._indexes = {
             lang: (
-                _LanguageIndex(items, vectors, lemmatizer)
+                _LanguageIndex(items, vectors, lemmatizer, sentences)
                 if lang == "ru"
                 else _LanguageIndex(items, None, None)
             )
