@@ -312,7 +312,7 @@ def main() -> int:
     checks = jobs([tuple(p) for p in args.check or []])
     if args.half_check:
         split = jobs([tuple(args.half_check)])[0]
-        work = [job for job in work if job.faq != split.faq]
+        work = [job for job in work if job.faq.resolve() != split.faq.resolve()]
         fitted_half, unseen_half = halves(split)
         work.append(fitted_half)
         checks.append(unseen_half)
