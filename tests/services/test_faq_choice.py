@@ -3,9 +3,12 @@ fitted choice among entries and "none of them" gives the three outcomes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
-from bot.services.faq_file import FaqEntry
+from bot.services.faq_file import FaqEntry, load_faq_file
 from bot.services.faq_search import FaqIndex
 from bot.services.lemmas import shared_lemmatizer
 from bot.services.word_vectors import shared_word_vectors
@@ -57,3 +60,41 @@ def test_a_story_is_answered_by_its_question(index: FaqIndex) -> None:
         "Подскажите, где он проходит?"
     )
     assert [m.entry_id for m in index.lookup(text, "ru").answers] == ["venue"]
+
+
+OWN_FAQ = Path(__file__).resolve().parents[1] / "data" / "faq_own_accelerator.yml"
+
+
+@pytest.fixture(scope="module")
+def own_entries() -> list[FaqEntry]:
+    """An organiser's own file (written without the search in mind), every alias removed."""
+    return [replace(e, aliases=()) for e in load_faq_file(OWN_FAQ) if e.lang == "ru"]
+
+
+@pytest.fixture(scope="module")
+def own_index(own_entries: list[FaqEntry]) -> FaqIndex:
+    vectors = shared_word_vectors()
+    if vectors is None:
+        pytest.skip("the natasha package with its navec vectors is not installed")
+    return FaqIndex(own_entries, vectors, shared_lemmatizer())
+
+
+def test_each_question_of_an_alias_less_file_is_answered_by_its_entry(
+    own_entries: list[FaqEntry], own_index: FaqIndex
+) -> None:
+    for entry in own_entries:
+        found = own_index.lookup(entry.question, "ru")
+        assert [m.entry_id for m in found.answers][:1] == [entry.id], entry.question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сколько стоит квартира в Тюмени",
+        "как тебя зовут?",
+        "какая погода завтра в Ишиме",
+        "как получить налоговый вычет за лечение",
+    ],
+)
+def test_off_topic_gets_no_answer_from_an_alias_less_file(own_index: FaqIndex, text: str) -> None:
+    assert own_index.lookup(text, "ru").answers == []
