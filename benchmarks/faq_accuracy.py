@@ -82,7 +82,7 @@ def sparse(entries: list[FaqEntry]) -> list[FaqEntry]:
 def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
     timings: list[float] = []
     cpu_timings: list[float] = []
-    top1 = suggested = suggested_right = total = 0
+    top1 = suggested = suggested_right = suggested_first = total = 0
     off_total = off_answered = off_suggested = 0
     misses: list[str] = []
     for case in cases:
@@ -104,6 +104,7 @@ def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
         if found.suggestions:
             suggested += 1
             suggested_right += any(m.entry_id == case.expected for m in found.suggestions)
+            suggested_first += found.suggestions[0].entry_id == case.expected
         if show_misses:
             got = found.answers[:1] or found.suggestions
             misses.append(f"  {case.text!r}\n      expected {case.expected}, got {got}")
@@ -112,9 +113,12 @@ def evaluate(index: FaqIndex, cases: list[Case], show_misses: bool) -> str:
     p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
     cpu_p95 = cpu_timings[min(len(cpu_timings) - 1, int(len(cpu_timings) * 0.95))]
     lines = [
-        f"    top-1 (answer shown first): {top1}/{total} = {top1 / max(total, 1):.1%}",
+        f"    top-1 (confident answer, the right one): {top1}/{total} = {top1 / max(total, 1):.1%}",
         f"    suggestion band: {suggested}/{total} = {suggested / max(total, 1):.1%} "
-        f"(expected entry among them: {suggested_right})",
+        f"(expected entry among them: {suggested_right}, first of them: {suggested_first})",
+        f"    right entry shown first (the answer, or the first suggestion): "
+        f"{(top1 + suggested_first) / max(total, 1):.1%}; shown at all: "
+        f"{(top1 + suggested_right) / max(total, 1):.1%}",
         f"    no answer, no suggestion: {total - top1 - suggested}",
         f"    off-topic answered confidently: {off_answered}/{off_total}; "
         f"in the suggestion band: {off_suggested}",
