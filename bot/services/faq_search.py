@@ -83,12 +83,11 @@ SUGGESTION_LIMIT = 3
 # entry (tests/data/faq_own_accelerator.yml) with its set; sparse files count twice.
 # Weights in the order of model_values: coverage, phrase, similarity, gist, agreement
 # (the lesser of coverage and gist), context gist, title coverage, BM25 share, intent
-# match, intent clash, meaning-only coverage, unknown share, brevity, coverage lead,
-# context lead (both relative to the other candidates), sparseness (see _Scored).
-_FIT_BIAS = -4.17
+# match, intent clash, meaning-only coverage, unknown share, brevity, sparseness.
+_FIT_BIAS = -6.03
 _FIT_WEIGHTS = (
-    *(2.50, 2.85, 3.26, -0.55, 1.94, 3.06, -0.86, 2.44),
-    *(0.39, -1.43, 2.48, -1.51, -3.38, 1.33, 3.32, 1.51),
+    *(4.41, 2.96, 3.54, -0.76, 1.99, 5.08, -1.30, 2.73),
+    *(0.38, -1.40, 1.47, -0.63, -3.54, 1.52),
 )
 # The answer rule, chosen by the same script on the same data (a wrong answer costs
 # two right ones, an off-topic message answered ten): an entry is the answer when its
@@ -101,9 +100,9 @@ _FIT_WEIGHTS = (
 # of the own FAQ's entries, and scoring what was left out (README, "FAQ search").
 # Below, while the best entry's probability reaches MEANING_SUGGESTION_THRESHOLD,
 # the entries from that probability (up to three) are offered as suggestions.
-MEANING_MATCH_THRESHOLD = 0.7
+MEANING_MATCH_THRESHOLD = 0.66
 SPARSE_ENTRY = 0.5
-SPARSE_MATCH_THRESHOLD = 0.46
+SPARSE_MATCH_THRESHOLD = 0.44
 _ANSWER_MIN_COVERAGE = 0.45
 MEANING_SUGGESTION_THRESHOLD = 0.1
 
@@ -418,14 +417,9 @@ class _Scored:
     unknown_cover: float  # coverage given by meaning alone to words no entry uses
     unknown_share: float  # the message's share of words no entry uses (same for all entries)
     brevity: float  # 1 / the number of topical words it asks with (same for all entries)
-    # Relative to the FAQ at hand, so that they read the same on a file with many
-    # aliases and on one with none: how far the entry is ahead of the best other
-    # candidate in coverage and in its context's gist (negative when behind).
-    coverage_lead: float = 0.0
-    context_lead: float = 0.0
-    # 1 / the number of the entry's question and aliases: one phrase gives fewer
-    # chances of a close wording than many, so its signals read lower.
-    sparseness: float = 1.0
+    # 1 / the number of the entry's question and aliases: one wording gives fewer
+    # chances of a close match than many, so its signals read lower.
+    sparseness: float
 
     @property
     def signals(self) -> tuple[float, ...]:
@@ -443,8 +437,6 @@ class _Scored:
             self.unknown_cover,
             self.unknown_share,
             self.brevity,
-            self.coverage_lead,
-            self.context_lead,
             self.sparseness,
         )
 
@@ -862,35 +854,34 @@ class _LanguageIndex:
             if self._meaning is not None
             else None
         )
-        rows: list[tuple[int, tuple[float, ...]]] = []
-        for position in leaders[:_RANKED_CANDIDATES]:
-            offered = self._intents[position]
-            rows.append(
-                (
-                    position,
-                    (
-                        covered[position] / query_weight,
-                        best_phrase.get(position, 0.0),
-                        similarity.get(position, 0.0),
-                        float(gists[0][position]) if gists is not None else 0.0,
-                        float(gists[1][position]) if gists is not None else 0.0,
-                        sum(title_cover[position]) / query_weight,
-                        sum(bm25[position]) / query_weight,
-                        len(asked & offered) / len(asked) if asked else 0.0,
-                        float(bool(asked and offered and not asked & offered)),
-                        meaning_only.get(position, 0.0) / query_weight,
-                        unknown_share,
-                        brevity,
-                    ),
-                )
-            )
-        coverage_leads = _leads([signals[0] for _, signals in rows])
-        context_leads = _leads([signals[4] for _, signals in rows])
         scored: list[_Scored] = []
-        for (position, base), coverage_lead, context_lead in zip(
-            rows, coverage_leads, context_leads, strict=True
-        ):
-            signals = (*base, coverage_lead, context_lead, self._sparseness[position])
+        for position in leaders[:_RANKED_CANDIDATES]:
+            coverage = covered[position] / query_weight
+            unknown_cover = meaning_only.get(position, 0.0) / query_weight
+            phrase_score = best_phrase.get(position, 0.0)
+            sim = similarity.get(position, 0.0)
+            gist = float(gists[0][position]) if gists is not None else 0.0
+            context_gist = float(gists[1][position]) if gists is not None else 0.0
+            title_coverage = sum(title_cover[position]) / query_weight
+            bm25_share = sum(bm25[position]) / query_weight
+            offered = self._intents[position]
+            intent_match = len(asked & offered) / len(asked) if asked else 0.0
+            intent_clash = float(bool(asked and offered and not asked & offered))
+            signals = (
+                coverage,
+                phrase_score,
+                sim,
+                gist,
+                context_gist,
+                title_coverage,
+                bm25_share,
+                intent_match,
+                intent_clash,
+                unknown_cover,
+                unknown_share,
+                brevity,
+                self._sparseness[position],
+            )
             confidence, strength = _confidence(signals, gists is not None)
             scored.append(
                 _Scored(
@@ -968,14 +959,6 @@ class _LanguageIndex:
                 value = (ratio - _SIMILARITY_FLOOR) / (100.0 - _SIMILARITY_FLOOR)
                 best[owner] = max(best.get(owner, 0.0), value)
         return best
-
-
-def _leads(values: Sequence[float]) -> list[float]:
-    """Each value minus the greatest of the others (0 when there is no other)."""
-    if len(values) < 2:
-        return [0.0] * len(values)
-    first, second = sorted(values, reverse=True)[:2]
-    return [value - (second if value == first else first) for value in values]
 
 
 def _confidence(features: Sequence[float], with_meaning: bool) -> tuple[float, float]:
