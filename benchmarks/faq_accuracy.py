@@ -8,8 +8,14 @@ It scores each evaluation set (by default tests/data/faq_eval_independent.yml an
 tests/faq_eval.yml; both halves of the independent set have been used for tuning)
 per language against the FAQ file as written and against a SPARSE variant in which
 every entry keeps at most one alias (as an organiser's file would); ``--sparse``
-scores the sparse variant only. ``--lexical`` adds the scores without the models,
-``--misses`` lists what each set misses. Last, it measures in fresh processes the
+scores the sparse variant only. An organiser's own FAQ, written by someone who never
+saw the search (at most one alias per entry), and its set are tuning data too::
+
+    python benchmarks/faq_accuracy.py --faq tests/data/faq_own_accelerator.yml \
+        --eval tests/data/faq_eval_own_accelerator.yml
+
+``--lexical`` adds the scores without the models, ``--misses`` lists what each set
+misses. Last, it measures in fresh processes the
 start-up time and memory the models add.
 """
 

@@ -21,11 +21,12 @@ signals, the probabilities are their softmax with "none" at logit 0, and the fit
 maximises the probability of the expected entry (of "none" for an off-topic message,
 or when the expected entry is not among the candidates). Newton's method, a little L2.
 
-Then it picks the answer rule on the fitting sets (the probability threshold and the
-least coverage an answer needs, by utility: a right answer +1, a wrong one -2, an
-off-topic message answered -10) and prints the weights and the rule for
+Then it picks the answer rule on the fitting sets (the probability threshold for an
+entry with several wordings, the one for an entry with one or two, and the least
+coverage an answer needs, by utility: a right answer +1, a wrong one -2, an off-topic
+message answered -10) and prints the weights and the rule for
 bot/services/faq_search.py with the figures they give on the fitting sets and on the
-check sets (fit on one set, check on the other, before fitting on both). Python's
+check sets (e.g. fit without a set, check on it). Python's
 string hashing changes from run to run the order in which equal candidates are met,
 so a refit may differ in the second decimal.
 """
@@ -72,6 +73,9 @@ OFF_TOPIC_COST = 10.0
 # the entry explains): an off-topic message that shares a word or two with an entry
 # leaves most of its words unexplained.
 LEAST_COVERAGE = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5)
+# The column of model_values that holds an entry's sparseness (1 / its wordings).
+SPARSENESS = len(faq_search._FIT_WEIGHTS) - 1
+SPARSE_ENTRY = faq_search.SPARSE_ENTRY
 ROUNDS = 3  # fit, rescore with the new weights (they decide which sentence wins), refit
 
 Array = npt.NDArray[np.float64]
@@ -165,15 +169,21 @@ def fit(data: list[Sample]) -> Array:
     return weights
 
 
-def decide(sample: Sample, weights: Array, rule: tuple[float, float], suggest_from: float) -> str:
+Rule = tuple[float, float, float]
+
+
+def decide(sample: Sample, weights: Array, rule: Rule, suggest_from: float) -> str:
     """'right', 'wrong', 'suggested' or 'none' (for an off-topic message: 'answered').
 
-    ``rule``: the answer threshold and the least coverage an answer needs (as lookup)."""
+    ``rule``: the answer threshold for an entry with several wordings, the one for an
+    entry with one or two (see faq_search.SPARSE_ENTRY), and the least coverage an
+    answer needs (as lookup)."""
     if not sample.ids:
         return "none"
-    answer_from, least_coverage = rule
+    rich_from, sparse_from, least_coverage = rule
     p = probabilities(sample, weights)[:-1]
     best = int(np.argmax(p))
+    answer_from = sparse_from if sample.values[best][SPARSENESS] >= SPARSE_ENTRY else rich_from
     if p[best] >= answer_from and sample.values[best][0] >= least_coverage:
         if sample.off_topic:
             return "answered"
@@ -181,7 +191,7 @@ def decide(sample: Sample, weights: Array, rule: tuple[float, float], suggest_fr
     return "suggested" if p[best] >= suggest_from else "none"
 
 
-def report(name: str, data: list[Sample], weights: Array, rule: tuple[float, float]) -> str:
+def report(name: str, data: list[Sample], weights: Array, rule: Rule) -> str:
     outcomes = [decide(s, weights, rule, faq_search.MEANING_SUGGESTION_THRESHOLD) for s in data]
     on_topic = [o for o, s in zip(outcomes, data, strict=True) if not s.off_topic]
     off = [o for o, s in zip(outcomes, data, strict=True) if s.off_topic]
@@ -285,22 +295,37 @@ def fitted(work: list[Job], models: Models) -> Array:
     return weights
 
 
-def threshold(data: list[Sample], weights: Array) -> tuple[float, float]:
-    """The answer rule (threshold, least coverage) with the best utility on ``data``: a
-    right answer +1, a wrong one -WRONG_COST (a suggestion would have been better), an
-    off-topic message answered -OFF_TOPIC_COST."""
-    best = (-math.inf, (1.0, 1.0))
+def threshold(data: list[Sample], weights: Array) -> Rule:
+    """The answer rule (see decide) with the best utility on ``data``: a right answer
+    +1, a wrong one -WRONG_COST (a suggestion would have been better), an off-topic
+    message answered -OFF_TOPIC_COST."""
+    # Per message, what answering its best candidate would be worth, and what decides it.
+    worth, chance, coverage, thin = [], [], [], []
+    for sample in data:
+        if not sample.ids:
+            continue
+        p = probabilities(sample, weights)[:-1]
+        best = int(np.argmax(p))
+        if sample.off_topic:
+            worth.append(-OFF_TOPIC_COST)
+        else:
+            worth.append(1.0 if best == sample.label else -WRONG_COST)
+        chance.append(p[best])
+        coverage.append(sample.values[best][0])
+        thin.append(sample.values[best][SPARSENESS] >= SPARSE_ENTRY)
+    value, p_best, covered, sparse_entry = map(np.array, (worth, chance, coverage, thin))
+    steps = [step / 100 for step in range(20, 100)]
+    best: tuple[float, Rule] = (-math.inf, (1.0, 1.0, 1.0))
     for least_coverage in LEAST_COVERAGE:
-        for step in range(30, 100):
-            rule = (step / 100, least_coverage)
-            outcomes = [decide(s, weights, rule, 1.0) for s in data]
-            utility = (
-                outcomes.count("right")
-                - WRONG_COST * outcomes.count("wrong")
-                - OFF_TOPIC_COST * outcomes.count("answered")
-            )
-            if utility > best[0]:
-                best = (utility, rule)
+        anchored = covered >= least_coverage
+        # The two thresholds are independent: each sums over its own entries.
+        rich = max(steps, key=lambda t: value[anchored & ~sparse_entry & (p_best >= t)].sum())
+        thin_from = max(steps, key=lambda t: value[anchored & sparse_entry & (p_best >= t)].sum())
+        rule = (rich, thin_from, least_coverage)
+        answered = anchored & (p_best >= np.where(sparse_entry, thin_from, rich))
+        utility = float(value[answered].sum())
+        if utility > best[0]:
+            best = (utility, rule)
     return best[1]
 
 
@@ -337,7 +362,8 @@ def main() -> int:
     print(f"_FIT_BIAS = {weights[-1]:.2f}")
     print(f"_FIT_WEIGHTS = ({', '.join(f'{w:.2f}' for w in weights[:-1])})")
     print(f"MEANING_MATCH_THRESHOLD = {rule[0]}")
-    print(f"_ANSWER_MIN_COVERAGE = {rule[1]}")
+    print(f"SPARSE_MATCH_THRESHOLD = {rule[1]}")
+    print(f"_ANSWER_MIN_COVERAGE = {rule[2]}")
     print("fitted on:")
     for (name, variant), items in scored.items():
         print(report(f"{name} {variant}", items, weights, rule))

@@ -49,6 +49,12 @@ def test_a_bare_colloquial_word_finds_its_entry(index: FaqIndex) -> None:
     assert [m.entry_id for m in found.answers + found.suggestions][:1] == ["certificate"]
 
 
+def test_a_word_only_close_in_meaning_is_only_suggested(index: FaqIndex) -> None:
+    found = index.lookup("документ выдадут?", "ru")
+    assert found.answers == []
+    assert [m.entry_id for m in found.suggestions] == ["certificate"]
+
+
 def test_an_off_topic_message_sharing_a_word_gets_no_answer(index: FaqIndex) -> None:
     assert index.lookup("сколько стоит квартира в Тюмени", "ru").answers == []
     assert index.lookup("Пускают ли с собакой?", "ru") == index.lookup("", "ru")
