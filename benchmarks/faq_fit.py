@@ -13,9 +13,9 @@ Then it picks the answer rule on the fitting sets (the probability threshold and
 least coverage an answer needs, by utility: a right answer +1, a wrong one -2, an
 off-topic message answered -10) and prints the weights and the rule for
 bot/services/faq_search.py with the figures they give on the fitting sets and on the
-check sets (fit on one set, check on the other, before fitting on both). Python's
-string hashing changes from run to run the order in which equal candidates are met,
-so a refit may differ in the second decimal.
+check sets (fit on one set, check on the other, before fitting on both).
+``--leave-one-out`` judges a change to the search: for each fitting set in turn, it
+fits on the others and prints what the fit gives on the one left out.
 """
 
 from __future__ import annotations
@@ -207,10 +207,51 @@ def threshold(data: list[Sample], weights: Array) -> tuple[float, float]:
     return best[1]
 
 
+def fit_sets(
+    fit_paths: list[Path],
+    variants: dict[str, list[FaqEntry]],
+    vectors: WordVectors,
+    lemmas: Lemmatizer,
+) -> tuple[Array, tuple[float, float], dict[tuple[str, str], list[Sample]]]:
+    """The weights and the answer rule fitted on ``fit_paths``, and what they score there.
+
+    Leaves the weights in faq_search, so that the check sets are scored with them."""
+    weights = np.zeros(len(faq_search._FIT_WEIGHTS) + 1)
+    for _ in range(ROUNDS):
+        weights = fit(_fitting_data(fit_paths, variants, vectors, lemmas, weights)[0])
+    data, scored = _fitting_data(fit_paths, variants, vectors, lemmas, weights)
+    return weights, threshold(data, weights), scored
+
+
+def _fitting_data(
+    fit_paths: list[Path],
+    variants: dict[str, list[FaqEntry]],
+    vectors: WordVectors,
+    lemmas: Lemmatizer,
+    weights: Array,
+) -> tuple[list[Sample], dict[tuple[str, str], list[Sample]]]:
+    """The fitting sets scored with ``weights`` (they decide which sentence of a story
+    wins), the sparse variant counted SPARSE_COPIES times."""
+    faq_search._FIT_WEIGHTS = tuple(float(w) for w in weights[:-1])
+    faq_search._FIT_BIAS = float(weights[-1])
+    scored = score_sets(fit_paths, variants, vectors, lemmas)
+    data = [
+        sample
+        for (_, variant), items in scored.items()
+        for sample in items * (SPARSE_COPIES if variant == "sparse" else 1)
+    ]
+    return data, scored
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fit", type=Path, action="append", help="a set to fit on (repeatable)")
     parser.add_argument("--check", type=Path, action="append", help="a set to check on")
+    parser.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="for each --fit set: fit on the others, check on it (prints the checks only)",
+    )
     args = parser.parse_args()
     fit_paths: list[Path] = args.fit or [INDEPENDENT, SECOND]
     check_paths: list[Path] = args.check or []
@@ -219,28 +260,15 @@ def main() -> int:
     assert vectors is not None
     lemmas = Lemmatizer()
     variants = {"full": entries, "sparse": sparse(entries)}
-    weights = np.zeros(len(faq_search._FIT_WEIGHTS) + 1)
-    for _ in range(ROUNDS):
-        faq_search._FIT_WEIGHTS = tuple(float(w) for w in weights[:-1])
-        faq_search._FIT_BIAS = float(weights[-1])
-        scored = score_sets(fit_paths, variants, vectors, lemmas)
-        data = [
-            sample
-            for (_, variant), items in scored.items()
-            for sample in items * (SPARSE_COPIES if variant == "sparse" else 1)
-        ]
-        weights = fit(data)
-    faq_search._FIT_WEIGHTS = tuple(float(w) for w in weights[:-1])
-    faq_search._FIT_BIAS = float(weights[-1])
-    scored = score_sets(fit_paths, variants, vectors, lemmas)
-    rule = threshold(
-        [
-            sample
-            for (_, variant), items in scored.items()
-            for sample in items * (SPARSE_COPIES if variant == "sparse" else 1)
-        ],
-        weights,
-    )
+    if args.leave_one_out:
+        for held_out in fit_paths:
+            others = [path for path in fit_paths if path != held_out]
+            weights, rule, _ = fit_sets(others, variants, vectors, lemmas)
+            print(f"fitted on {', '.join(p.stem for p in others)}, rule {rule}; held out:")
+            for (name, variant), items in score_sets([held_out], variants, vectors, lemmas).items():
+                print(report(f"{name} {variant}", items, weights, rule))
+        return 0
+    weights, rule, scored = fit_sets(fit_paths, variants, vectors, lemmas)
     print(f"_FIT_BIAS = {weights[-1]:.2f}")
     print(f"_FIT_WEIGHTS = ({', '.join(f'{w:.2f}' for w in weights[:-1])})")
     print(f"MEANING_MATCH_THRESHOLD = {rule[0]}")

@@ -57,3 +57,17 @@ def test_a_story_is_answered_by_its_question(index: FaqIndex) -> None:
         "Подскажите, где он проходит?"
     )
     assert [m.entry_id for m in index.lookup(text, "ru").answers] == ["venue"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("сколько сотит участие?", "price"), ("выадют сертификат?", "certificate")],
+)
+def test_two_swapped_letters_are_a_typo(index: FaqIndex, text: str, expected: str) -> None:
+    assert [m.entry_id for m in index.lookup(text, "ru").answers] == [expected]
+
+
+def test_forms_of_request_words_are_not_unknown_content(index: FaqIndex) -> None:
+    found = index.lookup("Можете рассказать, где проходит семинар?", "ru")
+    assert [m.entry_id for m in found.answers] == ["venue"]
+    assert index.lookup("Можете рассказать анекдот?", "ru") == index.lookup("", "ru")
