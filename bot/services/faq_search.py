@@ -32,6 +32,7 @@ How a query is scored against an entry:
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
@@ -41,6 +42,7 @@ from functools import lru_cache
 import numpy as np
 import snowballstemmer
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.services.faq_file import FaqEntry
 from bot.services.faq_intents import intents
@@ -153,6 +155,10 @@ _FUZZY_MIN_RATIO = 85.0
 # A long word may carry two slips ("дабратся" for "добраться": 82).
 _FUZZY_LONG_WORD = 8
 _FUZZY_LONG_MIN_RATIO = 80.0
+# Two neighbouring letters swapped count as a typo in a word of this length or more,
+# trusted as a correction of this ratio.
+_SWAP_MIN_LENGTH = 5
+_SWAP_RATIO = 90.0
 # Stems sharing a long beginning (see _related) count as the same word, trusted less.
 _RELATED_MIN_PREFIX = 6
 _RELATED_TRUST = 0.8
@@ -510,14 +516,17 @@ class _Vocabulary:
         return found
 
 
-def _synonyms() -> dict[str, frozenset[str]]:
+def _synonyms() -> dict[str, tuple[str, ...]]:
     """Each stem of a thesaurus group → the stems of its group (itself excluded)."""
     result: dict[str, set[str]] = {}
     for group in SYNONYM_GROUPS:
         stems = {stem for word in group.split() for stem in _stem(word)}
         for stem in stems:
             result.setdefault(stem, set()).update(stems - {stem})
-    return {stem: frozenset(others) for stem, others in result.items()}
+    # Sorted, so that candidates are met in the same order in every process (Python
+    # orders sets by string hashes, which change from run to run) and equal scores
+    # rank the same way.
+    return {stem: tuple(sorted(others)) for stem, others in result.items()}
 
 
 _SYNONYMS = _synonyms()
@@ -569,6 +578,9 @@ class _LanguageIndex:
                 )
             )
 
+        self._phrases_of: list[list[int]] = [[] for _ in self.docs]
+        for phrase, owner in enumerate(self._phrase_owner):
+            self._phrases_of[owner].append(phrase)
         count = len(self.docs)
         self.avg_title = sum(d.title_len for d in self.docs) / count or 1.0
         self.avg_answer = sum(d.answer_len for d in self.docs) / count or 1.0
@@ -604,7 +616,7 @@ class _LanguageIndex:
         self._phrase_postings: dict[str, list[int]] = {}
         self._phrase_weight: list[float] = []
         for number, phrase_set in enumerate(phrase_terms):
-            self._phrase_weight.append(sum(self.idf[term] for term in phrase_set))
+            self._phrase_weight.append(sum(self.idf[term] for term in sorted(phrase_set)))
             for term in phrase_set:
                 self._phrase_postings.setdefault(term, []).append(number)
 
@@ -618,6 +630,15 @@ class _LanguageIndex:
         for term in self.stem_vocab:
             self._by_prefix.setdefault(term[:_RELATED_MIN_PREFIX], []).append(term)
         self._slots: dict[str, list[_Slot]] = {}
+        # Dictionary forms of the stop words (see _filler).
+        self._fillers: frozenset[str] = frozenset(
+            lemmatizer.lemma(word) for word in sorted(_RU_STOP_WORDS) if lemmatizer is not None
+        )
+        # The entries' words by their letters, to find two neighbouring letters swapped.
+        self._swaps: dict[str, list[str]] = {}
+        for word in self.surface_vocab:
+            if len(word) >= _SWAP_MIN_LENGTH:
+                self._swaps.setdefault("".join(sorted(word)), []).append(word)
         self._intents = [intents(normalize(e.question)) for e in entries]
         self._meaning: EntryMeanings | None = None
         if vectors is not None:
@@ -641,10 +662,22 @@ class _LanguageIndex:
         """What one query word means to this index (cached: queries repeat words)."""
         cached = self._slots.get(token)
         if cached is None:
-            cached = [self._slot(stem, token) for stem in _stem(token)]
+            stems = _stem(token)
+            if self._filler(token, stems):
+                cached = []
+            else:
+                cached = [self._slot(stem, token) for stem in stems]
             if len(self._slots) < _SLOT_CACHE_SIZE:
                 self._slots[token] = cached
         return cached
+
+    def _filler(self, token: str, stems: tuple[str, ...]) -> bool:
+        """Whether a word the entries never use is a form of a stop word ("рассказать"
+        of "расскажите", "можете" of "может"): it carries no topic, so it must not
+        count as unknown content either."""
+        if not self._fillers or self._lemmatizer is None or any(s in self.idf for s in stems):
+            return False
+        return self._lemmatizer.lemma(token) in self._fillers
 
     def _slot(self, stem: str, token: str) -> _Slot:
         candidates = self._known(stem, 1.0)
@@ -701,6 +734,14 @@ class _LanguageIndex:
             term = _stem(found[0])[0]
             if term in self.idf:
                 best = (term, found[1])
+        elif len(token) >= _SWAP_MIN_LENGTH:
+            # Two neighbouring letters swapped ("гарнты"): one slip for a typist,
+            # two edits for the ratio above.
+            for word in self._swaps.get("".join(sorted(token)), ()):
+                term = _stem(word)[0]
+                if OSA.distance(token, word) == 1 and term in self.idf:
+                    best = (term, _SWAP_RATIO)
+                    break
         # Stems only when long: two short stems one letter apart are usually different
         # words (дел / дела), not a typo.
         if len(stem) >= _FUZZY_MIN_STEM_LENGTH:
@@ -1017,7 +1058,7 @@ class _LanguageIndex:
             for slot in slots
         )
         best: dict[int, float] = {}
-        wanted = [i for i, owner in enumerate(self._phrase_owner) if owner in candidates]
+        wanted = sorted(phrase for owner in candidates for phrase in self._phrases_of[owner])
         for query, phrases in (
             (stem_query, {i: self._stem_phrases[i] for i in wanted}),
             (" ".join(tokens), {i: self._surface_phrases[i] for i in wanted}),
@@ -1050,7 +1091,7 @@ def _confidence(features: Sequence[float], with_meaning: bool) -> tuple[float, f
         )
         return linear, linear
     values = model_values(features)
-    logit = _FIT_BIAS + sum(w * v for w, v in zip(_FIT_WEIGHTS, values, strict=True))
+    logit = _FIT_BIAS + sum(map(operator.mul, _FIT_WEIGHTS, values))
     return 1.0 / (1.0 + math.exp(-logit)), logit
 
 

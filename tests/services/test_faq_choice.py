@@ -104,3 +104,17 @@ def test_each_question_of_an_alias_less_file_is_answered_by_its_entry(
 )
 def test_off_topic_gets_no_answer_from_an_alias_less_file(own_index: FaqIndex, text: str) -> None:
     assert own_index.lookup(text, "ru").answers == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("сколько сотит участие?", "price"), ("выадют сертификат?", "certificate")],
+)
+def test_two_swapped_letters_are_a_typo(index: FaqIndex, text: str, expected: str) -> None:
+    assert [m.entry_id for m in index.lookup(text, "ru").answers] == [expected]
+
+
+def test_forms_of_request_words_are_not_unknown_content(index: FaqIndex) -> None:
+    found = index.lookup("Можете рассказать, где проходит семинар?", "ru")
+    assert [m.entry_id for m in found.answers] == ["venue"]
+    assert index.lookup("Можете рассказать анекдот?", "ru") == index.lookup("", "ru")
