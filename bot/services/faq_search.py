@@ -89,10 +89,10 @@ SUGGESTION_LIMIT = 3
 # (the lesser of coverage and gist), context gist, title coverage, BM25 share, intent
 # match, intent clash, meaning-only coverage, unknown share, brevity, sparseness,
 # sentence closeness and sentence lead (see faq_sentences).
-_FIT_BIAS = -6.03
+_FIT_BIAS = -6.44
 _FIT_WEIGHTS = (
-    *(4.41, 2.96, 3.54, -0.76, 1.99, 5.08, -1.30, 2.73),
-    *(0.38, -1.40, 1.47, -0.63, -3.54, 1.52, 0.0, 0.0),
+    *(5.34, 2.39, 1.85, -1.96, 1.13, 3.43, -1.10, 1.02),
+    *(-0.12, -1.24, 0.58, -1.45, -2.98, 1.52, 8.01, 4.81),
 )
 # The answer rule, chosen by the same script on the same data (a wrong answer costs
 # two right ones, an off-topic message answered ten): an entry is the answer when its
@@ -105,9 +105,9 @@ _FIT_WEIGHTS = (
 # of the own FAQ's entries, and scoring what was left out (README, "FAQ search").
 # Below, while the best entry's probability reaches MEANING_SUGGESTION_THRESHOLD,
 # the entries from that probability (up to three) are offered as suggestions.
-MEANING_MATCH_THRESHOLD = 0.66
+MEANING_MATCH_THRESHOLD = 0.6
 SPARSE_ENTRY = 0.5
-SPARSE_MATCH_THRESHOLD = 0.44
+SPARSE_MATCH_THRESHOLD = 0.2
 _ANSWER_MIN_COVERAGE = 0.45
 MEANING_SUGGESTION_THRESHOLD = 0.1
 
