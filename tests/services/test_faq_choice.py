@@ -118,3 +118,44 @@ def test_forms_of_request_words_are_not_unknown_content(index: FaqIndex) -> None
     found = index.lookup("Можете рассказать, где проходит семинар?", "ru")
     assert [m.entry_id for m in found.answers] == ["venue"]
     assert index.lookup("Можете рассказать анекдот?", "ru") == index.lookup("", "ru")
+
+
+ENGLISH = [
+    FaqEntry(
+        "venue-en",
+        "en",
+        "Seminars",
+        "Where is the seminar held?",
+        (),
+        "At the technopark, 142 Respubliki Street, Tyumen.",
+    ),
+    FaqEntry(
+        "price-en",
+        "en",
+        "Seminars",
+        "How much does it cost?",
+        (),
+        "Taking part is free for non-profit organisations.",
+    ),
+    FaqEntry(
+        "certificate-en",
+        "en",
+        "Seminars",
+        "Is there a certificate?",
+        (),
+        "Yes, every participant gets a personal certificate at the end.",
+    ),
+]
+
+
+def test_english_in_other_words_is_answered_by_meaning() -> None:
+    words_only = FaqIndex(ENGLISH)
+    with_meaning = FaqIndex(ENGLISH, None, None, shared_sentence_vectors())
+    for text in ("what's the fee?", "what is the entrance fee"):
+        assert words_only.lookup(text, "en").answers == [], text
+        assert [m.entry_id for m in with_meaning.lookup(text, "en").answers] == ["price-en"]
+    assert [m.entry_id for m in with_meaning.lookup("is there a charge?", "en").suggestions] == [
+        "price-en"
+    ]
+    for text in ("what's the weather like in Tyumen tomorrow?", "what is your name?", "thanks!"):
+        assert with_meaning.lookup(text, "en") == words_only.lookup("", "en"), text
