@@ -103,7 +103,7 @@ def samples(index: FaqIndex, cases: list[Case]) -> list[Sample]:
     assert language is not None
     result: list[Sample] = []
     for case in cases:
-        scored = language.score(case.text)
+        scored = language.score(case.text, language._near(case.text))
         ids = [item.entry_id for item in scored]
         rows = [[*model_values(item.signals), 1.0] for item in scored]
         values = np.array(rows, dtype=np.float64).reshape(
