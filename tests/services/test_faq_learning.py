@@ -95,7 +95,9 @@ async def test_misses_purged_after_90_days_and_erased_by_forget_me(
 
     clock.advance(timedelta(days=31))
     assert await app.faq_learning.purge_old_misses() == 1
-    await app.privacy.forget_me(ANNA)
+    result = await app.privacy.forget_me(ANNA)
+
+    assert result.unanswered == 1  # what the receipt lists
 
     rows = await app.db.fetch_all("SELECT user_id, text FROM faq_misses")
     assert [(row["user_id"], row["text"]) for row in rows] == [(PETR, "вопрос Петра про парковку")]
