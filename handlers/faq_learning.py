@@ -21,7 +21,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.formatting import shorten
-from bot.i18n import Tr
+from bot.i18n import Tr, join
 from bot.services.faq_learning import AttachOutcome, MissWithCandidates
 from handlers.alerts import alert
 from handlers.filters import IsAdmin, RowId
@@ -71,12 +71,15 @@ def miss_keyboard(tr: Tr, item: MissWithCandidates, faq: FaqService) -> InlineKe
 
 
 async def list_misses(message: Message, tr: Tr, faq: FaqService, faq_learning: FaqLearning) -> None:
-    items = await faq_learning.frequent_misses()
-    if not items:
+    misses = await faq_learning.frequent_misses()
+    if not misses.shown:
         await message.answer(tr("faq_misses.empty"))
         return
-    await message.answer(tr("faq_misses.header", count=len(items)))
-    for item in items:
+    parts = [tr("faq_misses.header", count=misses.waiting)]
+    if misses.waiting > len(misses.shown):
+        parts.append(tr("faq_misses.more", count=len(misses.shown)))
+    await message.answer(join("\n\n", parts))
+    for item in misses.shown:
         await message.answer(
             tr(
                 "faq_misses.item",

@@ -119,6 +119,8 @@ async def forget(
         deleted.append(tr("privacy.anonymised", count=result.anonymised))
     if result.questions:
         deleted.append(tr("privacy.questions", count=result.questions))
+    if result.unanswered:
+        deleted.append(tr("privacy.unanswered", count=result.unanswered))
     if len(deleted) == 1:
         lines: list[str] = [tr("privacy.done_names_only")]
     else:

@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.services.faq_file import FaqEntry, load_faq_file
 from bot.services.faq_search import FaqIndex
 from bot.services.lemmas import Lemmatizer, shared_lemmatizer
+from bot.services.sentence_vectors import SentenceVectors, shared_sentence_vectors
 from bot.services.word_vectors import WordVectors, shared_word_vectors
 from storage.database import Database
 from storage.models import FaqRecord, FaqSource
@@ -73,7 +74,7 @@ class FaqService:
         self._db = db
         self._clock = clock
         self._understands_russian = understands_russian
-        self._models: tuple[WordVectors | None, Lemmatizer] | None = None
+        self._models: tuple[WordVectors | None, Lemmatizer, SentenceVectors | None] | None = None
         self._models_loading: asyncio.Task[None] | None = None
         # One rebuild at a time, so that a words-only build that started before the
         # models arrived cannot replace the build that has them.
@@ -150,7 +151,7 @@ class FaqService:
     async def _load_models(self) -> None:
         try:
             self._models = await asyncio.to_thread(
-                lambda: (shared_word_vectors(), shared_lemmatizer())
+                lambda: (shared_word_vectors(), shared_lemmatizer(), shared_sentence_vectors())
             )
         except Exception:
             log.exception("Russian models for the FAQ search failed to load; words only")

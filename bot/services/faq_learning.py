@@ -30,6 +30,7 @@ __all__ = [
     "MISS_KEEP_DAYS",
     "AttachOutcome",
     "FaqLearning",
+    "MissList",
     "MissWithCandidates",
 ]
 
@@ -52,6 +53,12 @@ class MissWithCandidates:
     candidates: list[FaqEntry]
 
 
+@dataclass(frozen=True, slots=True)
+class MissList:
+    shown: list[MissWithCandidates]
+    waiting: int  # wordings waiting in all, shown or not
+
+
 class FaqLearning:
     def __init__(self, db: Database, faq: FaqService, clock: Clock) -> None:
         self._db = db
@@ -71,13 +78,25 @@ class FaqLearning:
         """A confident answer was given: only the moment is kept, for the funders' report."""
         await Repositories(self._db).faq_answers.record(self._clock())
 
-    async def frequent_misses(self) -> list[MissWithCandidates]:
-        misses = await Repositories(self._db).faq_learning.frequent_misses(MISSES_SHOWN)
+    async def frequent_misses(self) -> MissList:
+        """The wordings still waiting, most frequent first (MISSES_SHOWN of them).
+
+        A wording the FAQ now answers confidently (an entry was published or a wording
+        attached since it was asked) is done: it leaves the list for good.
+        """
         await self._faq.ready()
-        return [
+        repos = Repositories(self._db).faq_learning
+        waiting: list[FaqMiss] = []
+        for miss in await repos.frequent_misses():
+            if self._faq.search(miss.text, miss.lang, 1):
+                await repos.delete_wording(miss.wording)
+            else:
+                waiting.append(miss)
+        shown = [
             MissWithCandidates(miss, self._faq.nearest(miss.text, miss.lang, CANDIDATES))
-            for miss in misses
+            for miss in waiting[:MISSES_SHOWN]
         ]
+        return MissList(shown, len(waiting))
 
     async def attach_miss(self, miss_id: int, entry_key: str) -> AttachOutcome:
         """Make the miss's wording an alias of the entry; every repeat of it goes too."""

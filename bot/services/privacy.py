@@ -43,6 +43,7 @@ class ForgetResult:
     anonymised: int  # past registrations kept for statistics without the user's id
     questions: int = 0  # questions whose texts (and answers) were blanked
     faq_removed: int = 0  # FAQ entries that carried a question's words
+    unanswered: int = 0  # messages the FAQ did not answer, kept for /faq_misses
 
 
 def _same_words(left: str, right: str) -> bool:
@@ -118,7 +119,7 @@ class PrivacyService:
             await repos.registrations.anonymise_user(user_id)
             questions = await _forget_questions(repos, user_id)
             await repos.attendance.forget_walk_ins(user_id)
-            await repos.faq_learning.delete_misses_of_user(user_id)
+            unanswered = await repos.faq_learning.delete_misses_of_user(user_id)
             profile_deleted = await repos.profiles.delete(user_id)
             await repos.users.forget_names(user_id, now)
             await self._dialogs.forget_user(tx, user_id)
@@ -129,5 +130,10 @@ class PrivacyService:
             [q.id for q in questions.asked], questions.faq_removed > 0, questions.unpublished
         )
         return ForgetResult(
-            profile_deleted, cancelled, past, len(questions.asked), questions.faq_removed
+            profile_deleted,
+            cancelled,
+            past,
+            len(questions.asked),
+            questions.faq_removed,
+            unanswered,
         )

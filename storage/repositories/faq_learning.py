@@ -34,8 +34,8 @@ class FaqLearningRepository:
             (user_id, lang, text, wording, to_db(now)),
         )
 
-    async def frequent_misses(self, limit: int) -> list[FaqMiss]:
-        """Wordings asked most often first, then the most recently asked."""
+    async def frequent_misses(self, limit: int = -1) -> list[FaqMiss]:
+        """Wordings asked most often first, then the most recently asked (all by default)."""
         rows = await self._db.fetch_all(
             """
             SELECT m.id, m.lang, m.text, m.wording, g.count, g.last_asked

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App
-from bot.services.faq_learning import AttachOutcome
+from bot.services.faq_learning import MISSES_SHOWN, AttachOutcome
 from storage.repositories import Repositories
 from storage.timecodec import to_db
 from tests.services.conftest import FakeClock
@@ -53,13 +53,14 @@ async def test_misses_grouped_by_wording_most_frequent_first(app: App, tmp_path:
     await learning.record_miss(ANNA, "ru", "а трансляцию будете вести?")
     await learning.record_miss(ANNA, "ru", "?!")  # no words: not kept
 
-    items = await learning.frequent_misses()
+    misses = await learning.frequent_misses()
 
-    assert [(item.miss.wording, item.miss.count) for item in items] == [
+    assert [(item.miss.wording, item.miss.count) for item in misses.shown] == [
         ("пускают ли с собакой", 2),
         ("а трансляцию будете вести", 1),
     ]
-    assert items[1].candidates[0].id == "online"
+    assert misses.waiting == 2
+    assert misses.shown[1].candidates[0].id == "online"
 
 
 async def test_attached_wording_answers_and_survives_reimport(app: App, tmp_path: Path) -> None:
@@ -68,13 +69,13 @@ async def test_attached_wording_answers_and_survives_reimport(app: App, tmp_path
     wording = "а трансляцию будете вести?"
     assert app.faq.search(wording, "ru") == []
     await app.faq_learning.record_miss(ANNA, "ru", wording)
-    [item] = await app.faq_learning.frequent_misses()
+    [item] = (await app.faq_learning.frequent_misses()).shown
 
     outcome = await app.faq_learning.attach_miss(item.miss.id, app.faq.key_of(item.candidates[0]))
 
     assert outcome is AttachOutcome.ATTACHED
     assert [entry.id for entry in app.faq.search(wording, "ru")] == ["online"]
-    assert await app.faq_learning.frequent_misses() == []
+    assert (await app.faq_learning.frequent_misses()).shown == []
     await app.faq.import_file(path)  # what every start-up does
     assert [entry.id for entry in app.faq.search(wording, "ru")] == ["online"]
     # A replayed button: the miss is gone.
@@ -94,7 +95,9 @@ async def test_misses_purged_after_90_days_and_erased_by_forget_me(
 
     clock.advance(timedelta(days=31))
     assert await app.faq_learning.purge_old_misses() == 1
-    await app.privacy.forget_me(ANNA)
+    result = await app.privacy.forget_me(ANNA)
+
+    assert result.unanswered == 1  # what the receipt lists
 
     rows = await app.db.fetch_all("SELECT user_id, text FROM faq_misses")
     assert [(row["user_id"], row["text"]) for row in rows] == [(PETR, "вопрос Петра про парковку")]
@@ -114,3 +117,45 @@ async def test_confident_answers_counted_by_moment_only(
     assert answered.answers and not missed.answers
     rows = await app.db.fetch_all("SELECT * FROM faq_answers")
     assert [dict(row) for row in rows] == [{"id": 1, "answered_at": to_db(clock())}]
+
+
+async def test_the_list_shows_the_most_frequent_and_says_how_many_wait(
+    app: App, tmp_path: Path
+) -> None:
+    await load(app, tmp_path)
+    await users(app, ANNA)
+    topics = ["собакой", "ребёнком", "велосипедом", "коляской", "палаткой", "гитарой"]
+    for number, topic in enumerate(topics * 2):
+        for _ in range(1 + number % 3):
+            await app.faq_learning.record_miss(ANNA, "ru", f"Пускают ли с {topic} №{number}?")
+
+    misses = await app.faq_learning.frequent_misses()
+
+    assert misses.waiting == 12
+    assert len(misses.shown) == MISSES_SHOWN
+    assert [item.miss.count for item in misses.shown][:4] == [3, 3, 3, 3]
+
+
+async def test_a_wording_the_faq_now_answers_leaves_the_list(app: App, tmp_path: Path) -> None:
+    path = await load(app, tmp_path)
+    await users(app, ANNA)
+    await app.faq_learning.record_miss(ANNA, "ru", "Пускают ли с собакой?")
+    await app.faq_learning.record_miss(ANNA, "ru", "а трансляцию будете вести?")
+    assert (await app.faq_learning.frequent_misses()).waiting == 2
+
+    path.write_text(
+        FAQ
+        + """- id: pets
+  category: Семинары
+  question: Пускают ли с собакой?
+  answer: Нет, с животными нельзя.
+""",
+        encoding="utf-8",
+    )
+    await app.faq.import_file(path)
+    misses = await app.faq_learning.frequent_misses()
+
+    assert [item.miss.text for item in misses.shown] == ["а трансляцию будете вести?"]
+    assert misses.waiting == 1
+    left = await Repositories(app.db).faq_learning.frequent_misses()
+    assert [miss.text for miss in left] == ["а трансляцию будете вести?"]
