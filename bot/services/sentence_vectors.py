@@ -34,6 +34,7 @@ import struct
 import threading
 from array import array
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -76,23 +77,16 @@ def _cache_root() -> Path:
     return Path(base) / "seminar-bot"
 
 
+@dataclass(frozen=True, slots=True)
 class _Vocabulary:
     """The kept pieces (text, score, new id), the model's lowest score, the normaliser's
     character map."""
 
-    def __init__(
-        self,
-        pieces: list[str],
-        scores: npt.NDArray[np.float32],
-        ids: npt.NDArray[np.int64],
-        lowest: float,
-        charsmap: bytes,
-    ) -> None:
-        self.pieces = pieces
-        self.scores = scores
-        self.ids = ids
-        self.lowest = lowest
-        self.charsmap = charsmap
+    pieces: list[str]
+    scores: npt.NDArray[np.float32]
+    ids: npt.NDArray[np.int64]
+    lowest: float
+    charsmap: bytes
 
 
 def _group(pid: int, piece: str) -> int:

@@ -82,6 +82,21 @@ async def seed(
         await db.close()
 
 
+async def consent_and_profile(
+    user: FakeUser, name: str, organisation: str, phone: str
+) -> BotMessage:
+    """Consent given and the three numbered steps filled in; the message that follows."""
+    await user.wait_message(CONSENT_MARK)
+    await user.press("Согласен")
+    await user.wait_message("Шаг 1 из 3")
+    await user.send(name)
+    await user.wait_message("Шаг 2 из 3")
+    await user.send(organisation)
+    await user.wait_message("Шаг 3 из 3")
+    await user.send(phone)
+    return await user.wait_message("профиль сохранён")
+
+
 def text_of(message: BotMessage) -> str:
     return message.text or ""
 
@@ -496,15 +511,9 @@ async def test_6_waitlist_speaks_of_a_queue_number_and_leaving_it(
     await d.send(f"/start seminar_{seminar_id}")
     await d.wait_message(TITLE)
     await d.press("Лист ожидания")
-    await d.wait_message(CONSENT_MARK)
-    await d.press("Согласен")
-    await d.wait_message("Шаг 1 из 3")
-    await d.send("Данилова Дина Сергеевна")
-    await d.wait_message("Шаг 2 из 3")
-    await d.send("Фонд «Добро»")
-    await d.wait_message("Шаг 3 из 3")
-    await d.send("8 912 555-40-41")
-    queued = await d.wait_message("профиль сохранён")
+    queued = await consent_and_profile(
+        d, "Данилова Дина Сергеевна", "Фонд «Добро»", "8 912 555-40-41"
+    )
     assert "номер в очереди: 2" in text_of(queued)
     assert "выход из листа ожидания" in text_of(queued) and "Запись, отмена" not in text_of(queued)
 
@@ -736,15 +745,9 @@ async def test_11_one_message_after_the_profile_and_no_answer_sent_echo(
     await lena.send(f"/start seminar_{seminar_id}")
     await lena.wait_message(TITLE)
     await lena.press("Записаться")
-    await lena.wait_message(CONSENT_MARK)
-    await lena.press("Согласен")
-    await lena.wait_message("Шаг 1 из 3")
-    await lena.send("Лебедева Елена Сергеевна")
-    await lena.wait_message("Шаг 2 из 3")
-    await lena.send("Фонд «Добро»")
-    await lena.wait_message("Шаг 3 из 3")
-    await lena.send("8 912 555-40-40")
-    done = await lena.wait_message("профиль сохранён")
+    done = await consent_and_profile(
+        lena, "Лебедева Елена Сергеевна", "Фонд «Добро»", "8 912 555-40-40"
+    )
     assert "Вы записаны" in text_of(done) and "/my" in text_of(done)
     await lena.assert_no_new_messages(within=1.0)
 
